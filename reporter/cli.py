@@ -1,0 +1,198 @@
+"""Command line: parse arguments, call one library function, print what happened.
+
+Exit codes: 0 ok, 1 failure (including refusing to overwrite), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import build as build_module
+from .errors import InputError, InputFileError, OutputExistsError, ReporterError
+from .validate import load_input
+from .workbook_template import write_template
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _echo_problems(problems, label: str) -> None:
+    for p in problems:
+        click.echo(f"{label} {p}", err=True)
+
+
+def _report(err: Exception) -> int:
+    """Print one failure the way HR reads it; return the exit code."""
+    if isinstance(err, InputError):
+        _echo_problems(err.problems, "错误")
+        _echo_problems(err.warnings, "提示")
+        click.echo(f"共 {len(err.problems)} 个问题，未写入任何文件。请修改输入后重试。", err=True)
+        return EXIT_BAD_INPUT
+    if isinstance(err, InputFileError):
+        click.echo(f"错误 {err.problem}", err=True)
+        return EXIT_BAD_INPUT
+    if isinstance(err, OutputExistsError):
+        click.echo(f"未生成：{err}", err=True)
+        return EXIT_FAILURE
+    if isinstance(err, ReporterError):
+        click.echo(f"{type(err).__name__}: {err}", err=True)
+        return EXIT_FAILURE
+    click.echo(f"内部错误 {type(err).__name__}: {err}（加 --verbose 查看详情）", err=True)
+    return EXIT_FAILURE
+
+
+def handle_errors(func):
+    """Turn library exceptions into messages and exit codes; tracebacks only with --verbose."""
+
+    @wraps(func)
+    def wrapper(*args, verbose: bool = False, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Exception as err:  # noqa: BLE001 - the last line of defence of a CLI
+            code = _report(err)
+            if verbose:
+                traceback.print_exc()
+        sys.exit(code)
+
+    return click.option("--verbose", "-v", is_flag=True, help="Show a traceback when something fails.")(wrapper)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reporter")
+def cli():
+    """Appraisal results from one HR workbook: scores, grades, ranks, pay.
+
+    \b
+    A month's work, start to finish:
+      reporter init 2026-10.xlsx          # a blank workbook with instructions
+      (fill it in Excel: employees, plans, monthly data, ratings …)
+      reporter validate 2026-10.xlsx      # every problem at once, with its cell
+      reporter build 2026-10.xlsx         # scores → output/2026-10/
+    """
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@handle_errors
+def init(path: Path, force: bool):
+    """Write a blank, documented input workbook to PATH.
+
+    \b
+    It has an instructions sheet (说明), one sheet per kind of data with
+    Chinese headers, a note on every header, drop-down lists for coded
+    columns (类别, 评分方法, 方向 …) and two example rows per sheet.
+    Replace the examples with your own data.
+
+    \b
+    Example:
+      reporter init 考核-2026-10.xlsx
+    """
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} 已存在，加 --force 覆盖")
+    write_template(path)
+    click.echo(f"已写入空白模板：{path}")
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@handle_errors
+def validate(input_path: Path):
+    """Check INPUT and list every problem, each with file › sheet › row › column.
+
+    \b
+    Nothing is computed or written. Exit status 0 when the workbook is
+    ready to build, 2 when it has problems.
+
+    \b
+    Example:
+      reporter validate sample_inputs/appraisal-2026-10.xlsx
+    """
+    inp = load_input(input_path)
+    _echo_problems(inp.warnings, "提示")
+    click.echo(f"{input_path}: 检查通过 — {inp.settings.company} {inp.settings.period.label}，"
+               f"{len(inp.employees)} 名员工，{len(inp.plans)} 套考核方案。")
+
+
+class _Bar(build_module.Progress):
+    def __init__(self):
+        self.bar = None
+
+    def start(self, stage, total):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, desc=stage, unit="人", disable=None, leave=False, file=sys.stderr)
+
+    def advance(self, n=1):
+        self.bar.update(n)
+
+    def close(self):
+        self.bar.close()
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for the outputs; each period gets its own sub-folder.")
+@click.option("--employee", "employee_ids", multiple=True, metavar="ID",
+              help="Only write these employees' files (repeatable). Ranks still use everyone.")
+@click.option("--force", is_flag=True, help="Replace this period's existing outputs. Other periods are never touched.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="History database [default: OUT/reporter.sqlite].")
+@handle_errors
+def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], force: bool, db_path: Path | None):
+    """Validate INPUT, score every employee and write the period's results.
+
+    \b
+    Writes OUT/<period>/payroll.csv (UTF-8 with BOM, opens in Excel) and
+    OUT/<period>/results/<工号>.json (every number with its formula), and
+    records the period in the history database so that next month's
+    three-month rules can see it. An existing period is never overwritten
+    without --force; a failed build leaves nothing behind.
+
+    \b
+    Examples:
+      reporter build sample_inputs/appraisal-2026-10.xlsx
+      reporter build 2026-10.xlsx --out /srv/hr/appraisal --force
+      reporter build 2026-10.xlsx --employee HZ0007 --employee HZ0012
+    """
+    report = build_module.build(input_path, out_dir, employee_ids=employee_ids, force=force, db_path=db_path,
+                                now=lambda: datetime.now().astimezone().isoformat(timespec="seconds"),
+                                progress=_Bar())
+    _print_summary(report)
+
+
+def _print_summary(report) -> None:
+    result = report.result
+    s = result.input.settings
+    click.echo(f"{s.company} {s.period.label}")
+    click.echo(f"  已评分：{len(result.appraised)} 人")
+    if result.not_appraised:
+        click.echo(f"  未参与考核：{len(result.not_appraised)} 人")
+        for r in result.not_appraised:
+            click.echo(f"    {r.employee.employee_id} {r.employee.name} — {r.not_appraised_reason}")
+    flagged = [r for r in result.appraised if r.flags]
+    if flagged:
+        click.echo("  连续三个月规则：")
+        for r in flagged:
+            for flag in r.flags:
+                click.echo(f"    {r.employee.employee_id} {r.employee.name} — {flag}")
+    if report.warnings:
+        click.echo(f"  提示：{len(report.warnings)} 条")
+        for w in report.warnings:
+            click.echo(f"    {w}")
+    kind = "（仅所选员工，未更新工资表与历史记录）" if report.partial else ""
+    click.echo(f"  已写入 {len(report.files)} 个文件到 {report.folder}{kind}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="reporter")
+
+
+if __name__ == "__main__":
+    main()

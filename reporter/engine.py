@@ -1,0 +1,174 @@
+"""Score a validated period: points per line, totals, grades, ranks, history rules, pay.
+
+Pure functions over the model: no files, no clock.  History (earlier
+periods' results) is passed in, so the same inputs always give the same
+results.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from functools import cache
+
+from .errors import Problem
+from .formula import Formula, parse_formula
+from .model import (
+    AppraisalInput,
+    Employee,
+    EmployeeResult,
+    GradeBand,
+    HistoryRecord,
+    LineResult,
+    Pay,
+    PeriodResult,
+    PlanLine,
+)
+from .pay import compute, money, years_of_service
+from .scoring import explain_line, score_line
+
+# The total of a scorecard: the sum of its lines' points, never below 0.
+TOTAL_FORMULA = "ROUND(MAX(0, points_sum), 2)"
+
+
+@cache
+def total_formula() -> Formula:
+    return parse_formula(TOTAL_FORMULA)
+
+
+def find_grade(total: Decimal, grades: tuple[GradeBand, ...]) -> GradeBand:
+    """The band whose [min, max) holds the total; bands are validated to leave no gap."""
+    for band in reversed(grades):
+        if total >= band.min_score:
+            return band
+    return grades[0]
+
+
+def rank_eq(value: Decimal, values: list[Decimal]) -> int:
+    """Rank in descending order, ties sharing a rank, like Excel's RANK.EQ."""
+    return 1 + sum(1 for v in values if v > value)
+
+
+def line_value(inp: AppraisalInput, employee: Employee, line: PlanLine,
+               notes: list[str]) -> tuple[Decimal, dict[str, Decimal]]:
+    """The value a line is scored on, and the measures it was computed from."""
+    eid = employee.employee_id
+    if line.method == "rating":
+        return inp.ratings[eid][line.item], {}
+    measures = inp.measures.get(eid, {})
+    kpi = inp.kpis.get(line.kpi)
+    if kpi is None:
+        value = measures.get(line.kpi, Decimal(0))
+        return value, {line.kpi: value}
+    zero: list[str] = []
+    value = kpi.formula.evaluate({**{n: Decimal(0) for n in kpi.formula.names}, **measures}, zero)
+    for divisor in zero:
+        notes.append(f"指标「{kpi.name}」的分母 {divisor} 为 0，指标值按 0 计")
+    return value, {n: measures.get(n, Decimal(0)) for n in sorted(kpi.formula.names)}
+
+
+def score_lines(inp: AppraisalInput, employee: Employee, notes: list[str]) -> tuple[LineResult, ...]:
+    results = []
+    for line in inp.plan_for(employee).lines:
+        value, used = line_value(inp, employee, line, notes)
+        points = score_line(line, value)
+        results.append(LineResult(line, value, points, explain_line(line, value, points), used))
+    return tuple(results)
+
+
+def _streak(eid: str, current: bool, period, history: dict, test) -> int:
+    """How many periods in a row, ending with this one, satisfy ``test``."""
+    if not current:
+        return 0
+    count, p = 1, period.previous()
+    while (record := history.get((p.key, eid))) is not None and test(record):
+        count, p = count + 1, p.previous()
+    return count
+
+
+def merge_history(stored: list[HistoryRecord], imported: tuple[HistoryRecord, ...]) -> dict:
+    """Earlier results by (period, employee): what reporter recorded wins over the input's history sheet."""
+    merged = {(r.period, r.employee_id): r for r in imported}
+    merged.update({(r.period, r.employee_id): r for r in stored})
+    return merged
+
+
+def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) -> PeriodResult:
+    s = inp.settings
+    warnings: list[Problem] = list(inp.warnings)
+    history = merge_history(list(stored_history), inp.history)
+    appraised = [e for e in inp.employees if e.months_absent <= s.absence_limit_months]
+    lines, totals = {}, {}
+    for e in appraised:
+        notes: list[str] = []
+        lines[e.employee_id] = score_lines(inp, e, notes)
+        points_sum = sum((r.points for r in lines[e.employee_id]), Decimal(0))
+        totals[e.employee_id] = total_formula().evaluate({"points_sum": points_sum}).quantize(Decimal("0.01"))
+        warnings.extend(Problem(f"{e.name}（{e.employee_id}）：{n}", inp.source, severity="warning") for n in notes)
+    by_department, by_role, pool_size = defaultdict(list), defaultdict(list), defaultdict(int)
+    for e in appraised:
+        by_department[e.department_key].append(totals[e.employee_id])
+        by_role[e.role].append(totals[e.employee_id])
+        if e.commission_pool:
+            pool_size[e.commission_pool] += 1
+    failing = {g.grade for g in inp.grades if g.failing}
+    results = []
+    for e in inp.employees:
+        eid = e.employee_id
+        if eid not in totals:
+            reason = (f"考评期内累计缺岗 {e.months_absent:f} 个月，超过 {s.absence_limit_months:f} 个月，"
+                      "按制度不参与本期考核")
+            results.append(EmployeeResult(e, False, compute_pay(inp, e, None, 0, Decimal(0)),
+                                          not_appraised_reason=reason, review=inp.reviews.get(eid)))
+            continue
+        total = totals[eid]
+        grade = find_grade(total, inp.grades)
+        dept_rank = rank_eq(total, by_department[e.department_key])
+        first = _streak(eid, dept_rank == 1, s.period, history, lambda r: r.department_rank == 1)
+        fail = _streak(eid, grade.failing, s.period, history, lambda r: r.grade in failing)
+        flags, bonus = [], Decimal(0)
+        if first >= s.streak_months and first % s.streak_months == 0:
+            bonus = s.first_rank_bonus
+            flags.append(f"连续 {first} 个月部门排名第一，发放一次性奖励 ¥{bonus:,.2f}")
+        if fail >= s.streak_months:
+            flags.append(f"连续 {fail} 个月考核不及格，已提请人事部门处理（制度规定：自动请辞，由人事决定）")
+        results.append(EmployeeResult(
+            e, True, compute_pay(inp, e, grade, pool_size.get(e.commission_pool, 0), bonus),
+            lines=lines[eid], total=total, grade=grade,
+            department_rank=dept_rank, department_size=len(by_department[e.department_key]),
+            role_rank=rank_eq(total, by_role[e.role]), role_size=len(by_role[e.role]),
+            first_rank_streak=first, failing_streak=fail, flags=tuple(flags), review=inp.reviews.get(eid)))
+    return PeriodResult(inp, tuple(results), tuple(warnings))
+
+
+def compute_pay(inp: AppraisalInput, e: Employee, grade: GradeBand | None, pool_size: int,
+                one_time_bonus: Decimal) -> Pay:
+    """Monthly pay; someone not appraised has no grade, so commission is paid at coefficient 1 and no shared part."""
+    s = inp.settings
+    coefficient = grade.pay_coefficient if grade else Decimal(1)
+    personal = compute("personal_commission", personal_sales=e.personal_sales,
+                       commission_rate=e.commission_rate, pay_coefficient=coefficient)
+    pool = inp.pools.get(e.commission_pool)
+    shared = Decimal("0.00")
+    if pool is not None and grade is not None:
+        shared = compute("shared_commission", shared_sales=pool.shared_sales, shared_rate=pool.rate,
+                         pool_size=Decimal(pool_size))
+    if e.seniority_pay is not None:
+        seniority = e.seniority_pay
+    else:
+        cap = s.seniority_pay_cap if s.seniority_pay_cap is not None else Decimal("1e9")
+        seniority = compute("seniority_pay", seniority_cap=cap, seniority_per_year=s.seniority_pay_per_year,
+                            years_of_service=Decimal(years_of_service(e.hire_date, s.period.end)))
+    parts = dict(position_pay=e.position_pay, personal_commission=personal, shared_commission=shared,
+                 seniority_pay=seniority, one_time_bonus=one_time_bonus)
+    parts = {k: money(v) for k, v in parts.items()}
+    annual = None
+    plan = inp.annual_rewards.get(e.employee_id)
+    if plan is not None:
+        annual = sum((compute("reward_part", actual=actual, target=target, threshold=plan.threshold, rate=rate)
+                      for actual, target, rate in ((plan.sales_actual, plan.sales_target, plan.sales_rate),
+                                                   (plan.campaign_actual, plan.campaign_target, plan.campaign_rate))),
+                     Decimal(0))
+        annual = money(annual)
+    return Pay(**parts, total=money(compute("monthly_pay", **parts)), pay_coefficient=coefficient,
+               annual_reward=annual)

@@ -1,0 +1,108 @@
+"""Results of every built period, kept in one embedded SQLite file.
+
+A period is replaced as a whole, in one transaction, and only after its
+build succeeded; other periods are never touched.  Decimals are stored as
+text so that nothing is lost to floating point.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from decimal import Decimal
+from pathlib import Path
+
+from .model import HistoryRecord, PeriodResult
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS periods (
+    period TEXT PRIMARY KEY,
+    company TEXT NOT NULL,
+    source TEXT NOT NULL,
+    input_sha256 TEXT NOT NULL,
+    built_at TEXT NOT NULL,
+    employees INTEGER NOT NULL,
+    appraised INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS results (
+    period TEXT NOT NULL REFERENCES periods(period) ON DELETE CASCADE,
+    employee_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    company TEXT NOT NULL,
+    department TEXT NOT NULL,
+    role TEXT NOT NULL,
+    appraised INTEGER NOT NULL,
+    total TEXT,
+    grade TEXT,
+    department_rank INTEGER,
+    role_rank INTEGER,
+    pay_total TEXT NOT NULL,
+    PRIMARY KEY (period, employee_id)
+);
+CREATE TABLE IF NOT EXISTS imported (
+    period TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    total TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    department_rank INTEGER,
+    source TEXT NOT NULL,
+    PRIMARY KEY (period, employee_id)
+);
+"""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0:
+        conn.executescript(_SCHEMA)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return conn
+
+
+def load_history(path: Path, before: str | None = None) -> list[HistoryRecord]:
+    """Appraised results of other periods than ``before``: built ones, then imported ones they lack."""
+    if not Path(path).exists():
+        return []
+    with closing(_connect(Path(path))) as conn:
+        rows = conn.execute(
+            "SELECT period, employee_id, total, grade, department_rank FROM results "
+            "WHERE appraised = 1 AND period IS NOT ? "
+            "UNION ALL SELECT i.period, i.employee_id, i.total, i.grade, i.department_rank FROM imported i "
+            "WHERE i.period IS NOT ? AND i.period NOT IN (SELECT period FROM periods) "
+            "ORDER BY 1, 2", (before, before)).fetchall()
+    return [HistoryRecord(p, e, Decimal(t), g, r) for p, e, t, g, r in rows]
+
+
+def record_period(path: Path, result: PeriodResult, *, input_sha256: str, built_at: str) -> None:
+    """Replace this period's rows with the new results, atomically."""
+    s = result.input.settings
+    with closing(_connect(Path(path))) as conn, conn:
+        conn.execute("DELETE FROM results WHERE period = ?", (s.period.key,))
+        conn.execute("DELETE FROM periods WHERE period = ?", (s.period.key,))
+        conn.execute("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (s.period.key, s.company, result.input.source, input_sha256, built_at,
+                      len(result.results), len(result.appraised)))
+        conn.executemany(
+            "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(s.period.key, r.employee.employee_id, r.employee.name, r.employee.company, r.employee.department,
+              r.employee.role, int(r.appraised), None if r.total is None else str(r.total),
+              r.grade.grade if r.grade else None, r.department_rank, r.role_rank, str(r.pay.total))
+             for r in result.results])
+        # Earlier periods from the input's history sheet are kept too, so next month's
+        # workbook need not repeat them; a period reporter built itself always wins.
+        conn.executemany(
+            "INSERT OR REPLACE INTO imported VALUES (?, ?, ?, ?, ?, ?)",
+            [(h.period, h.employee_id, str(h.total), h.grade, h.department_rank, result.input.source)
+             for h in result.input.history if h.period != s.period.key])
+
+
+def list_periods(path: Path) -> list[tuple[str, str, int]]:
+    """(period, built_at, employees) of every recorded period, oldest first."""
+    if not Path(path).exists():
+        return []
+    with closing(_connect(Path(path))) as conn:
+        return conn.execute("SELECT period, built_at, employees FROM periods ORDER BY period").fetchall()

@@ -1,0 +1,253 @@
+"""The validated input and the computed results, as frozen dataclasses without I/O.
+
+Everything downstream of validation (scoring, writers, mail) reads these and
+never the workbook, so a writer cannot see a value the engine did not check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+
+from .errors import Problem
+from .formula import Formula
+from .period import Period
+
+
+def _empty() -> Mapping:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Settings:
+    company: str
+    period: Period
+    appeal_deadline: date
+    hr_signatory: str
+    currency: str = "CNY"
+    appraisal_date: date | None = None
+    appraiser_title: str = "考核人"
+    shared_commission_rate: Decimal = Decimal("0.005")
+    first_rank_bonus: Decimal = Decimal("200")
+    streak_months: int = 3
+    absence_limit_months: Decimal = Decimal("2")
+    seniority_pay_per_year: Decimal = Decimal("0")
+    seniority_pay_cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Employee:
+    employee_id: str
+    name: str
+    email: str
+    company: str
+    department: str
+    role: str
+    hire_date: date
+    position_pay: Decimal
+    manager: str = ""
+    seniority_pay: Decimal | None = None
+    months_absent: Decimal = Decimal("0")
+    personal_sales: Decimal = Decimal("0")
+    commission_rate: Decimal = Decimal("0")
+    commission_pool: str = ""
+    row: int = 0
+
+    @property
+    def department_key(self) -> tuple[str, str]:
+        """Departments of the same name in two regional companies are different departments."""
+        return (self.company, self.department)
+
+
+@dataclass(frozen=True)
+class MeasureDef:
+    code: str
+    name: str
+    kind: str  # count, amount, seconds, percent, number
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    name: str
+    formula: Formula
+    direction: str  # "higher" or "lower"
+    unit: str = ""
+    definition: str = ""
+    source: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    category: str  # kpi, key_goal, bonus, attendance, weekly_report, ability, attitude
+    item: str
+    method: str  # achievement, linear, pass_fail, deduction, rating, bonus
+    weight: Decimal  # a fraction: 0.2 is 20 %
+    direction: str = "higher"
+    kpi: str = ""  # KPI or measure code the value comes from; empty for ratings
+    target: Decimal | None = None
+    floor: Decimal | None = None
+    cap: Decimal | None = None
+    step: Decimal | None = None
+    standard: str = ""
+    supports: str = ""
+    unit: str = ""
+    original_target: Decimal | None = None
+    change_reason: str = ""
+    approved_by: str = ""
+    row: int = 0
+
+    @property
+    def is_management(self) -> bool:
+        """Performance indicators are measured; management indicators are judged (篇五)."""
+        return self.category not in ("kpi", "bonus")
+
+
+@dataclass(frozen=True)
+class Plan:
+    owner: str  # a role name, or an employee ID for a personal plan
+    personal: bool
+    lines: tuple[PlanLine, ...]
+
+
+@dataclass(frozen=True)
+class Review:
+    reviewer: str
+    comment: str = ""
+    improvement: str = ""
+    interview_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    item: str
+    points: Decimal
+    approved_by: str = ""
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    grade: str
+    name: str
+    min_score: Decimal
+    max_score: Decimal | None
+    pay_coefficient: Decimal
+    training: str = ""
+    promotion: str = ""
+    level_change: str = ""
+    salary_change: str = ""
+    failing: bool = False
+
+
+@dataclass(frozen=True)
+class Pool:
+    pool: str
+    shared_sales: Decimal
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class AnnualRewardPlan:
+    sales_target: Decimal
+    sales_actual: Decimal
+    sales_rate: Decimal
+    campaign_target: Decimal
+    campaign_actual: Decimal
+    campaign_rate: Decimal
+    threshold: Decimal = Decimal("0.8")
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    period: str
+    employee_id: str
+    total: Decimal
+    grade: str
+    department_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class AppraisalInput:
+    """Everything one input workbook says, validated."""
+
+    source: str
+    settings: Settings
+    employees: tuple[Employee, ...]
+    measure_defs: Mapping[str, MeasureDef]
+    kpis: Mapping[str, Kpi]
+    plans: Mapping[str, Plan]  # by role, and by employee ID for personal plans
+    measures: Mapping[str, Mapping[str, Decimal]]  # employee ID -> measure code -> value
+    ratings: Mapping[str, Mapping[str, Decimal]]  # employee ID -> item -> rating
+    reviews: Mapping[str, Review]
+    adjustments: Mapping[str, tuple[Adjustment, ...]]
+    grades: tuple[GradeBand, ...]  # ascending by min_score
+    pools: Mapping[str, Pool] = field(default_factory=_empty)
+    annual_rewards: Mapping[str, AnnualRewardPlan] = field(default_factory=_empty)
+    history: tuple[HistoryRecord, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    def plan_for(self, employee: Employee) -> Plan:
+        return self.plans.get(employee.employee_id) or self.plans[employee.role]
+
+
+# ---- results ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineResult:
+    line: PlanLine
+    value: Decimal | None  # the KPI value, rating or deduction count the points come from
+    points: Decimal
+    explanation: str  # how the points were derived, in words
+    inputs: Mapping[str, Decimal] = field(default_factory=_empty)  # measures the value was computed from
+
+
+@dataclass(frozen=True)
+class Pay:
+    position_pay: Decimal
+    personal_commission: Decimal
+    shared_commission: Decimal
+    seniority_pay: Decimal
+    one_time_bonus: Decimal
+    total: Decimal
+    pay_coefficient: Decimal | None = None
+    annual_reward: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class EmployeeResult:
+    employee: Employee
+    appraised: bool
+    pay: Pay
+    lines: tuple[LineResult, ...] = ()
+    total: Decimal | None = None
+    grade: GradeBand | None = None
+    department_rank: int | None = None
+    department_size: int = 0
+    role_rank: int | None = None
+    role_size: int = 0
+    not_appraised_reason: str = ""
+    first_rank_streak: int = 0
+    failing_streak: int = 0
+    flags: tuple[str, ...] = ()  # the three-month rules, in words
+    review: Review | None = None
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    input: AppraisalInput
+    results: tuple[EmployeeResult, ...]
+    warnings: tuple[Problem, ...] = field(default=())
+
+    @property
+    def appraised(self) -> tuple[EmployeeResult, ...]:
+        return tuple(r for r in self.results if r.appraised)
+
+    @property
+    def not_appraised(self) -> tuple[EmployeeResult, ...]:
+        return tuple(r for r in self.results if not r.appraised)

@@ -1,0 +1,327 @@
+"""The input workbook's layout: every sheet, every column, in Chinese and English.
+
+This table is the single description of the input. The reader uses it to map
+headers and parse cells, ``reporter init`` uses it to write the blank
+workbook with its instructions, and the README's column reference is
+checked against it by a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Coded values accepted in coded columns: code -> the spellings HR may type.
+CATEGORIES = {
+    "kpi": ("KPI", "关键绩效指标", "kpi"),
+    "key_goal": ("重点工作", "重点工作目标", "key_goal", "key goal"),
+    "bonus": ("加减分", "加减分项", "bonus", "bonus/penalty"),
+    "attendance": ("考勤", "attendance"),
+    "weekly_report": ("周报", "weekly_report", "weekly report"),
+    "ability": ("工作能力", "能力", "ability"),
+    "attitude": ("工作态度", "态度", "attitude"),
+}
+METHODS = {
+    "achievement": ("达成率", "achievement"),
+    "linear": ("线性", "linear", "linear band"),
+    "pass_fail": ("达标制", "pass_fail", "pass/fail"),
+    "deduction": ("扣分制", "deduction"),
+    "rating": ("评级", "rating"),
+    "bonus": ("加分", "bonus"),
+}
+DIRECTIONS = {
+    "higher": ("高优", "越高越好", "higher"),
+    "lower": ("低优", "越低越好", "lower"),
+}
+MEASURE_KINDS = {
+    "count": ("次数", "个数", "count"),
+    "amount": ("金额", "amount", "money"),
+    "seconds": ("秒", "seconds"),
+    "percent": ("百分比", "percent"),
+    "number": ("数值", "number"),
+}
+CHANGE_REASONS = {
+    "market_change": ("市场重大变化", "market_change", "major market change"),
+    "force_majeure": ("不可抗力", "force_majeure", "force majeure"),
+    "approved": ("批准调整", "approved", "approved adjustment"),
+}
+YES_NO = {
+    True: ("是", "Y", "yes", "true", "1"),
+    False: ("否", "N", "no", "false", "0"),
+}
+
+CHOICES = {
+    "category": CATEGORIES,
+    "method": METHODS,
+    "direction": DIRECTIONS,
+    "measure_kind": MEASURE_KINDS,
+    "change_reason": CHANGE_REASONS,
+    "yes_no": YES_NO,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its key in the model, its two header spellings, how to parse it.
+
+    ``kind`` names a parser in :mod:`reporter.cells` (text, id, email, decimal,
+    quantity, money, count, percent, date, identifier, formula) or a key of
+    :data:`CHOICES`.  ``low``/``high`` bound numbers (fractions for percent).
+    """
+
+    key: str
+    zh: str
+    en: str
+    kind: str
+    required: bool = False
+    help: str = ""
+    low: str | None = None
+    high: str | None = None
+    example: tuple = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    help: str = ""
+    # Extra columns are allowed (one per measure) and must be identifiers.
+    open_columns: bool = False
+    # Key-value sheets hold one setting per row instead of one record per row.
+    key_value: bool = False
+    headers: tuple[str, ...] = field(default=())
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+C = Column
+
+SETTINGS = Sheet(
+    "settings", "设置", "settings", key_value=True,
+    help="一行一项设置：第一列为项目，第二列为值。 One setting per row: name, value.",
+    columns=(
+        C("company", "公司名称", "company", "text", True, "抬头公司名称", example=("杭州云栖电子商务有限公司",)),
+        C("period", "考核期间", "period", "text", True,
+          "月度 2026-10，季度 2026-Q3，年度 2026", example=("2026-10",)),
+        C("currency", "币种", "currency", "text", False, "默认 CNY", example=("CNY",)),
+        C("appraisal_date", "考核日期", "appraisal_date", "date", False,
+          "考核实施日，应在次月 5–10 日", example=("2026-11-06",)),
+        C("appeal_deadline", "申诉截止日期", "appeal_deadline", "date", True,
+          "员工可申诉的最后一天", example=("2026-11-13",)),
+        C("appraiser_title", "考核人", "appraiser", "text", False, "签字栏的考核人称谓", example=("部门负责人",)),
+        C("hr_signatory", "人事负责人", "hr_signatory", "text", True, example=("人事行政部 周敏",)),
+        C("shared_commission_rate", "公共提成比例", "shared_commission_rate", "percent", False,
+          "公共销售提成比例，默认 0.5%", "0", "0.2", example=("0.5%",)),
+        C("first_rank_bonus", "连续第一奖励", "first_rank_bonus", "money", False,
+          "连续 3 个月部门排名第一的一次性奖励，默认 200", "0", "100000", example=("200",)),
+        C("streak_months", "连续月数", "streak_months", "count", False,
+          "连续排名第一/不及格的月数，默认 3", "2", "12", example=("3",)),
+        C("absence_limit_months", "缺勤上限月数", "absence_limit_months", "decimal", False,
+          "考评期内累计缺岗超过此月数则不参与考核，默认 2", "0", "12", example=("2",)),
+        C("seniority_pay_per_year", "工龄工资每年", "seniority_pay_per_year", "money", False,
+          "未填工龄工资时，按满一年计此金额", "0", "100000", example=("50",)),
+        C("seniority_pay_cap", "工龄工资上限", "seniority_pay_cap", "money", False,
+          "按年计算的工龄工资上限", "0", "100000", example=("500",)),
+    ),
+)
+
+EMPLOYEES = Sheet(
+    "employees", "员工", "employees",
+    help="每位员工一行。工号请以文本格式录入，保留前导零。",
+    columns=(
+        C("employee_id", "工号", "employee_id", "id", True, "文本格式，如 000123", example=("HZ0001", "HZ0002")),
+        C("name", "姓名", "name", "text", True, example=("张伟", "李娜")),
+        C("email", "邮箱", "email", "email", True, "仅一个地址", example=("zhangwei@example.com", "lina@example.com")),
+        C("company", "公司", "company", "text", True, "所属区域公司", example=("华东公司", "华东公司")),
+        C("department", "部门", "department", "text", True, example=("运营部", "客服部")),
+        C("role", "岗位", "role", "text", True, "须与考核方案的适用岗位一致", example=("运营专员", "运营专员")),
+        C("manager", "直属上级", "manager", "text", False, example=("王强", "刘洋")),
+        C("hire_date", "入职日期", "hire_date", "date", True, example=("2021-03-01", "2023-07-15")),
+        C("position_pay", "岗位工资", "position_pay", "money", True, low="0", high="1000000", example=("6000", "4200")),
+        C("seniority_pay", "工龄工资", "seniority_pay", "money", False,
+          "留空则按设置中的每年金额计算", "0", "100000", example=("", "")),
+        C("months_absent", "缺勤月数", "months_absent", "decimal", False,
+          "考评期内累计未到岗月数", "0", "12", example=("0", "0")),
+        C("personal_sales", "个人销售额", "personal_sales", "money", False, low="0", high="1000000000", example=("", "186000")),
+        C("commission_rate", "个人提成比例", "commission_rate", "percent", False, low="0", high="0.5", example=("", "1%")),
+        C("commission_pool", "公共提成池", "commission_pool", "text", False,
+          "参与公共提成分配的提成池名称", example=("", "华东客服")),
+    ),
+)
+
+MEASURE_DEFS = Sheet(
+    "measure_defs", "度量定义", "measure_definitions",
+    help="月度数据表中每一列度量的说明。",
+    columns=(
+        C("code", "度量代码", "code", "identifier", True, "英文字母、数字、下划线", example=("uv", "buyers")),
+        C("name", "度量名称", "name", "text", True, example=("访客数", "成交人数")),
+        C("kind", "类型", "kind", "measure_kind", True, "次数/金额/秒/百分比/数值", example=("次数", "次数")),
+        C("source", "数据来源", "source", "text", False, example=("生意参谋", "生意参谋")),
+    ),
+)
+
+KPIS = Sheet(
+    "kpis", "指标库", "kpis",
+    help="指标 = 由度量计算的公式。公式只能用度量代码、数字、+ - * / ( ) 与 MIN MAX IF ABS ROUND IFERROR。",
+    columns=(
+        C("code", "指标代码", "code", "identifier", True, example=("conversion", "buyer_count")),
+        C("name", "指标名称", "name", "text", True, example=("订单转换率", "成交人数")),
+        C("formula", "计算公式", "formula", "formula", True, example=("buyers / uv", "buyers")),
+        C("unit", "单位", "unit", "text", False, "% 元 秒 次 个 倍", example=("%", "人")),
+        C("direction", "方向", "direction", "direction", True, "高优/低优", example=("高优", "高优")),
+        C("definition", "指标定义", "definition", "text", False, example=("成交人数/UV", "实际发生购买的人数")),
+        C("source", "数据来源", "source", "text", False, example=("生意参谋", "生意参谋")),
+        C("role", "适用岗位", "role", "text", False, example=("运营专员", "运营专员")),
+    ),
+)
+
+PLANS = Sheet(
+    "plans", "考核方案", "plans",
+    help="每个考核项目一行。适用岗位或适用员工二选一；员工方案优先于岗位方案。KPI、重点工作等权重合计须为 100%，加减分项另计。",
+    columns=(
+        C("role", "适用岗位", "role", "text", False, example=("运营专员", "运营专员", "运营专员")),
+        C("employee_id", "适用员工", "employee_id", "id", False, "填写工号则为个人方案", example=("", "")),
+        C("category", "类别", "category", "category", True, example=("KPI", "考勤", "加减分")),
+        C("item", "考核项目", "item", "text", False, "项目名称；KPI 类留空则取指标名称", example=("订单转换率", "迟到", "自愿性任务")),
+        C("kpi", "指标代码", "kpi", "identifier", False,
+          "取值来源：指标库的指标代码或度量代码；评级类留空", example=("conversion", "late", "bonus_points")),
+        C("weight", "权重", "weight", "percent", False, "加减分项留空或 0", low="0", high="1", example=("90%", "10%", "")),
+        C("method", "评分方法", "method", "method", True, example=("达成率", "扣分制", "加分")),
+        C("target", "目标值", "target", "quantity", False, example=("3.5%", "", "")),
+        C("floor", "下限", "floor", "quantity", False, "线性评分的零分点", example=("", "")),
+        C("cap", "封顶", "cap", "percent", False, "达成率封顶，如 120%；加分上限", low="0", high="5", example=("120%", "", "20%")),
+        C("step", "每单位分值", "step", "decimal", False, "扣分制每单位扣分，默认 1", example=("", "2", "")),
+        C("standard", "评分标准", "standard", "text", False, example=("转换率/目标×权重，封顶120%", "迟到每次扣2分，扣完为止", "自愿性任务加分，合计最多 +20")),
+        C("supports", "支撑上级指标", "supports", "text", False, example=("部门成交额", "")),
+        C("original_target", "原目标值", "original_target", "quantity", False, "目标调整时填写原值", example=("", "")),
+        C("change_reason", "调整原因", "change_reason", "change_reason", False,
+          "市场重大变化/不可抗力/批准调整", example=("", "")),
+        C("approved_by", "批准人", "approved_by", "text", False, example=("", "")),
+    ),
+)
+
+MEASURES = Sheet(
+    "measures", "月度数据", "measures", open_columns=True,
+    help="每位员工一行，每个度量一列，列名为度量代码。",
+    columns=(
+        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0002")),
+        C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
+    ),
+)
+
+ATTENDANCE = Sheet(
+    "attendance", "考勤", "attendance",
+    columns=(
+        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0002")),
+        C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
+        C("late", "迟到次数", "late", "count", False, high="100", example=("1", "0")),
+        C("early_leave", "早退次数", "early_leave", "count", False, high="100", example=("0", "0")),
+        C("leave_days", "请假天数", "leave_days", "decimal", False, low="0", high="31", example=("1", "0")),
+        C("reports_due", "周报应交", "reports_due", "count", False, high="6", example=("4", "4")),
+        C("reports_submitted", "周报实交", "reports_submitted", "count", False, high="6", example=("4", "3")),
+    ),
+)
+
+RATINGS = Sheet(
+    "ratings", "评分", "ratings",
+    help="评级类考核项目的评分（1–5），每人每项一行。",
+    columns=(
+        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0001")),
+        C("name", "姓名", "name", "text", False, example=("张伟", "张伟")),
+        C("item", "考核项目", "item", "text", True, example=("工作能力", "工作态度")),
+        C("rating", "评分", "rating", "decimal", True, low="0", high="5", example=("4", "5")),
+    ),
+)
+
+REVIEWS = Sheet(
+    "reviews", "评语", "reviews",
+    columns=(
+        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0002")),
+        C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
+        C("reviewer", "考核人", "reviewer", "text", True, example=("王强", "刘洋")),
+        C("comment", "考核评语", "comment", "text", False, example=("本月转化率提升明显。", "响应及时。")),
+        C("improvement", "改进计划", "improvement", "text", False, example=("加强活动复盘。", "")),
+        C("interview_date", "面谈日期", "interview_date", "date", False, example=("2026-11-07", "2026-11-07")),
+    ),
+)
+
+ADJUSTMENTS = Sheet(
+    "adjustments", "加减分", "adjustments", required=False,
+    help="加分为正，扣分为负；自愿性任务加分合计不超过方案封顶（如 +20）。",
+    columns=(
+        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001",)),
+        C("name", "姓名", "name", "text", False, example=("张伟",)),
+        C("item", "事项", "item", "text", True, example=("双11活动志愿值班",)),
+        C("points", "分值", "points", "decimal", True, low="-100", high="100", example=("5",)),
+        C("approved_by", "批准人", "approved_by", "text", False, example=("王强",)),
+    ),
+)
+
+GRADES = Sheet(
+    "grades", "等级", "grades",
+    help="五个等级，下限含、上限不含，区间首尾相接。",
+    columns=(
+        C("grade", "等级", "grade", "text", True, example=("B", "D")),
+        C("name", "等级名称", "name", "text", True, example=("合格", "不合格")),
+        C("min_score", "分数下限", "min_score", "decimal", True, low="-1000", high="1000", example=("60", "0")),
+        C("max_score", "分数上限", "max_score", "decimal", False, "最高等级留空", low="-1000", high="1000", example=("", "60")),
+        C("pay_coefficient", "绩效系数", "pay_coefficient", "percent", True, low="0", high="5", example=("100%", "0%")),
+        C("training", "培训强度", "training", "text", False, example=("常规培训", "脱岗强化培训")),
+        C("promotion", "职位晋升", "promotion", "text", False, example=("正常", "不得晋升")),
+        C("level_change", "岗位级别", "level_change", "text", False, example=("不变", "降一级")),
+        C("salary_change", "岗位工资调整", "salary_change", "text", False, example=("不变", "下调 10%")),
+        C("failing", "不及格", "failing", "yes_no", False, example=("否", "是")),
+    ),
+)
+
+POOLS = Sheet(
+    "pools", "提成池", "commission_pools", required=False,
+    help="公共销售提成 = 公共销售业绩总额 × 比例 ÷ 参与人数。",
+    columns=(
+        C("pool", "提成池", "pool", "text", True, example=("华东客服",)),
+        C("shared_sales", "公共销售业绩总额", "shared_sales", "money", True, low="0", high="100000000000", example=("2400000",)),
+        C("rate", "提成比例", "rate", "percent", False, "留空取设置中的公共提成比例", "0", "0.2", example=("",)),
+    ),
+)
+
+ANNUAL_REWARDS = Sheet(
+    "annual_rewards", "年度奖励", "annual_rewards", required=False,
+    help="运营总监年度绩效奖励 = 企业年销售目标达成奖励 + 运营活动销售目标达成奖励。",
+    columns=(
+        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001",)),
+        C("name", "姓名", "name", "text", False, example=("张伟",)),
+        C("sales_target", "年销售目标", "sales_target", "money", True, low="0.01", high="100000000000", example=("30000000",)),
+        C("sales_actual", "年销售实绩", "sales_actual", "money", True, low="0", high="100000000000", example=("27600000",)),
+        C("sales_rate", "销售奖励比例", "sales_rate", "percent", True, low="0", high="0.2", example=("0.3%",)),
+        C("campaign_target", "活动销售目标", "campaign_target", "money", True, low="0.01", high="100000000000", example=("8000000",)),
+        C("campaign_actual", "活动销售实绩", "campaign_actual", "money", True, low="0", high="100000000000", example=("8400000",)),
+        C("campaign_rate", "活动奖励比例", "campaign_rate", "percent", True, low="0", high="0.2", example=("0.5%",)),
+        C("threshold", "达成率门槛", "threshold", "percent", False, "低于此达成率该项奖励为 0，默认 80%", "0", "2", example=("80%",)),
+    ),
+)
+
+HISTORY = Sheet(
+    "history", "历史", "history", required=False,
+    help="往期考核结果（可选），用于连续三个月规则。",
+    columns=(
+        C("period", "考核期间", "period", "text", True, example=("2026-09",)),
+        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001",)),
+        C("name", "姓名", "name", "text", False, example=("张伟",)),
+        C("total", "总分", "total", "decimal", True, low="-1000", high="1000", example=("91.5",)),
+        C("grade", "等级", "grade", "text", True, example=("S",)),
+        C("department_rank", "部门排名", "department_rank", "count", False, low="1", example=("1",)),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    SETTINGS, EMPLOYEES, MEASURE_DEFS, KPIS, PLANS, MEASURES, ATTENDANCE,
+    RATINGS, REVIEWS, ADJUSTMENTS, GRADES, POOLS, ANNUAL_REWARDS, HISTORY,
+)
+INSTRUCTIONS_SHEET = ("说明", "instructions")
+
+
+def sheet_by_key(key: str) -> Sheet:
+    return next(s for s in SHEETS if s.key == key)

@@ -1,0 +1,104 @@
+"""Scoring methods: how a plan line's value becomes points.
+
+Each method is written once, as a formula in the KPI formula language over
+the line's parameters (``value``, ``weight``, ``target``, ``floor``, ``cap``,
+``step``).  The engine evaluates it in Decimal; the scorecard writer
+translates the very same parsed formula into the Excel formula of the
+points cell, so the two cannot drift apart.  Points are rounded half-up to
+two decimals, like Excel's ROUND.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+
+from .formula import Formula, parse_formula
+from .model import PlanLine
+
+# (method, direction) -> points formula; direction None means "either".
+METHOD_FORMULAS: dict[tuple[str, str | None], str] = {
+    ("achievement", "higher"): "ROUND(weight * 100 * MIN(value / target, cap), 2)",
+    ("achievement", "lower"): "ROUND(weight * 100 * IF(value <= 0, cap, MIN(target / value, cap)), 2)",
+    ("linear", None): "ROUND(weight * 100 * MAX(0, MIN((value - floor) / (target - floor), cap)), 2)",
+    ("pass_fail", "higher"): "ROUND(IF(value >= target, weight * 100, 0), 2)",
+    ("pass_fail", "lower"): "ROUND(IF(value <= target, weight * 100, 0), 2)",
+    ("deduction", None): "ROUND(MAX(0, weight * 100 - value * step), 2)",
+    ("rating", None): "ROUND(weight * 100 * MIN(value / target, 1), 2)",
+    ("bonus", None): "ROUND(MIN(value, cap * 100), 2)",
+}
+CENT = Decimal("0.01")
+# Parameters left blank in the plan take these values.
+DEFAULTS = {"cap": Decimal(1), "step": Decimal(1), "floor": Decimal(0), "target": Decimal(0)}
+# A bonus line without a cap is not capped: 10,000 points is beyond any plan.
+UNCAPPED_BONUS = Decimal(100)
+
+METHOD_NAMES = {
+    "achievement": "达成率", "linear": "线性", "pass_fail": "达标制",
+    "deduction": "扣分制", "rating": "评级", "bonus": "加分",
+}
+
+
+@cache
+def points_formula(method: str, direction: str) -> Formula:
+    text = METHOD_FORMULAS.get((method, direction)) or METHOD_FORMULAS[(method, None)]
+    return parse_formula(text)
+
+
+def line_parameters(line: PlanLine) -> dict[str, Decimal]:
+    """The values the points formula reads, with defaults filled in."""
+    params = {
+        "weight": line.weight,
+        "target": line.target if line.target is not None else DEFAULTS["target"],
+        "floor": line.floor if line.floor is not None else DEFAULTS["floor"],
+        "cap": line.cap if line.cap is not None else DEFAULTS["cap"],
+        "step": line.step if line.step is not None else DEFAULTS["step"],
+    }
+    if line.method == "bonus" and line.cap is None:
+        params["cap"] = UNCAPPED_BONUS
+    return params
+
+
+def score_line(line: PlanLine, value: Decimal) -> Decimal:
+    """Points for one plan line, given the line's value (KPI value, rating or count)."""
+    points = points_formula(line.method, line.direction).evaluate({**line_parameters(line), "value": value})
+    return points.quantize(CENT)  # already rounded by the formula; this fixes the display to 2 places
+
+
+def fmt_number(value: Decimal | None, unit: str = "") -> str:
+    """A value as a person reads it: 3.52%, ¥1,234.50, 28 秒, 4."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{(value * 100).quantize(Decimal('0.01')):f}%"
+    if unit in ("元", "¥"):
+        return f"¥{value.quantize(Decimal('0.01')):,f}"
+    text = f"{value.quantize(Decimal('0.01')).normalize():f}" if value != value.to_integral() else f"{value:.0f}"
+    return f"{text} {unit}".strip() if unit not in ("", "分") else text
+
+
+def explain_line(line: PlanLine, value: Decimal, points: Decimal) -> str:
+    """How the points were derived, in words, with the numbers of this line."""
+    p = line_parameters(line)
+    w = fmt_number(p["weight"] * 100)
+    v, t = fmt_number(value, line.unit), fmt_number(p["target"], line.unit)
+    cap = fmt_number(p["cap"], "%")
+    if line.method == "achievement":
+        if line.direction == "lower":
+            ratio = "实际为 0，按封顶" if value <= 0 else f"目标 {t} ÷ 实际 {v}"
+            return f"{ratio}（封顶 {cap}）× 权重 {w} = {points} 分"
+        return f"实际 {v} ÷ 目标 {t}（封顶 {cap}）× 权重 {w} = {points} 分"
+    if line.method == "linear":
+        f = fmt_number(p["floor"], line.unit)
+        return f"（实际 {v} − 零分点 {f}）÷（目标 {t} − 零分点 {f}），限 0～{cap}，× 权重 {w} = {points} 分"
+    if line.method == "pass_fail":
+        sign = "≥" if line.direction == "higher" else "≤"
+        held = "达标" if points > 0 else "未达标"
+        return f"实际 {v}，标准 {sign} {t}：{held}，得 {points} 分"
+    if line.method == "deduction":
+        step = fmt_number(p["step"])
+        return f"满分 {w} − 扣分 {fmt_number(value)} × {step}（不低于 0）= {points} 分"
+    if line.method == "rating":
+        return f"评级 {fmt_number(value)} / {fmt_number(p['target'])} × 权重 {w} = {points} 分"
+    limit = f"，上限 {fmt_number(p['cap'] * 100)} 分" if line.cap is not None else ""
+    return f"合计 {fmt_number(value)} 分{limit}，计 {points} 分"

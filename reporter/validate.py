@@ -1,0 +1,329 @@
+"""Turn the typed rows of a workbook into a validated :class:`AppraisalInput`.
+
+Every rule that spans rows or sheets lives here: unique IDs and e-mails,
+plans whose weights sum to exactly 100 %, formulas that name known measures,
+grade bands without gaps, a value for every measure a plan needs.  All
+problems of a file are collected and raised together as one InputError.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+
+from .errors import CellError, InputError, Problem
+from .formula import FormulaError, parse_formula
+from .model import (
+    Adjustment,
+    AnnualRewardPlan,
+    AppraisalInput,
+    Employee,
+    HistoryRecord,
+    Kpi,
+    MeasureDef,
+    Pool,
+    Review,
+    Settings,
+)
+from .period import parse_period
+from .reader import SheetData, WorkbookReader
+from .validate_plans import ADJUSTMENT_MEASURES, ATTENDANCE_MEASURES, BUILT_IN_MEASURES, PlanRules  # noqa: E402
+
+
+class _Validator(PlanRules):
+    def __init__(self, path: Path):
+        self.reader = WorkbookReader(path)
+        self.file = self.reader.file
+        self.problems = self.reader.problems
+        self.sheets: dict[str, SheetData] = {}
+        self.listed_ids: set[str] = set()
+
+    def problem(self, message, sheet_key="", row=None, column_key="", severity="error"):
+        data = self.sheets.get(sheet_key)
+        sheet = data.title if data else sheet_key
+        column = data.where(column_key) if data and column_key else column_key
+        self.problems.append(Problem(message, self.file, sheet, row, column, severity))
+
+    def rows(self, key):
+        data = self.sheets.get(key)
+        return data.rows if data else []
+
+    # -- the run ------------------------------------------------------------
+
+    def run(self) -> AppraisalInput:
+        self.sheets = self.reader.read()
+        settings = self.settings()
+        employees = self.employees()
+        measure_defs = self.measure_defs()
+        kpis = self.kpis(measure_defs)
+        plans = self.plans(kpis, measure_defs, employees)
+        grades = self.grades()
+        pools = self.pools(settings)
+        by_id = {e.employee_id: e for e in employees}
+        absence_limit = settings.absence_limit_months if settings else Decimal(2)
+        appraised = {e.employee_id for e in employees if e.months_absent <= absence_limit}
+        for e in employees:
+            if e.role not in plans and e.employee_id not in plans:
+                self.problem(f"岗位「{e.role}」没有考核方案：请在「考核方案」中添加该岗位或该员工的方案",
+                             "employees", e.row, "role")
+            if e.commission_pool and e.commission_pool not in pools:
+                self.problem(f"提成池「{e.commission_pool}」未在「提成池」表中定义", "employees", e.row,
+                             "commission_pool")
+        measures = self.measures(by_id, measure_defs)
+        ratings = self.ratings(by_id)
+        adjustments = self.adjustments(by_id)
+        for eid, items in adjustments.items():
+            values = dict(measures.get(eid, {}))
+            values["bonus_points"] = sum((a.points for a in items if a.points > 0), Decimal(0))
+            values["penalty_points"] = sum((a.points for a in items if a.points < 0), Decimal(0))
+            measures[eid] = values
+        self.check_inputs_present(employees, appraised, plans, kpis, measures, ratings)
+        self.check_adjustments_scored(employees, plans, adjustments)
+        reviews = self.reviews(by_id, appraised)
+        rewards = self.annual_rewards(by_id)
+        history = self.history()
+        errors = [p for p in self.problems if p.severity == "error"]
+        if errors or settings is None:
+            raise InputError(self.problems)
+        freeze = MappingProxyType
+        return AppraisalInput(
+            source=self.file, settings=settings, employees=tuple(employees),
+            measure_defs=freeze(measure_defs), kpis=freeze(kpis), plans=freeze(plans),
+            measures=freeze({k: freeze(v) for k, v in measures.items()}),
+            ratings=freeze({k: freeze(v) for k, v in ratings.items()}), reviews=freeze(reviews),
+            adjustments=freeze(adjustments), grades=tuple(grades), pools=freeze(pools),
+            annual_rewards=freeze(rewards), history=tuple(history),
+            warnings=tuple(p for p in self.problems if p.severity != "error"),
+        )
+
+    # -- sheets -------------------------------------------------------------
+
+    def settings(self) -> Settings | None:
+        values = {k: v for r in self.rows("settings") for k, v in r.values.items() if v is not None}
+        row_of = {k: r.number for r in self.rows("settings") for k in r.values}
+        if "period" not in values or "company" not in values or "appeal_deadline" not in values:
+            return None
+        try:
+            period = parse_period(values.pop("period"))
+        except CellError as err:
+            self.problem(str(err), "settings", row_of.get("period"), "period")
+            return None
+        for key in ("streak_months",):
+            if key in values:
+                values[key] = int(values[key])
+        settings = Settings(period=period, **values)
+        deadline_row = row_of.get("appeal_deadline")
+        if settings.appeal_deadline <= period.end:
+            self.problem(f"申诉截止日期 {settings.appeal_deadline} 早于考核期结束日 {period.end}：请填写考核结果确认之后的日期",
+                         "settings", deadline_row, "appeal_deadline")
+        return settings
+
+    def employees(self) -> list[Employee]:
+        employees, first_row, email_row = [], {}, {}
+        for r in self.rows("employees"):
+            v = r.values
+            eid = v.get("employee_id")
+            if not eid:
+                continue
+            self.listed_ids.add(eid)
+            if eid in first_row:
+                self.problem(f"工号 {eid} 重复（第 {first_row[eid]} 行已有；比较时已去除空格并统一全角半角）",
+                             "employees", r.number, "employee_id")
+                continue
+            first_row[eid] = r.number
+            email = (v.get("email") or "").lower()  # one mailbox, however it is capitalised
+            if email and email in email_row:
+                self.problem(f"邮箱 {email} 与第 {email_row[email]} 行的员工相同：每位员工须有自己的邮箱，结果只发给本人",
+                             "employees", r.number, "email")
+            elif email:
+                email_row[email] = r.number
+            required = ("name", "email", "company", "department", "role", "hire_date", "position_pay")
+            if any(v.get(k) is None for k in required):
+                continue  # the reader has already reported the blank or bad cell
+            optional = {k: v[k] for k in ("manager", "seniority_pay", "months_absent", "personal_sales",
+                                          "commission_rate", "commission_pool") if v.get(k) is not None}
+            employees.append(Employee(employee_id=eid, row=r.number, **{k: v[k] for k in required}, **optional))
+        return employees
+
+    def measure_defs(self) -> dict[str, MeasureDef]:
+        defs = {}
+        for r in self.rows("measure_defs"):
+            code = r.values.get("code")
+            if not code or r.values.get("name") is None or r.values.get("kind") is None:
+                continue
+            if code in defs or code in BUILT_IN_MEASURES:
+                what = "内置度量（来自考勤或加减分表）" if code in BUILT_IN_MEASURES else "重复"
+                self.problem(f"度量代码 {code} {what}：请改用其他代码", "measure_defs", r.number, "code")
+                continue
+            defs[code] = MeasureDef(code, r.values["name"], r.values["kind"], r.values.get("source") or "")
+        return defs
+
+    def kpis(self, measure_defs) -> dict[str, Kpi]:
+        kpis = {}
+        known = set(measure_defs) | set(BUILT_IN_MEASURES)
+        for r in self.rows("kpis"):
+            v = r.values
+            if not v.get("code") or not v.get("formula") or not v.get("name") or not v.get("direction"):
+                continue
+            if v["code"] in kpis or v["code"] in measure_defs:
+                self.problem(f"指标代码 {v['code']} 与已有指标或度量重复", "kpis", r.number, "code")
+                continue
+            try:
+                formula = parse_formula(v["formula"])
+            except FormulaError as err:
+                self.problem(f"{err}：请检查公式", "kpis", r.number, "formula")
+                continue
+            unknown = sorted(formula.names - known)
+            if unknown:
+                self.problem(f"公式用到未定义的度量 {'、'.join(unknown)}：请在「度量定义」中添加，或改正拼写",
+                             "kpis", r.number, "formula")
+                continue
+            kpis[v["code"]] = Kpi(v["code"], v["name"], formula, v["direction"], v.get("unit") or "",
+                                  v.get("definition") or "", v.get("source") or "", v.get("role") or "")
+        return kpis
+
+    def pools(self, settings) -> dict[str, Pool]:
+        pools = {}
+        default_rate = settings.shared_commission_rate if settings else Decimal("0.005")
+        for r in self.rows("pools"):
+            v = r.values
+            if v.get("pool") is None or v.get("shared_sales") is None:
+                continue
+            if v["pool"] in pools:
+                self.problem(f"提成池「{v['pool']}」重复", "pools", r.number, "pool")
+            pools[v["pool"]] = Pool(v["pool"], v["shared_sales"], v.get("rate") or default_rate)
+        return pools
+
+    def _by_employee(self, key, by_id, *, unique=True):
+        """Rows of a sheet keyed by employee ID, reporting unknown IDs and duplicates."""
+        seen: dict[str, int] = {}
+        for r in self.rows(key):
+            eid = r.values.get("employee_id")
+            if not eid:
+                continue
+            if eid not in by_id:
+                if eid not in self.listed_ids:  # a listed employee with a bad cell is reported once, there
+                    self.problem(f"工号 {eid} 不在「员工」表中", key, r.number, "employee_id")
+                continue
+            if unique and eid in seen:
+                self.problem(f"工号 {eid} 重复（第 {seen[eid]} 行已有）", key, r.number, "employee_id")
+                continue
+            seen[eid] = r.number
+            yield eid, r
+
+    def measures(self, by_id, measure_defs) -> dict[str, dict]:
+        data = self.sheets.get("measures")
+        for code in (data.extra if data else ()):
+            if code not in measure_defs:
+                self.problem(f"度量 {code} 未在「度量定义」中定义", "measures", 1, code)
+        values: dict[str, dict] = {}
+        self.measure_rows: dict[str, int] = {}
+        for eid, r in self._by_employee("measures", by_id):
+            values[eid] = {k: v for k, v in r.extra.items() if v is not None}
+            self.measure_rows[eid] = r.number
+        self.attendance_rows: dict[str, int] = {}
+        for eid, r in self._by_employee("attendance", by_id):
+            row = values.setdefault(eid, {})
+            for key in ATTENDANCE_MEASURES:
+                row[key] = r.values.get(key) if r.values.get(key) is not None else Decimal(0)
+            self.attendance_rows[eid] = r.number
+        return values
+
+    def ratings(self, by_id) -> dict[str, dict]:
+        ratings: dict[str, dict] = defaultdict(dict)
+        for eid, r in self._by_employee("ratings", by_id, unique=False):
+            item, rating = r.values.get("item"), r.values.get("rating")
+            if item is None or rating is None:
+                continue
+            if item in ratings[eid]:
+                self.problem(f"{eid} 的「{item}」评分重复", "ratings", r.number, "item")
+            ratings[eid][item] = rating
+        return dict(ratings)
+
+    def adjustments(self, by_id) -> dict[str, tuple]:
+        items: dict[str, list] = defaultdict(list)
+        for eid, r in self._by_employee("adjustments", by_id, unique=False):
+            if r.values.get("item") is not None and r.values.get("points") is not None:
+                items[eid].append(Adjustment(r.values["item"], r.values["points"], r.values.get("approved_by") or ""))
+        return {k: tuple(v) for k, v in items.items()}
+
+    def check_inputs_present(self, employees, appraised, plans, kpis, measures, ratings) -> None:
+        """Every appraised employee has every measure and rating their plan needs."""
+        for e in employees:
+            plan = plans.get(e.employee_id) or plans.get(e.role)
+            if e.employee_id not in appraised or plan is None:
+                continue
+            have = measures.get(e.employee_id, {})
+            for line in plan.lines:
+                if line.method == "rating":
+                    if line.item not in ratings.get(e.employee_id, {}):
+                        self.problem(f"{e.name}（{e.employee_id}）缺少「{line.item}」的评分", "ratings", None, "rating")
+                    continue
+                needed = kpis[line.kpi].formula.names if line.kpi in kpis else {line.kpi}
+                for name in sorted(needed - set(have) - set(ADJUSTMENT_MEASURES)):
+                    if name in ATTENDANCE_MEASURES:
+                        self.problem(f"{e.name}（{e.employee_id}）没有考勤记录：请在「考勤」表中添加一行", "attendance")
+                        break
+                    row = self.measure_rows.get(e.employee_id)
+                    what = "该单元格为空" if row else "「月度数据」中没有该员工的行"
+                    self.problem(f"{e.name}（{e.employee_id}）的度量 {name} 缺失（{what}），"
+                                 f"方案项目「{line.item}」需要它", "measures", row, name)
+
+    def check_adjustments_scored(self, employees, plans, adjustments) -> None:
+        """A bonus or penalty with no plan line to take it would vanish silently."""
+        for e in employees:
+            plan = plans.get(e.employee_id) or plans.get(e.role)
+            items = adjustments.get(e.employee_id, ())
+            if plan is None or not items:
+                continue
+            codes = {line.kpi for line in plan.lines}
+            for sign, code in ((1, "bonus_points"), (-1, "penalty_points")):
+                if any(a.points * sign > 0 for a in items) and code not in codes:
+                    kind = "加分" if sign > 0 else "扣分"
+                    self.problem(f"{e.name}（{e.employee_id}）有{kind}事项，但其考核方案没有指标代码为 {code} 的加减分项："
+                                 f"请在方案中添加该项，否则{kind}不会计入", "adjustments", None, "points")
+
+    def reviews(self, by_id, appraised) -> dict[str, Review]:
+        reviews = {}
+        for eid, r in self._by_employee("reviews", by_id):
+            v = r.values
+            if v.get("reviewer"):
+                reviews[eid] = Review(v["reviewer"], v.get("comment") or "", v.get("improvement") or "",
+                                      v.get("interview_date"))
+        for eid in sorted(appraised - set(reviews)):
+            self.problem(f"{by_id[eid].name}（{eid}）没有考核评语：确认书中评语一栏将为空", "reviews",
+                         severity="warning")
+        return reviews
+
+    def annual_rewards(self, by_id) -> dict[str, AnnualRewardPlan]:
+        rewards = {}
+        for eid, r in self._by_employee("annual_rewards", by_id):
+            v = {k: val for k, val in r.values.items() if val is not None and k not in ("employee_id", "name")}
+            try:
+                rewards[eid] = AnnualRewardPlan(**v)
+            except TypeError:
+                continue  # a required cell was blank; the reader reported it
+        return rewards
+
+    def history(self) -> list[HistoryRecord]:
+        records = []
+        for r in self.rows("history"):
+            v = r.values
+            if any(v.get(k) is None for k in ("period", "employee_id", "total", "grade")):
+                continue
+            try:
+                period = parse_period(v["period"]).key
+            except CellError as err:
+                self.problem(str(err), "history", r.number, "period")
+                continue
+            rank = v.get("department_rank")
+            records.append(HistoryRecord(period, v["employee_id"], v["total"], v["grade"],
+                                         int(rank) if rank is not None else None))
+        return records
+
+
+def load_input(path: Path) -> AppraisalInput:
+    """Read and validate one input workbook; raise InputError listing every problem."""
+    return _Validator(Path(path)).run()

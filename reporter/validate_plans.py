@@ -1,0 +1,136 @@
+"""Rules for plans and grade bands: weights, methods and their parameters, target changes, bands.
+
+A mixin of the validator in :mod:`reporter.validate`; it reports through
+``self.problem`` and reads rows through ``self.rows``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from .model import GradeBand, Plan, PlanLine
+
+# Measures that come from the attendance and adjustments sheets rather than 月度数据.
+ATTENDANCE_MEASURES = ("late", "early_leave", "leave_days", "reports_due", "reports_submitted")
+ADJUSTMENT_MEASURES = ("bonus_points", "penalty_points")
+BUILT_IN_MEASURES = ATTENDANCE_MEASURES + ADJUSTMENT_MEASURES
+UNIT_BY_KIND = {"amount": "元", "seconds": "秒", "percent": "%", "count": "次", "number": ""}
+METHOD_NEEDS_TARGET = ("achievement", "linear", "pass_fail")
+
+
+class PlanRules:
+    def plans(self, kpis, measure_defs, employees) -> dict[str, Plan]:
+        lines: dict[str, list[PlanLine]] = defaultdict(list)
+        rows: dict[str, list[int]] = defaultdict(list)
+        personal: set[str] = set()
+        known_ids = {e.employee_id for e in employees}
+        for r in self.rows("plans"):
+            line = self.plan_line(r, kpis, measure_defs)
+            role, eid = r.values.get("role"), r.values.get("employee_id")
+            if bool(role) == bool(eid):
+                self.problem("「适用岗位」与「适用员工」须填且只填一个", "plans", r.number, "role")
+                continue
+            if eid and eid not in known_ids:
+                self.problem(f"适用员工 {eid} 不在「员工」表中", "plans", r.number, "employee_id")
+                continue
+            if line is not None:
+                lines[eid or role].append(line)
+                rows[eid or role].append(r.number)
+                if eid:
+                    personal.add(eid)
+        plans = {}
+        for owner, plan_lines in lines.items():
+            weights = sum((ln.weight for ln in plan_lines if ln.category != "bonus"), Decimal(0))
+            if weights != Decimal(1):
+                listed = "、".join(str(n) for n in rows[owner])
+                self.problem(f"方案「{owner}」的权重合计为 {weights * 100:f}%，须恰好为 100%（第 {listed} 行，加减分项不计）",
+                             "plans", rows[owner][0], "weight")
+            plans[owner] = Plan(owner, owner in personal, tuple(plan_lines))
+        return plans
+
+    def plan_line(self, r, kpis, measure_defs) -> PlanLine | None:
+        v = r.values
+        if v.get("category") is None or v.get("method") is None:
+            return None
+        category, method, code = v["category"], v["method"], v.get("kpi") or ""
+        if category == "kpi" and not code and v.get("item") in kpis:
+            code = v["item"]
+        ok = True
+        direction, unit, name = "higher", "", v.get("item") or ""
+        if method == "rating":
+            if code:
+                self.problem("评级类项目的取值来自「评分」表，请清空「指标代码」", "plans", r.number, "kpi")
+                ok = False
+            if not name:
+                self.problem("评级类项目须填写「考核项目」名称，用于匹配「评分」表", "plans", r.number, "item")
+                ok = False
+        elif not code:
+            self.problem("须填写「指标代码」：取值来自指标库的指标或度量", "plans", r.number, "kpi")
+            ok = False
+        elif code in kpis:
+            direction, unit, name = kpis[code].direction, kpis[code].unit, name or kpis[code].name
+        elif code in measure_defs or code in BUILT_IN_MEASURES:
+            unit = UNIT_BY_KIND.get(measure_defs[code].kind, "") if code in measure_defs else "分"
+            name = name or (measure_defs[code].name if code in measure_defs else code)
+        else:
+            self.problem(f"指标代码 {code} 不在「指标库」或「度量定义」中", "plans", r.number, "kpi")
+            ok = False
+        weight = v.get("weight") or Decimal(0)
+        if category == "bonus" and weight:
+            self.problem("加减分项不占权重：请清空权重（上限写在「封顶」）", "plans", r.number, "weight")
+            ok = False
+        if category != "bonus" and v.get("weight") is None:
+            self.problem("须填写权重", "plans", r.number, "weight")
+            ok = False
+        target, floor = v.get("target"), v.get("floor")
+        if method in METHOD_NEEDS_TARGET and target is None:
+            self.problem("该评分方法须填写目标值", "plans", r.number, "target")
+            ok = False
+        elif method == "achievement" and target is not None and target <= 0:
+            self.problem("达成率评分的目标值须大于 0", "plans", r.number, "target")
+            ok = False
+        if method == "linear" and (floor is None or floor == target):
+            self.problem("线性评分须填写下限（零分点），且不能等于目标值", "plans", r.number, "floor")
+            ok = False
+        if method == "rating" and target is not None and target <= 0:
+            self.problem("评级满分（目标值）须大于 0", "plans", r.number, "target")
+            ok = False
+        original = v.get("original_target")
+        if original is not None and original != target and not (v.get("change_reason") and v.get("approved_by")):
+            self.problem("目标值已调整：须填写「调整原因」与「批准人」", "plans", r.number, "change_reason")
+            ok = False
+        if not ok:
+            return None
+        return PlanLine(
+            category=category, item=name, method=method, weight=weight, direction=direction, kpi=code,
+            target=target if not (method == "rating" and target is None) else Decimal(5), floor=floor,
+            cap=v.get("cap"), step=v.get("step"), standard=v.get("standard") or "",
+            supports=v.get("supports") or "", unit=unit, original_target=original,
+            change_reason=v.get("change_reason") or "", approved_by=v.get("approved_by") or "", row=r.number)
+
+    def grades(self) -> list[GradeBand]:
+        bands = []
+        for r in self.rows("grades"):
+            v = r.values
+            if any(v.get(k) is None for k in ("grade", "name", "min_score", "pay_coefficient")):
+                continue
+            bands.append((r.number, GradeBand(
+                v["grade"], v["name"], v["min_score"], v.get("max_score"), v["pay_coefficient"],
+                v.get("training") or "", v.get("promotion") or "", v.get("level_change") or "",
+                v.get("salary_change") or "", bool(v.get("failing")))))
+        bands.sort(key=lambda b: b[1].min_score)
+        if len({b.grade for _, b in bands}) != len(bands):
+            self.problem("等级代码重复", "grades", bands[0][0] if bands else None, "grade")
+        for (row, band), (_, upper) in zip(bands, bands[1:], strict=False):
+            if band.max_score is None or band.max_score != upper.min_score:
+                gap = "重叠" if band.max_score is not None and band.max_score > upper.min_score else "有空档"
+                self.problem(f"等级 {band.grade} 的上限（{band.max_score}）与等级 {upper.grade} 的下限（{upper.min_score}）"
+                             f"{gap}：区间须首尾相接（下限含、上限不含）", "grades", row, "max_score")
+        if bands and bands[0][1].min_score > 0:
+            self.problem("最低等级的下限须为 0（总分不低于 0）", "grades", bands[0][0], "min_score")
+        if bands and bands[-1][1].max_score is not None:
+            self.problem("最高等级的上限须留空", "grades", bands[-1][0], "max_score")
+        if 0 < len(bands) < 2:
+            self.problem("至少需要两个等级", "grades")
+        return [b for _, b in bands]

@@ -1,0 +1,1 @@
+"""Writers turn a PeriodResult into files; they never read the input workbook."""

@@ -1,0 +1,54 @@
+"""One JSON file per employee that traces every number to its formula and inputs.
+
+It is the audit trail behind the documents: for each plan line the KPI
+formula, the measures it read, the points formula with its parameters,
+and the result; then total, grade, rank and each pay part with its rule.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from ..model import EmployeeResult, PeriodResult
+from ..pay import PAY_FORMULAS
+from ..scoring import METHOD_FORMULAS, line_parameters
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
+
+
+def employee_trace(result: PeriodResult, r: EmployeeResult) -> dict:
+    inp, e = result.input, r.employee
+    lines = []
+    for lr in r.lines:
+        line = lr.line
+        kpi = inp.kpis.get(line.kpi)
+        method_text = METHOD_FORMULAS.get((line.method, line.direction)) or METHOD_FORMULAS[(line.method, None)]
+        lines.append({
+            "category": line.category, "item": line.item, "plan_row": line.row,
+            "value_source": "rating" if line.method == "rating" else line.kpi,
+            "kpi_formula": kpi.formula.text if kpi else None,
+            "inputs": {k: _num(v) for k, v in lr.inputs.items()},
+            "value": _num(lr.value), "method": line.method, "points_formula": method_text,
+            "parameters": {k: _num(v) for k, v in line_parameters(line).items()},
+            "points": _num(lr.points), "explanation": lr.explanation,
+        })
+    pay = r.pay
+    return {
+        "period": inp.settings.period.key, "employee_id": e.employee_id, "name": e.name,
+        "company": e.company, "department": e.department, "role": e.role,
+        "appraised": r.appraised, "not_appraised_reason": r.not_appraised_reason or None,
+        "lines": lines, "total": _num(r.total), "grade": r.grade.grade if r.grade else None,
+        "department_rank": r.department_rank, "department_size": r.department_size,
+        "role_rank": r.role_rank, "role_size": r.role_size, "flags": list(r.flags),
+        "pay": {k: _num(getattr(pay, k)) for k in ("position_pay", "personal_commission", "shared_commission",
+                                                    "seniority_pay", "one_time_bonus", "total",
+                                                    "pay_coefficient", "annual_reward")},
+        "pay_formulas": PAY_FORMULAS,
+    }
+
+
+def render_result_json(result: PeriodResult, r: EmployeeResult) -> bytes:
+    return (json.dumps(employee_trace(result, r), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

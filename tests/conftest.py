@@ -1,0 +1,137 @@
+"""Shared fixtures: a small valid input workbook, built in code so each test can break one thing."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_inputs" / "appraisal-2026-10.xlsx"
+
+# Sheet title -> rows; the first row is the header.  Numbers are chosen so that
+# every score can be worked out by hand (see test_engine.py).
+BASE = {
+    "设置": [
+        ["项目", "值"],
+        ["公司名称", "测试电商有限公司"],
+        ["考核期间", "2026-10"],
+        ["申诉截止日期", date(2026, 11, 13)],
+        ["人事负责人", "周敏"],
+        ["公共提成比例", "0.5%"],
+        ["工龄工资每年", 50],
+        ["工龄工资上限", 500],
+    ],
+    "员工": [
+        ["工号", "姓名", "邮箱", "公司", "部门", "岗位", "入职日期", "岗位工资", "缺勤月数", "个人销售额", "个人提成比例", "公共提成池"],
+        ["E001", "张伟", "zhangwei@example.com", "华东公司", "客服部", "在线客服专员", date(2020, 3, 1), 5000, 0, 100000, "1%", "客服池"],
+        ["E002", "李娜", "lina@example.com", "华东公司", "客服部", "在线客服专员", date(2024, 11, 1), 4500, 0, 80000, "1%", "客服池"],
+        ["E003", "王芳", "wangfang@example.com", "华东公司", "客服部", "在线客服专员", date(2019, 1, 1), 4500, 3, 0, "1%", "客服池"],
+        ["E004", "刘洋", "liuyang@example.com", "华东公司", "运营部", "运营专员", date(2015, 6, 30), 8000, 0, None, None, None],
+    ],
+    "度量定义": [
+        ["度量代码", "度量名称", "类型"],
+        ["response_seconds", "平均响应时间", "秒"],
+        ["bad_reviews", "差评次数", "次数"],
+        ["uv", "访客数", "次数"],
+        ["buyers", "成交人数", "次数"],
+    ],
+    "指标库": [
+        ["指标代码", "指标名称", "计算公式", "单位", "方向"],
+        ["response_time", "及时响应时间", "response_seconds", "秒", "低优"],
+        ["bad_review_count", "差评次数", "bad_reviews", "次", "低优"],
+        ["conversion", "订单转换率", "buyers / uv", "%", "高优"],
+        ["attendance_deduction", "考勤扣分", "(late + early_leave) * 2 + leave_days", "分", "低优"],
+        ["weekly_report_rate", "周报提交率", "reports_submitted / reports_due", "%", "高优"],
+    ],
+    "考核方案": [
+        ["适用岗位", "适用员工", "类别", "考核项目", "指标代码", "权重", "评分方法", "目标值", "下限", "封顶", "评分标准"],
+        ["在线客服专员", None, "KPI", "及时响应时间", "response_time", "30%", "达标制", 30, None, None, "≤30 秒得满分"],
+        ["在线客服专员", None, "KPI", "差评次数", "bad_review_count", "26%", "达成率", 2, None, "120%", "目标/实际"],
+        ["在线客服专员", None, "工作态度", "工作态度", None, "30%", "评级", None, None, None, "1-5 分"],
+        ["在线客服专员", None, "周报", "周报", "weekly_report_rate", "4%", "达成率", "100%", None, "100%", "每周一份"],
+        ["在线客服专员", None, "考勤", "考勤", "attendance_deduction", "10%", "扣分制", None, None, None, "迟到早退-2/次，请假-1/天"],
+        ["在线客服专员", None, "加减分", "自愿性任务", "bonus_points", None, "加分", None, None, "20%", "最多 +20"],
+        ["在线客服专员", None, "加减分", "违规扣分", "penalty_points", None, "加分", None, None, None, "按次扣分"],
+        ["运营专员", None, "KPI", "订单转换率", "conversion", "60%", "线性", "4%", "2%", "100%", "2% 得 0 分，4% 得满分"],
+        ["运营专员", None, "工作能力", "工作能力", None, "40%", "评级", 5, None, None, "1-5 分"],
+    ],
+    "月度数据": [
+        ["工号", "姓名", "response_seconds", "bad_reviews", "uv", "buyers"],
+        ["E001", "张伟", 25, 0, None, None],
+        ["E002", "李娜", 41, 4, None, None],
+        ["E003", "王芳", None, None, None, None],
+        ["E004", "刘洋", None, None, 50000, 1500],
+    ],
+    "考勤": [
+        ["工号", "姓名", "迟到次数", "早退次数", "请假天数", "周报应交", "周报实交"],
+        ["E001", "张伟", 1, 0, 1, 4, 4],
+        ["E002", "李娜", 0, 0, 0, 4, 3],
+        ["E004", "刘洋", 0, 0, 0, 4, 4],
+    ],
+    "评分": [
+        ["工号", "考核项目", "评分"],
+        ["E001", "工作态度", 5],
+        ["E002", "工作态度", 3],
+        ["E004", "工作能力", 4],
+    ],
+    "评语": [
+        ["工号", "考核人", "考核评语", "改进计划", "面谈日期"],
+        ["E001", "陈主管", "响应及时，服务规范。", "继续保持。", date(2026, 11, 6)],
+        ["E002", "陈主管", "差评偏多。", "学习话术规范。", date(2026, 11, 6)],
+        ["E004", "赵经理", "转化率稳定。", "加强活动复盘。", date(2026, 11, 7)],
+    ],
+    "加减分": [
+        ["工号", "事项", "分值"],
+        ["E001", "双11值班支援", 15],
+        ["E001", "大促客服培训讲师", 8],
+        ["E002", "违规用语", -3],
+    ],
+    "等级": [
+        ["等级", "等级名称", "分数下限", "分数上限", "绩效系数", "不及格"],
+        ["S", "优秀", 90, None, "120%", "否"],
+        ["A", "良好", 80, 90, "110%", "否"],
+        ["B", "合格", 70, 80, "100%", "否"],
+        ["C", "待改进", 60, 70, "80%", "否"],
+        ["D", "不合格", 0, 60, "0%", "是"],
+    ],
+    "提成池": [
+        ["提成池", "公共销售业绩总额"],
+        ["客服池", 1000000],
+    ],
+}
+
+
+def write_book(path: Path, sheets: dict) -> Path:
+    """Write sheets to an xlsx; strings stay strings (IDs keep their leading zeros)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    cell = ws.cell(r, c, value)
+                    if isinstance(value, str) and value.startswith("="):
+                        cell.data_type = "s"  # text that looks like a formula, as HR might type it
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def base_sheets():
+    return copy.deepcopy(BASE)
+
+
+@pytest.fixture
+def make_book(tmp_path):
+    """make_book(sheets) -> path of a written workbook."""
+    counter = iter(range(10_000))
+
+    def make(sheets=None, name=None):
+        return write_book(tmp_path / (name or f"input-{next(counter)}.xlsx"), sheets or copy.deepcopy(BASE))
+
+    return make

@@ -1,0 +1,181 @@
+"""The command line as HR uses it: exit codes, messages, what is written and what is never touched."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reporter.cli import cli
+from reporter.outputs import staged_folder
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def read_payroll(folder: Path) -> list[dict]:
+    raw = (folder / "payroll.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "payroll.csv must start with a UTF-8 BOM so Excel reads Chinese"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["validate"], ["build"]])
+def test_every_command_has_help_that_teaches(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output or "reporter init" in result.output
+
+
+def test_validate_ok(make_book):
+    result = run("validate", make_book())
+    assert result.exit_code == 0 and "检查通过" in result.output
+
+
+def test_validate_bad_input_exits_2_with_locations_and_no_traceback(base_sheets, make_book):
+    base_sheets["员工"][2][7] = "四千五"
+    base_sheets["考勤"][1][2] = -1
+    result = run("validate", make_book(base_sheets))
+    assert result.exit_code == 2
+    assert "员工 › 第 3 行 › H 列「岗位工资」" in result.stderr
+    assert "考勤 › 第 2 行 › C 列「迟到次数」" in result.stderr
+    assert "Traceback" not in result.stderr and "共 2 个问题" in result.stderr
+
+
+def test_verbose_shows_the_traceback(base_sheets, make_book):
+    base_sheets["员工"][2][0] = 1002
+    result = run("validate", make_book(base_sheets), "--verbose")
+    assert result.exit_code == 2 and "Traceback" in result.stderr
+
+
+def test_not_a_workbook_exits_2(tmp_path):
+    path = tmp_path / "data.xlsx"
+    path.write_text("工号,姓名\nE001,张伟\n", encoding="utf-8")
+    result = run("validate", path)
+    assert result.exit_code == 2 and "CSV" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_writes_payroll_results_and_history(tmp_path, make_book):
+    out = tmp_path / "out"
+    result = run("build", make_book(), "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "已评分：3 人" in result.output and "未参与考核：1 人" in result.output and "E003 王芳" in result.output
+    rows = {r["工号"]: r for r in read_payroll(out / "2026-10")}
+    assert rows["E001"]["应发合计"] == "9000.00" and rows["E001"]["等级"] == "S"
+    assert rows["E003"]["考核状态"] == "未参与考核" and rows["E003"]["应发合计"] == "4850.00"
+    trace = json.loads((out / "2026-10" / "results" / "E004.json").read_text(encoding="utf-8"))
+    assert trace["lines"][0]["kpi_formula"] == "buyers / uv" and trace["lines"][0]["points"] == "30.00"
+    with sqlite3.connect(out / "reporter.sqlite") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM results WHERE period='2026-10'").fetchone()[0] == 4
+    assert not list(out.glob(".staging-*"))
+
+
+def test_existing_period_is_not_overwritten_without_force(tmp_path, make_book):
+    out = tmp_path / "out"
+    book = make_book()
+    assert run("build", book, "--out", out).exit_code == 0
+    before = snapshot(out / "2026-10")
+    result = run("build", book, "--out", out)
+    assert result.exit_code == 1 and "--force" in result.stderr
+    assert snapshot(out / "2026-10") == before
+    assert run("build", book, "--out", out, "--force").exit_code == 0
+
+
+def test_bad_input_writes_nothing(tmp_path, base_sheets, make_book):
+    out = tmp_path / "out"
+    base_sheets["员工"][1][7] = "abc"
+    result = run("build", make_book(base_sheets), "--out", out)
+    assert result.exit_code == 2
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_failed_rebuild_keeps_the_earlier_results(tmp_path, base_sheets, make_book):
+    out = tmp_path / "out"
+    assert run("build", make_book(), "--out", out).exit_code == 0
+    before = snapshot(out / "2026-10")
+    base_sheets["员工"][1][7] = "abc"
+    assert run("build", make_book(base_sheets), "--out", out, "--force").exit_code == 2
+    assert snapshot(out / "2026-10") == before
+
+
+def test_staged_folder_leaves_target_intact_when_writing_fails(tmp_path):
+    target = tmp_path / "2026-10"
+    target.mkdir()
+    (target / "payroll.csv").write_text("old")
+    with pytest.raises(RuntimeError), staged_folder(target, force=True) as staging:
+        (staging / "payroll.csv").write_text("half")
+        raise RuntimeError("disk full")
+    assert (target / "payroll.csv").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["2026-10"]
+
+
+def test_other_periods_survive_and_feed_the_history_rules(tmp_path, base_sheets, make_book):
+    """Build Aug, Sep, Oct from the same data: Oct sees E001 first three times running."""
+    out = tmp_path / "out"
+    for month in ("2026-08", "2026-09", "2026-10"):
+        base_sheets["设置"][2][1] = month
+        assert run("build", make_book(base_sheets), "--out", out).exit_code == 0
+    assert {p.name for p in out.iterdir() if p.is_dir()} == {"2026-08", "2026-09", "2026-10"}
+    rows = {r["工号"]: r for r in read_payroll(out / "2026-10")}
+    assert rows["E001"]["一次性奖励"] == "200.00" and "连续 3 个月部门排名第一" in rows["E001"]["备注"]
+    assert "连续 3 个月考核不及格" in rows["E002"]["备注"]
+    aug = {r["工号"]: r for r in read_payroll(out / "2026-08")}
+    assert aug["E001"]["一次性奖励"] == "0.00"
+
+
+def test_partial_build_writes_only_the_chosen_employees(tmp_path, make_book):
+    out = tmp_path / "out"
+    result = run("build", make_book(), "--out", out, "--employee", "E002")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (out / "2026-10" / "results").iterdir()] == ["E002.json"]
+    assert not (out / "2026-10" / "payroll.csv").exists() and not (out / "reporter.sqlite").exists()
+    trace = json.loads((out / "2026-10" / "results" / "E002.json").read_text(encoding="utf-8"))
+    assert trace["department_rank"] == 2  # ranked against everyone, not just the chosen
+
+
+def test_partial_build_with_unknown_id(tmp_path, make_book):
+    result = run("build", make_book(), "--out", tmp_path / "out", "--employee", "E999")
+    assert result.exit_code == 2 and "E999" in result.stderr
+
+
+def test_injected_formula_text_stays_text_in_csv(tmp_path, base_sheets, make_book):
+    base_sheets["员工"][1][1] = '=HYPERLINK("http://evil.example","点我")'
+    out = tmp_path / "out"
+    assert run("build", make_book(base_sheets), "--out", out).exit_code == 0
+    rows = {r["工号"]: r for r in read_payroll(out / "2026-10")}
+    assert rows["E001"]["姓名"].startswith("'=")
+
+
+def test_init_writes_a_template_that_builds(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    assert run("init", path).exit_code == 0
+    assert run("init", path).exit_code == 1  # never overwrite silently
+    assert run("validate", path).exit_code == 0
+    result = run("build", path, "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    rows = read_payroll(tmp_path / "out" / "2026-10")
+    assert len(rows) == 2 and D(rows[0]["总分"]) > 0
+
+
+def test_template_has_instructions_dropdowns_and_notes(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "blank.xlsx"
+    run("init", path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "说明"
+    plans = wb["考核方案"]
+    lists = [dv.formula1 for dv in plans.data_validations.dataValidation]
+    assert any("达成率" in f for f in lists) and any("KPI" in f for f in lists)
+    assert "必填" in wb["员工"]["A1"].comment.text
+    assert wb["员工"]["A2"].data_type == "s"  # IDs are text

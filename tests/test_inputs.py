@@ -1,0 +1,269 @@
+"""Validation: every broken case named in the issue, each pointing at file › sheet › row › column."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+
+from reporter.errors import InputError, InputFileError
+from reporter.validate import load_input
+
+
+def problems_of(path):
+    with pytest.raises(InputError) as info:
+        load_input(path)
+    return info.value.problems
+
+
+def find(problems, sheet, row, column, text):
+    """The one problem at that place whose message says ``text``; fail with the list otherwise."""
+    hits = [p for p in problems if p.sheet == sheet and p.row == row and column in p.column and text in p.message]
+    assert hits, f"no problem at {sheet} › {row} › {column} saying {text!r}; got:\n" + "\n".join(map(str, problems))
+    return hits[0]
+
+
+def set_cell(sheets, sheet, row, header, value):
+    """Set the cell of a data row (1-based row as in Excel) under a header."""
+    col = sheets[sheet][0].index(header)
+    sheets[sheet][row - 1][col] = value
+
+
+def edit_book(path, fn):
+    wb = openpyxl.load_workbook(path)
+    fn(wb)
+    wb.save(path)
+    return path
+
+
+# (case, change, sheet, row, column, words in the message)
+CELL_CASES = [
+    ("ID stored as a number", lambda s: set_cell(s, "员工", 2, "工号", 1001), "员工", 2, "工号", "数字"),
+    ("bare 85 in a percent column is ambiguous", lambda s: set_cell(s, "员工", 2, "个人提成比例", 85),
+     "员工", 2, "个人提成比例", "不明确"),
+    ("percent out of range", lambda s: set_cell(s, "员工", 2, "个人提成比例", "80%"), "员工", 2, "个人提成比例", "范围"),
+    ("NaN in a money column", lambda s: set_cell(s, "员工", 3, "岗位工资", "NaN"), "员工", 3, "岗位工资", "数"),
+    ("inf in a money column", lambda s: set_cell(s, "员工", 3, "岗位工资", "inf"), "员工", 3, "岗位工资", "数"),
+    ("text in a number column", lambda s: set_cell(s, "员工", 3, "岗位工资", "四千五"), "员工", 3, "岗位工资", "四千五"),
+    ("negative count", lambda s: set_cell(s, "考勤", 2, "迟到次数", -1), "考勤", 2, "迟到次数", "负"),
+    ("fractional count", lambda s: set_cell(s, "考勤", 2, "迟到次数", 1.5), "考勤", 2, "迟到次数", "整数"),
+    ("ambiguous date 3/1/2024", lambda s: set_cell(s, "员工", 2, "入职日期", "3/1/2024"), "员工", 2, "入职日期", "不明确"),
+    ("malformed e-mail", lambda s: set_cell(s, "员工", 2, "邮箱", "zhangwei@"), "员工", 2, "邮箱", "邮箱"),
+    ("two e-mail addresses", lambda s: set_cell(s, "员工", 2, "邮箱", "a@example.com; b@example.com"),
+     "员工", 2, "邮箱", "只能填一个"),
+    ("missing e-mail", lambda s: set_cell(s, "员工", 2, "邮箱", None), "员工", 2, "邮箱", "必填"),
+    ("#DIV/0! cell", lambda s: set_cell(s, "月度数据", 2, "response_seconds", "#DIV/0!"),
+     "月度数据", 2, "response_seconds", "#DIV/0!"),
+    ("#N/A cell", lambda s: set_cell(s, "月度数据", 2, "bad_reviews", "#N/A"), "月度数据", 2, "bad_reviews", "#N/A"),
+    ("row without an ID", lambda s: set_cell(s, "考勤", 3, "工号", None), "考勤", 3, "工号", "没有工号"),
+    ("negative money", lambda s: set_cell(s, "员工", 2, "岗位工资", -5), "员工", 2, "岗位工资", "范围"),
+]
+
+
+@pytest.mark.parametrize("case, change, sheet, row, column, text", CELL_CASES, ids=[c[0] for c in CELL_CASES])
+def test_bad_cell_is_located(base_sheets, make_book, case, change, sheet, row, column, text):
+    change(base_sheets)
+    problem = find(problems_of(make_book(base_sheets)), sheet, row, column, text)
+    assert problem.file.endswith(".xlsx")
+    assert "›" in str(problem)
+
+
+def test_duplicate_id_after_normalising(base_sheets, make_book):
+    set_cell(base_sheets, "员工", 3, "工号", "　Ｅ００１ ")  # full-width and padded: the same as E001
+    find(problems_of(make_book(base_sheets)), "员工", 3, "工号", "重复")
+
+
+def test_full_width_and_padded_ids_are_normalised(base_sheets, make_book):
+    set_cell(base_sheets, "月度数据", 2, "工号", " Ｅ００１\u3000")
+    set_cell(base_sheets, "员工", 5, "工号", "E004 ")
+    inp = load_input(make_book(base_sheets))
+    assert inp.measures["E001"]["response_seconds"] == 25
+    assert "E004" in {e.employee_id for e in inp.employees}
+
+
+def test_duplicate_email_across_employees(base_sheets, make_book):
+    set_cell(base_sheets, "员工", 3, "邮箱", "ZhangWei@Example.com")
+    find(problems_of(make_book(base_sheets)), "员工", 3, "邮箱", "第 2 行")
+
+
+def test_trailing_total_row(base_sheets, make_book):
+    base_sheets["员工"].append(["合计", None, None, None, None, None, None, 22000])
+    find(problems_of(make_book(base_sheets)), "员工", 6, "", "合计行")
+
+
+@pytest.mark.parametrize("value", [0.01, "1%", "１％", "0.01"])
+def test_percent_spellings_normalise(base_sheets, make_book, value):
+    set_cell(base_sheets, "员工", 2, "个人提成比例", value)
+    inp = load_input(make_book(base_sheets))
+    assert inp.employees[0].commission_rate == D("0.01")
+
+
+@pytest.mark.parametrize("value", ["5,000.00", "5，000.00", 5000, "5000"])
+def test_thousands_separators(base_sheets, make_book, value):
+    set_cell(base_sheets, "员工", 2, "岗位工资", value)
+    assert load_input(make_book(base_sheets)).employees[0].position_pay == D("5000")
+
+
+@pytest.mark.parametrize("value", [date(2020, 3, 1), 43891, "2020/3/1", "2020-03-01", "2020年3月1日"])
+def test_date_spellings(base_sheets, make_book, value):
+    set_cell(base_sheets, "员工", 2, "入职日期", value)
+    assert load_input(make_book(base_sheets)).employees[0].hire_date == date(2020, 3, 1)
+
+
+def test_missing_sheet(base_sheets, make_book):
+    del base_sheets["等级"]
+    problems = problems_of(make_book(base_sheets))
+    assert any("缺少工作表「等级」" in p.message for p in problems)
+
+
+def test_missing_required_column(base_sheets, make_book):
+    for row in base_sheets["员工"]:
+        del row[2]  # 邮箱
+    problems = problems_of(make_book(base_sheets))
+    assert any(p.sheet == "员工" and "缺少必填列「邮箱」" in p.message for p in problems)
+
+
+def test_unknown_header_lists_expected_names(base_sheets, make_book):
+    base_sheets["员工"][0][1] = "名字"
+    problem = find(problems_of(make_book(base_sheets)), "员工", 1, "名字", "未知列名")
+    assert "姓名/name" in problem.message and "工号/employee_id" in problem.message
+
+
+def test_duplicate_header(base_sheets, make_book):
+    base_sheets["员工"][0][1] = "工号"
+    find(problems_of(make_book(base_sheets)), "员工", 1, "B 列", "列名重复")
+
+
+def test_english_headers_work(base_sheets, make_book):
+    base_sheets["员工"][0] = ["employee_id", "name", "email", "company", "department", "role", "hire_date",
+                             "position_pay", "months_absent", "personal_sales", "commission_rate", "commission_pool"]
+    assert len(load_input(make_book(base_sheets)).employees) == 4
+
+
+def test_formula_without_cached_value(base_sheets, make_book):
+    path = make_book(base_sheets)
+    edit_book(path, lambda wb: wb["员工"].cell(2, 8, "=4000+1000"))
+    find(problems_of(path), "员工", 2, "岗位工资", "缓存值")
+
+
+def test_formula_with_cached_value_is_read(tmp_path, base_sheets, make_book):
+    """A workbook saved by a spreadsheet program: the formula's cached value is used."""
+    import xlsxwriter
+
+    path = tmp_path / "cached.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    for title, rows in base_sheets.items():
+        ws = book.add_worksheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None and not (title == "员工" and r == 1 and c == 7):
+                    ws.write(r, c, value, book.add_format({"num_format": "yyyy-mm-dd"}) if isinstance(value, date) else None)
+    book.get_worksheet_by_name("员工").write_formula(1, 7, "=4000+1000", None, 5000)
+    book.close()
+    assert load_input(path).employees[0].position_pay == 5000
+
+
+def test_merged_cells_in_data_area(base_sheets, make_book):
+    path = edit_book(make_book(base_sheets), lambda wb: wb["员工"].merge_cells("D2:E2"))
+    find(problems_of(path), "员工", 2, "", "合并单元格 D2:E2")
+
+
+def test_hidden_sheet_and_row_are_warnings(base_sheets, make_book):
+    def hide(wb):
+        wb["评语"].sheet_state = "hidden"
+        wb["员工"].row_dimensions[3].hidden = True
+
+    inp = load_input(edit_book(make_book(base_sheets), hide))
+    assert any(w.sheet == "评语" and "隐藏" in w.message for w in inp.warnings)
+    assert any(w.sheet == "员工" and w.row == 3 and "隐藏" in w.message for w in inp.warnings)
+
+
+def test_weights_must_sum_to_exactly_100(base_sheets, make_book):
+    set_cell(base_sheets, "考核方案", 2, "权重", "30.01%")
+    problem = find(problems_of(make_book(base_sheets)), "考核方案", 2, "权重", "100.01")
+    assert "须恰好为 100%" in problem.message
+
+
+def test_plan_item_with_unknown_kpi(base_sheets, make_book):
+    set_cell(base_sheets, "考核方案", 3, "指标代码", "bad_reviewz")
+    find(problems_of(make_book(base_sheets)), "考核方案", 3, "指标代码", "bad_reviewz")
+
+
+def test_formula_with_unknown_measure(base_sheets, make_book):
+    set_cell(base_sheets, "指标库", 4, "计算公式", "buyers / visitors")
+    find(problems_of(make_book(base_sheets)), "指标库", 4, "计算公式", "visitors")
+
+
+def test_formula_syntax_error_points_at_the_character(base_sheets, make_book):
+    set_cell(base_sheets, "指标库", 4, "计算公式", "buyers / / uv")
+    problem = find(problems_of(make_book(base_sheets)), "指标库", 4, "计算公式", "第 10 个字符")
+    assert "buyers / / uv" in problem.message
+
+
+@pytest.mark.parametrize("row, max_score, word", [(3, 89, "有空档"), (3, 91, "重叠")])
+def test_grade_bands_gap_or_overlap(base_sheets, make_book, row, max_score, word):
+    set_cell(base_sheets, "等级", row, "分数上限", max_score)
+    find(problems_of(make_book(base_sheets)), "等级", row, "分数上限", word)
+
+
+def test_employee_without_a_plan(base_sheets, make_book):
+    set_cell(base_sheets, "员工", 5, "岗位", "数据分析师")
+    find(problems_of(make_book(base_sheets)), "员工", 5, "岗位", "没有考核方案")
+
+
+def test_missing_measure_names_the_cell(base_sheets, make_book):
+    set_cell(base_sheets, "月度数据", 5, "uv", None)
+    find(problems_of(make_book(base_sheets)), "月度数据", 5, "uv", "刘洋（E004）")
+
+
+def test_missing_rating(base_sheets, make_book):
+    del base_sheets["评分"][3]
+    problems = problems_of(make_book(base_sheets))
+    assert any("E004" in p.message and "工作能力" in p.message for p in problems)
+
+
+def test_adjustment_without_a_plan_line(base_sheets, make_book):
+    base_sheets["加减分"].append(["E004", "支援客服", 5])
+    problems = problems_of(make_book(base_sheets))
+    assert any("E004" in p.message and "bonus_points" in p.message for p in problems)
+
+
+def test_target_change_needs_reason_and_approver(base_sheets, make_book):
+    base_sheets["考核方案"][0] += ["原目标值", "调整原因", "批准人"]
+    base_sheets["考核方案"][8] += ["5%", None, None]  # the 运营专员 conversion line, Excel row 9
+    find(problems_of(make_book(base_sheets)), "考核方案", 9, "调整原因", "批准人")
+    base_sheets["考核方案"][8][-2:] = ["市场重大变化", "总经理 赵刚"]
+    line = load_input(make_book(base_sheets)).plans["运营专员"].lines[0]
+    assert (line.original_target, line.change_reason, line.approved_by) == (D("0.05"), "market_change", "总经理 赵刚")
+
+
+def test_every_problem_of_a_file_in_one_run(base_sheets, make_book):
+    set_cell(base_sheets, "员工", 2, "工号", 1001)
+    set_cell(base_sheets, "员工", 3, "邮箱", "bad")
+    set_cell(base_sheets, "考勤", 2, "迟到次数", -2)
+    set_cell(base_sheets, "考核方案", 2, "权重", "31%")
+    set_cell(base_sheets, "等级", 3, "分数上限", 85)
+    problems = problems_of(make_book(base_sheets))
+    assert {p.sheet for p in problems} >= {"员工", "考勤", "考核方案", "等级"}
+    assert len(problems) >= 5
+
+
+@pytest.mark.parametrize("content, word", [
+    (b"\xe5\xb7\xa5\xe5\x8f\xb7,\xe5\xa7\x93\xe5\x90\x8d\nE001,\xe5\xbc\xa0\xe4\xbc\x9f\n", "CSV"),
+    (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600, ".xls"),
+])
+def test_not_an_xlsx(tmp_path, content, word):
+    path = tmp_path / "input.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError) as info:
+        load_input(path)
+    assert word in str(info.value)
+
+
+def test_truncated_workbook(make_book):
+    path = make_book()
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(InputFileError, match="损坏|不完整"):
+        load_input(path)
