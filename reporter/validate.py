@@ -9,6 +9,7 @@ problems of a file are collected and raised together as one InputError.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -114,6 +115,13 @@ class _Validator(PlanRules):
             if key in values:
                 values[key] = int(values[key])
         settings = Settings(period=period, **values)
+        appraised_on = settings.appraisal_date
+        if appraised_on is not None:
+            next_month = period.end.replace(day=28) + timedelta(days=4)
+            if not (appraised_on.year, appraised_on.month) == (next_month.year, next_month.month) \
+                    or not 5 <= appraised_on.day <= 10:
+                self.problem(f"考核日期 {appraised_on} 不在考核期次月的 5～10 日之间（制度：每月 5～10 日考核上月绩效）",
+                             "settings", row_of.get("appraisal_date"), "appraisal_date", severity="warning")
         deadline_row = row_of.get("appeal_deadline")
         if settings.appeal_deadline <= period.end:
             self.problem(f"申诉截止日期 {settings.appeal_deadline} 早于考核期结束日 {period.end}：请填写考核结果确认之后的日期",
@@ -256,6 +264,10 @@ class _Validator(PlanRules):
             if e.employee_id not in appraised or plan is None:
                 continue
             have = measures.get(e.employee_id, {})
+            rated = {line.item for line in plan.lines if line.method == "rating"}
+            for item in sorted(set(ratings.get(e.employee_id, {})) - rated):
+                self.problem(f"{e.name}（{e.employee_id}）的评分项目「{item}」不在其考核方案中，已忽略：请检查项目名称是否写错",
+                             "ratings", severity="warning")
             for line in plan.lines:
                 if line.method == "rating":
                     if line.item not in ratings.get(e.employee_id, {}):

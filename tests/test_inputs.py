@@ -267,3 +267,17 @@ def test_truncated_workbook(make_book):
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(InputFileError, match="损坏|不完整"):
         load_input(path)
+
+
+def test_appraisal_date_outside_days_5_to_10_warns(base_sheets, make_book):
+    base_sheets["设置"].append(["考核日期", date(2026, 11, 20)])
+    inp = load_input(make_book(base_sheets))
+    assert any(w.sheet == "设置" and "5～10 日" in w.message for w in inp.warnings)
+    base_sheets["设置"][-1][1] = date(2026, 11, 6)
+    assert not load_input(make_book(base_sheets)).warnings
+
+
+def test_rating_for_an_item_not_in_the_plan_warns(base_sheets, make_book):
+    base_sheets["评分"].append(["E004", "工作态度 ", 5])  # E004's plan has 工作能力 only
+    inp = load_input(make_book(base_sheets))
+    assert any("E004" in w.message and "工作态度" in w.message and "写错" in w.message for w in inp.warnings)

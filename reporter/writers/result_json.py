@@ -34,6 +34,10 @@ def employee_trace(result: PeriodResult, r: EmployeeResult) -> dict:
             "value": _num(lr.value), "method": line.method, "points_formula": method_text,
             "parameters": {k: _num(v) for k, v in line_parameters(line).items()},
             "points": _num(lr.points), "explanation": lr.explanation,
+            "supports": line.supports or None,
+            "target_change": None if line.original_target is None else {
+                "original_target": _num(line.original_target), "target": _num(line.target),
+                "reason": line.change_reason, "approved_by": line.approved_by},
         })
     pay = r.pay
     return {
