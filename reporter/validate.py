@@ -39,7 +39,8 @@ class _Validator(PlanRules):
         self.file = self.reader.file
         self.problems = self.reader.problems
         self.sheets: dict[str, SheetData] = {}
-        self.listed_ids: set[str] = set()
+        self.listed_ids: set[str] = set()  # every ID in 员工, even on a row with a bad cell
+        self.broken_codes: set[str] = set()  # KPIs already reported, so plans do not report them again
 
     def problem(self, message, sheet_key="", row=None, column_key="", severity="error"):
         data = self.sheets.get(sheet_key)
@@ -182,11 +183,13 @@ class _Validator(PlanRules):
                 formula = parse_formula(v["formula"])
             except FormulaError as err:
                 self.problem(f"{err}：请检查公式", "kpis", r.number, "formula")
+                self.broken_codes.add(v["code"])
                 continue
             unknown = sorted(formula.names - known)
             if unknown:
                 self.problem(f"公式用到未定义的度量 {'、'.join(unknown)}：请在「度量定义」中添加，或改正拼写",
                              "kpis", r.number, "formula")
+                self.broken_codes.add(v["code"])
                 continue
             kpis[v["code"]] = Kpi(v["code"], v["name"], formula, v["direction"], v.get("unit") or "",
                                   v.get("definition") or "", v.get("source") or "", v.get("role") or "")
@@ -207,19 +210,24 @@ class _Validator(PlanRules):
     def _by_employee(self, key, by_id, *, unique=True):
         """Rows of a sheet keyed by employee ID, reporting unknown IDs and duplicates."""
         seen: dict[str, int] = {}
+        unknown: dict[str, list[int]] = defaultdict(list)
         for r in self.rows(key):
             eid = r.values.get("employee_id")
             if not eid:
                 continue
             if eid not in by_id:
                 if eid not in self.listed_ids:  # a listed employee with a bad cell is reported once, there
-                    self.problem(f"工号 {eid} 不在「员工」表中", key, r.number, "employee_id")
+                    unknown[eid].append(r.number)
                 continue
             if unique and eid in seen:
                 self.problem(f"工号 {eid} 重复（第 {seen[eid]} 行已有）", key, r.number, "employee_id")
                 continue
             seen[eid] = r.number
             yield eid, r
+        for eid, rows in unknown.items():
+            more = f"（共 {len(rows)} 行：第 {'、'.join(map(str, rows))} 行）" if len(rows) > 1 else ""
+            self.problem(f"工号 {eid} 不在「员工」表中{more}：请检查工号是否写错，或在「员工」表中添加", key, rows[0],
+                         "employee_id")
 
     def measures(self, by_id, measure_defs) -> dict[str, dict]:
         data = self.sheets.get("measures")

@@ -24,6 +24,7 @@ class PlanRules:
         lines: dict[str, list[PlanLine]] = defaultdict(list)
         rows: dict[str, list[int]] = defaultdict(list)
         personal: set[str] = set()
+        incomplete_weight: dict[str, Decimal] = defaultdict(Decimal)  # weights of lines with other problems
         known_ids = {e.employee_id for e in employees}
         for r in self.rows("plans"):
             line = self.plan_line(r, kpis, measure_defs)
@@ -34,17 +35,21 @@ class PlanRules:
             if eid and eid not in known_ids:
                 self.problem(f"适用员工 {eid} 不在「员工」表中", "plans", r.number, "employee_id")
                 continue
+            owner = eid or role
+            if r.values.get("category") != "bonus":
+                rows[owner].append(r.number)
+            if eid:
+                personal.add(eid)
             if line is not None:
-                lines[eid or role].append(line)
-                rows[eid or role].append(r.number)
-                if eid:
-                    personal.add(eid)
+                lines[owner].append(line)
+            elif r.values.get("category") != "bonus" and r.values.get("weight") is not None:
+                incomplete_weight[owner] += r.values["weight"]
         plans = {}
         for owner, plan_lines in lines.items():
-            weights = sum((ln.weight for ln in plan_lines if ln.category != "bonus"), Decimal(0))
+            weights = sum((ln.weight for ln in plan_lines if ln.category != "bonus"), incomplete_weight[owner])
             if weights != Decimal(1):
                 listed = "、".join(str(n) for n in rows[owner])
-                self.problem(f"方案「{owner}」的权重合计为 {weights * 100:f}%，须恰好为 100%（第 {listed} 行，加减分项不计）",
+                self.problem(f"方案「{owner}」的权重合计为 {weights * 100:f}%，须恰好为 100%（第 {listed} 行）",
                              "plans", rows[owner][0], "weight")
             plans[owner] = Plan(owner, owner in personal, tuple(plan_lines))
         return plans
@@ -73,6 +78,8 @@ class PlanRules:
         elif code in measure_defs or code in BUILT_IN_MEASURES:
             unit = UNIT_BY_KIND.get(measure_defs[code].kind, "") if code in measure_defs else "分"
             name = name or (measure_defs[code].name if code in measure_defs else code)
+        elif code in self.broken_codes:
+            ok = False  # its formula is wrong; that is reported at the formula
         else:
             self.problem(f"指标代码 {code} 不在「指标库」或「度量定义」中", "plans", r.number, "kpi")
             ok = False

@@ -281,3 +281,16 @@ def test_rating_for_an_item_not_in_the_plan_warns(base_sheets, make_book):
     base_sheets["评分"].append(["E004", "工作态度 ", 5])  # E004's plan has 工作能力 only
     inp = load_input(make_book(base_sheets))
     assert any("E004" in w.message and "工作态度" in w.message and "写错" in w.message for w in inp.warnings)
+
+
+def test_one_mistake_is_reported_once(base_sheets, make_book):
+    """A broken formula is not reported again as an unknown KPI in every plan line using it."""
+    set_cell(base_sheets, "指标库", 4, "计算公式", "buyers / / uv")
+    problems = problems_of(make_book(base_sheets))
+    assert len(problems) == 1 and problems[0].sheet == "指标库"
+
+
+def test_unknown_id_rows_are_grouped(base_sheets, make_book):
+    base_sheets["评分"] += [["E404", "工作态度", 3], ["E404", "工作能力", 3]]
+    problem = find(problems_of(make_book(base_sheets)), "评分", 5, "工号", "E404")
+    assert "共 2 行" in problem.message
