@@ -20,6 +20,8 @@ from .outputs import staged_folder, write_bytes_atomic
 from .validate import load_input
 from .writers.payroll_csv import render_payroll_csv
 from .writers.result_json import render_result_json
+from .writers.scorecard import render_scorecard, scorecard_path
+from .writers.summary import render_summary
 
 DEFAULT_DB_NAME = "reporter.sqlite"
 
@@ -76,8 +78,12 @@ def _select(result: PeriodResult, employee_ids: Iterable[str]) -> set[str] | Non
 
 def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iterable[str] = (),
           force: bool = False, db_path: Path | None = None, now: Callable[[], str] | None = None,
-          progress: Progress | None = None) -> BuildReport:
-    """Build one period's outputs; ``now`` gives the build timestamp recorded in the history."""
+          progress: Progress | None = None, sheet_password: str = "") -> BuildReport:
+    """Build one period's outputs; ``now`` gives the build timestamp recorded in the history.
+
+    ``sheet_password`` protects the scorecards' formula cells with a password (default: protected
+    without one, so HR can unprotect deliberately but not overwrite a formula by accident).
+    """
     progress = progress or Progress()
     out_dir = Path(out_dir)
     db_path = Path(db_path) if db_path else out_dir / DEFAULT_DB_NAME
@@ -88,29 +94,45 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
     chosen = [r for r in result.results if selected is None or r.employee.employee_id in selected]
 
     if selected is not None:
-        files = [target / "results" / f"{r.employee.employee_id}.json" for r in chosen]
+        files = [f for r in chosen for f in _employee_files(target, r)]
         existing = [f for f in files if f.exists()]
         if existing and not force:
             raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些员工的结果，请加 --force")
-        progress.start("写入结果", len(chosen))
-        for r, path in zip(chosen, files, strict=True):
-            write_bytes_atomic(path, render_result_json(result, r))
-            progress.advance()
-        progress.close()
+        _write_employee_files(target, result, chosen, progress, sheet_password)
         return BuildReport(period, target, tuple(files), result, partial=True)
 
-    written: list[Path] = []
     with staged_folder(target, force) as staging:
-        progress.start("写入结果", len(chosen) + 1)
-        for r in chosen:
-            path = staging / "results" / f"{r.employee.employee_id}.json"
-            write_bytes_atomic(path, render_result_json(result, r))
-            written.append(path.relative_to(staging))
-            progress.advance()
+        written = _write_employee_files(staging, result, chosen, progress, sheet_password)
+        progress.start("汇总表", 1)
+        write_bytes_atomic(staging / "summary.xlsx", render_summary(result, sheet_password))
         write_bytes_atomic(staging / "payroll.csv", render_payroll_csv(result))
-        written.append(Path("payroll.csv"))
+        written += [staging / "summary.xlsx", staging / "payroll.csv"]
         progress.advance()
         progress.close()
+        written = [p.relative_to(staging) for p in written]
     built_at = now() if now else ""
     record_period(db_path, result, input_sha256=file_sha256(Path(input_path)), built_at=built_at)
     return BuildReport(period, target, tuple(target / p for p in written), result, partial=False)
+
+
+def _employee_files(folder: Path, r) -> list[Path]:
+    files = [folder / "results" / f"{r.employee.employee_id}.json"]
+    if r.appraised:
+        files.append(scorecard_path(folder, r))
+    return files
+
+
+def _write_employee_files(folder: Path, result: PeriodResult, chosen, progress: Progress,
+                          sheet_password: str = "") -> list[Path]:
+    """Each employee's own files: the JSON trace and, if appraised, the scorecard."""
+    written: list[Path] = []
+    progress.start("个人文件", len(chosen))
+    for r in chosen:
+        trace, *scorecard = _employee_files(folder, r)
+        write_bytes_atomic(trace, render_result_json(result, r))
+        if scorecard:
+            write_bytes_atomic(scorecard[0], render_scorecard(result, r, sheet_password))
+        written += [trace, *scorecard]
+        progress.advance()
+    progress.close()
+    return written

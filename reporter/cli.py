@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 failure (including refusing to overwrite), 2 bad input.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from datetime import datetime
@@ -119,6 +120,36 @@ def validate(input_path: Path):
                f"{len(inp.employees)} 名员工，{len(inp.plans)} 套考核方案。")
 
 
+@cli.command("demo-data")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--employees", "-n", type=click.IntRange(20, 100_000), default=1000, show_default=True,
+              help="How many employees the synthetic group has.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same workbook, byte for byte.")
+@click.option("--period", default="2026-10", show_default=True, help="The period the workbook is for.")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@handle_errors
+def demo_data(path: Path, employees: int, seed: int, period: str, force: bool):
+    """Write a synthetic but valid input workbook of a whole group to PATH.
+
+    \b
+    Regional companies with five departments each, all five roles with their
+    KPIs, directors with annual plans, commission pools, history, and a few
+    edge cases (absent staff, zero denominators, formula-like names). For
+    trying reporter at scale and for benchmarks.
+
+    \b
+    Example:
+      reporter demo-data --employees 10000 --seed 7 group-10k.xlsx
+      reporter build group-10k.xlsx --out /tmp/out
+    """
+    from .demo_data import write_demo_workbook
+
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} 已存在，加 --force 覆盖")
+    write_demo_workbook(path, employees=employees, seed=seed, period=period)
+    click.echo(f"已写入 {employees} 名员工的示例工作簿：{path}")
+
+
 class _Bar(build_module.Progress):
     def __init__(self):
         self.bar = None
@@ -149,11 +180,20 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], force:
     """Validate INPUT, score every employee and write the period's results.
 
     \b
-    Writes OUT/<period>/payroll.csv (UTF-8 with BOM, opens in Excel) and
-    OUT/<period>/results/<工号>.json (every number with its formula), and
-    records the period in the history database so that next month's
+    Writes into OUT/<period>/:
+      scorecards/<公司-部门>/<工号>.xlsx  one scorecard per appraised employee,
+                                        live formulas with cached values
+      summary.xlsx                      everyone, grade distribution, averages,
+                                        payroll, not appraised, warnings
+      payroll.csv                       UTF-8 with BOM, opens in Excel
+      results/<工号>.json               every number with its formula
+    and records the period in the history database so that next month's
     three-month rules can see it. An existing period is never overwritten
     without --force; a failed build leaves nothing behind.
+
+    \b
+    Formula cells are protected without a password; to set one, put it in
+    the environment variable REPORTER_SHEET_PASSWORD (never in a file).
 
     \b
     Examples:
@@ -163,7 +203,7 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], force:
     """
     report = build_module.build(input_path, out_dir, employee_ids=employee_ids, force=force, db_path=db_path,
                                 now=lambda: datetime.now().astimezone().isoformat(timespec="seconds"),
-                                progress=_Bar())
+                                progress=_Bar(), sheet_password=os.environ.get("REPORTER_SHEET_PASSWORD", ""))
     _print_summary(report)
 
 

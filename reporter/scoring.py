@@ -26,12 +26,11 @@ METHOD_FORMULAS: dict[tuple[str, str | None], str] = {
     ("deduction", None): "ROUND(MAX(0, weight * 100 - value * step), 2)",
     ("rating", None): "ROUND(weight * 100 * MIN(value / target, 1), 2)",
     ("bonus", None): "ROUND(MIN(value, cap * 100), 2)",
+    ("bonus", "uncapped"): "ROUND(value, 2)",  # a penalty line, or a bonus without a cap
 }
 CENT = Decimal("0.01")
 # Parameters left blank in the plan take these values.
 DEFAULTS = {"cap": Decimal(1), "step": Decimal(1), "floor": Decimal(0), "target": Decimal(0)}
-# A bonus line without a cap is not capped: 10,000 points is beyond any plan.
-UNCAPPED_BONUS = Decimal(100)
 
 METHOD_NAMES = {
     "achievement": "达成率", "linear": "线性", "pass_fail": "达标制",
@@ -39,10 +38,22 @@ METHOD_NAMES = {
 }
 
 
+def formula_key(line: PlanLine) -> tuple[str, str | None]:
+    """Which entry of METHOD_FORMULAS scores this line."""
+    if line.method == "bonus" and line.cap is None:
+        return ("bonus", "uncapped")
+    if (line.method, line.direction) in METHOD_FORMULAS:
+        return (line.method, line.direction)
+    return (line.method, None)
+
+
 @cache
-def points_formula(method: str, direction: str) -> Formula:
-    text = METHOD_FORMULAS.get((method, direction)) or METHOD_FORMULAS[(method, None)]
-    return parse_formula(text)
+def _parsed(key: tuple[str, str | None]) -> Formula:
+    return parse_formula(METHOD_FORMULAS[key])
+
+
+def points_formula(line: PlanLine) -> Formula:
+    return _parsed(formula_key(line))
 
 
 def line_parameters(line: PlanLine) -> dict[str, Decimal]:
@@ -54,14 +65,12 @@ def line_parameters(line: PlanLine) -> dict[str, Decimal]:
         "cap": line.cap if line.cap is not None else DEFAULTS["cap"],
         "step": line.step if line.step is not None else DEFAULTS["step"],
     }
-    if line.method == "bonus" and line.cap is None:
-        params["cap"] = UNCAPPED_BONUS
     return params
 
 
 def score_line(line: PlanLine, value: Decimal) -> Decimal:
     """Points for one plan line, given the line's value (KPI value, rating or count)."""
-    points = points_formula(line.method, line.direction).evaluate({**line_parameters(line), "value": value})
+    points = points_formula(line).evaluate({**line_parameters(line), "value": value})
     return points.quantize(CENT)  # already rounded by the formula; this fixes the display to 2 places
 
 

@@ -30,7 +30,7 @@ def snapshot(folder: Path) -> dict:
     return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["validate"], ["build"]])
+@pytest.mark.parametrize("command", [[], ["init"], ["validate"], ["build"], ["demo-data"]])
 def test_every_command_has_help_that_teaches(command):
     result = run(*command, "--help")
     assert result.exit_code == 0

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..model import EmployeeResult, PeriodResult
 from ..pay import PAY_FORMULAS
-from ..scoring import METHOD_FORMULAS, line_parameters
+from ..scoring import METHOD_FORMULAS, formula_key, line_parameters
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -25,7 +25,7 @@ def employee_trace(result: PeriodResult, r: EmployeeResult) -> dict:
     for lr in r.lines:
         line = lr.line
         kpi = inp.kpis.get(line.kpi)
-        method_text = METHOD_FORMULAS.get((line.method, line.direction)) or METHOD_FORMULAS[(line.method, None)]
+        method_text = METHOD_FORMULAS[formula_key(line)]
         lines.append({
             "category": line.category, "item": line.item, "plan_row": line.row,
             "value_source": "rating" if line.method == "rating" else line.kpi,

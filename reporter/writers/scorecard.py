@@ -1,0 +1,436 @@
+"""The employee scorecard (考核表): one A4 sheet whose computed cells are live formulas.
+
+Every formula is the Excel translation of the very rule the engine ran (the
+KPI formula, the scoring method's formula, the total and pay formulas), and
+carries the engine's result as its cached value, so a viewer that does not
+recalculate still shows the right numbers.  Yellow cells are inputs: change
+one, recalculate, and points, total, grade and pay follow.
+
+Page 1 is the scorecard proper, ending with the signatures; page 2 is the
+appendix its formulas read: the month's data, bonus/penalty items and the
+grade bands.  Because formulas on page 1 refer to cells on page 2, the
+positions of all blocks are fixed first (:class:`Layout`), then written.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from ..engine import total_formula
+from ..model import EmployeeResult, PeriodResult
+from ..pay import pay_formula
+from ..schema import CATEGORIES
+from ..scoring import METHOD_NAMES, line_parameters, points_formula
+from ..validate_plans import ADJUSTMENT_MEASURES
+from .xlsx_style import MONEY, Styles, display_width, new_workbook, percent_format, unit_format
+
+COLUMNS = ("序号", "类别", "考核项目", "权重", "目标值", "下限", "封顶", "每单位扣分", "实际值", "得分", "评分标准")
+WIDTHS = (5, 9, 18, 8, 13, 10, 8, 9, 14, 9, 44)
+PARAM_COLUMN = {"weight": 3, "target": 4, "floor": 5, "cap": 6, "step": 7}
+VALUE_COL, POINTS_COL, STANDARD_COL = 8, 9, 10
+LAST_COL = STANDARD_COL
+RIGHT_VALUE_AT = 8  # value column of the right-hand half of the pay block
+VALUE_AT = 4  # column of values in the appendix and pay blocks
+DETAILS_ROW, ITEMS_HEADER_ROW = 2, 6
+SECTION_ROWS = 3  # a blank row, the section title, the block's header
+EXTRA_ADJUSTMENT_ROWS = 2  # empty yellow rows where HR can add a bonus or penalty item
+SIGNATURE_ROWS = 6
+CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
+ATTENDANCE_NAMES = {"late": "迟到次数", "early_leave": "早退次数", "leave_days": "请假天数",
+                    "reports_due": "周报应交", "reports_submitted": "周报实交"}
+KIND_FORMATS = {"amount": MONEY, "percent": "0.00%", "seconds": '0.0" 秒"', "count": "#,##0"}
+KIND_UNITS = {"amount": "元", "percent": "%", "seconds": "秒", "count": "次"}
+
+
+def ref(row: int, col: int) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
+
+
+def num(value) -> float:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+@dataclass
+class ScorecardCells:
+    """Where the key results sit on a scorecard sheet, for the summary to refer to."""
+
+    total: str = ""
+    grade: str = ""
+    pay: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Layout:
+    """First row of every block, fixed before anything is written."""
+
+    lines: int
+    totals: int
+    pay: int
+    signatures: int
+    measures: int
+    adjustments: int
+    bands: int
+
+
+def measure_names(result: PeriodResult, r: EmployeeResult) -> list[str]:
+    """The measures this employee's plan reads, in order of first use (adjustments are summed, not listed)."""
+    names: list[str] = []
+    for lr in r.lines:
+        kpi = result.input.kpis.get(lr.line.kpi)
+        for name in (sorted(kpi.formula.names) if kpi else [lr.line.kpi] if lr.line.kpi else []):
+            if name not in names and name not in ADJUSTMENT_MEASURES:
+                names.append(name)
+    return names
+
+
+def pay_rows(result: PeriodResult, r: EmployeeResult) -> int:
+    """Blank and title, then two columns of items (left: own pay; right: seniority, bonus, pool), then the total."""
+    pooled = r.employee.commission_pool in result.input.pools
+    rows = SECTION_ROWS - 1 + max(5, 2 + (4 if pooled else 1)) + 1
+    if r.pay.annual_reward is not None:
+        rows += SECTION_ROWS - 1 + 3 + 1
+    return rows
+
+
+def plan_layout(result: PeriodResult, r: EmployeeResult, measures: list[str]) -> Layout:
+    lines = ITEMS_HEADER_ROW + 1
+    totals = lines + len(r.lines)
+    pay = totals + 3
+    signatures = pay + pay_rows(result, r)
+    appendix = signatures + SIGNATURE_ROWS
+    measures_at = appendix + SECTION_ROWS
+    adjustments = measures_at + len(measures) + SECTION_ROWS
+    count = len(result.input.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
+    return Layout(lines, totals, pay, signatures, measures_at, adjustments, adjustments + count + SECTION_ROWS)
+
+
+class _Sheet:
+    def __init__(self, book, styles: Styles, name: str, result: PeriodResult, r: EmployeeResult):
+        self.ws = book.add_worksheet(name)
+        self.s, self.result, self.r, self.inp = styles, result, r, result.input
+        self.measures = measure_names(result, r)
+        self.at = plan_layout(result, r, self.measures)
+        self.cells = ScorecardCells()
+        adjustments = len(self.inp.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
+        self.adjustment_range = f"{ref(self.at.adjustments, VALUE_AT)}:{ref(self.at.adjustments + adjustments - 1, VALUE_AT)}"
+        self.refs = {name: ref(self.at.measures + i, VALUE_AT) for i, name in enumerate(self.measures)}
+        self.refs["bonus_points"] = f'SUMIF({self.adjustment_range},">0")'
+        self.refs["penalty_points"] = f'SUMIF({self.adjustment_range},"<0")'
+        bands = self.at.bands, self.at.bands + len(self.inp.grades) - 1
+        self.band = {key: f"{ref(bands[0], col)}:{ref(bands[1], col)}"
+                     for key, col in (("code", 0), ("name", 1), ("min", 2), ("coefficient", 4))}
+
+    # -- small writers ----------------------------------------------------
+
+    def text(self, row, col, value, fmt=None):
+        self.ws.write_string(row, col, "" if value is None else str(value), fmt or self.s.get("cell"))
+
+    def number(self, row, col, value, number_format, *, editable=False):
+        self.ws.write_number(row, col, num(value), self.s.get("cell", num=number_format, input_cell=editable))
+
+    def formula(self, row, col, excel: str, value, number_format=None, fmt=None):
+        self.ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell", num=number_format), num(value))
+
+    def section(self, row: int, title: str, note: str = "") -> int:
+        """Title of a block one row below ``row``; returns the row after the title."""
+        self.ws.merge_range(row + 1, 0, row + 1, 4, title, self.s.get("section"))
+        if note:
+            self.ws.merge_range(row + 1, 5, row + 1, LAST_COL, note, self.s.get("note"))
+        return row + 2
+
+    def fit_height(self, row: int, texts: list[tuple[str, int]]):
+        """Wrapped text does not grow a row by itself in every program: size it here."""
+        lines = max(math.ceil(display_width(t, wide=1.7) / WIDTHS[c]) for t, c in texts) if texts else 1
+        if lines > 1:
+            self.ws.set_row(row, 14 * lines)
+
+    # -- blocks -----------------------------------------------------------
+
+    def write(self) -> ScorecardCells:
+        self.header()
+        self.lines()
+        self.totals()
+        self.pay()
+        self.signatures()
+        self.ws.set_h_pagebreaks([self.at.signatures + SIGNATURE_ROWS])
+        self.appendix()
+        self.page_setup()
+        return self.cells
+
+    def header(self):
+        e, s, review = self.r.employee, self.inp.settings, self.r.review
+        self.ws.merge_range(0, 0, 0, LAST_COL, f"{s.company} 绩效考核表", self.s.get("title"))
+        self.ws.set_row(0, 26)
+        self.ws.merge_range(1, 0, 1, LAST_COL, f"考核期间：{s.period.label}（{s.period.start} 至 {s.period.end}）",
+                            self.s.get("subtitle"))
+        pairs = [("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
+                 ("岗位", e.role), ("直属上级", e.manager or "—"), ("入职日期", e.hire_date.isoformat()),
+                 ("考核日期", s.appraisal_date.isoformat() if s.appraisal_date else "—"),
+                 ("考核人", review.reviewer if review else "—"),
+                 ("面谈日期", review.interview_date.isoformat() if review and review.interview_date else "—")]
+        spans = ((0, 1, 2), (3, 4, 5), (6, 7, 7), (8, 9, 10))  # label column, value from … to
+        for i, (label, value) in enumerate(pairs):
+            row, (label_col, first, last) = DETAILS_ROW + i // 4, spans[i % 4]
+            self.text(row, label_col, label, self.s.get("label"))
+            if first == last:
+                self.text(row, first, value)
+            else:
+                self.ws.merge_range(row, first, row, last, value, self.s.get("cell"))
+        self.ws.write_row(ITEMS_HEADER_ROW, 0, COLUMNS, self.s.get("header"))
+
+    def lines(self):
+        for i, lr in enumerate(self.r.lines):
+            line, row = lr.line, self.at.lines + i
+            kpi = self.inp.kpis.get(line.kpi)
+            formula, params = points_formula(line), line_parameters(line)
+            unit_fmt = unit_format(line.unit) if line.method != "rating" else "0.0"
+            self.number(row, 0, i + 1, "0")
+            self.text(row, 1, CATEGORY_NAMES.get(line.category, line.category))
+            self.text(row, 2, line.item, self.s.get("wrap"))
+            for name, col in PARAM_COLUMN.items():
+                if name not in formula.names:
+                    self.text(row, col, "")
+                    continue
+                fmt = {"weight": percent_format(line.weight), "cap": percent_format(params["cap"]),
+                       "step": "0.00"}.get(name, unit_fmt)
+                self.number(row, col, params[name], fmt)
+            if line.method == "rating":
+                self.number(row, VALUE_COL, lr.value, unit_fmt, editable=True)
+                top = float(params["target"])
+                self.ws.data_validation(row, VALUE_COL, row, VALUE_COL, {
+                    "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": top,
+                    "error_message": f"评分应在 0 到 {top:g} 之间"})
+            elif kpi is not None:
+                self.formula(row, VALUE_COL, kpi.formula.to_excel(self.refs), lr.value, unit_fmt)
+            else:
+                self.formula(row, VALUE_COL, self.refs[line.kpi], lr.value, unit_fmt)
+            cells = {name: ref(row, col) for name, col in PARAM_COLUMN.items()}
+            excel = formula.to_excel({**cells, "value": ref(row, VALUE_COL)})
+            self.formula(row, POINTS_COL, excel, lr.points, "0.00")
+            standard = line.standard or METHOD_NAMES[line.method]
+            if line.original_target is not None:
+                standard += f"（目标由 {line.original_target:f} 调整为 {line.target:f}，{line.approved_by} 批准）"
+            if line.supports:
+                standard += f"（支撑：{line.supports}）"
+            self.text(row, STANDARD_COL, standard, self.s.get("wrap"))
+            self.fit_height(row, [(line.item, 2), (standard, STANDARD_COL)])
+
+    def totals(self):
+        r, row = self.r, self.at.totals
+        first, last = ref(self.at.lines, POINTS_COL), ref(self.at.totals - 1, POINTS_COL)
+        points_sum = f"SUM({first}:{last})" if r.lines else "0"
+        total_fmt = self.s.get("total", num="0.00")
+        self.ws.merge_range(row, 0, row, 8, "总分（各项得分之和，不低于 0）", self.s.get("total"))
+        self.formula(row, POINTS_COL, total_formula().to_excel({"points_sum": points_sum}), r.total, fmt=total_fmt)
+        self.cells.total = ref(row, POINTS_COL)
+        row += 1
+        self.ws.merge_range(row, 0, row, 8, "等级（按附页等级标准查表）", self.s.get("total"))
+        lookup = f"LOOKUP({self.cells.total},{self.band['min']},{{}})"
+        self.formula(row, POINTS_COL, lookup.format(self.band["code"]), r.grade.grade,
+                     fmt=self.s.get("total", align="center"))
+        self.formula(row, STANDARD_COL, lookup.format(self.band["name"]), r.grade.name, fmt=self.s.get("total"))
+        self.cells.grade = ref(row, POINTS_COL)
+        ordered = sorted(self.inp.grades, key=lambda g: g.min_score, reverse=True)
+        for i, band in enumerate(ordered):
+            self.ws.conditional_format(row, POINTS_COL, row, POINTS_COL, {
+                "type": "cell", "criteria": "==", "value": f'"{band.grade}"', "format": self.s.grade(i, len(ordered))})
+        row += 1
+        self.ws.merge_range(row, 0, row, 8, "部门排名 / 岗位排名（生成时按全体员工计算）", self.s.get("total"))
+        self.text(row, POINTS_COL, f"{r.department_rank}/{r.department_size}", self.s.get("total", align="center"))
+        flags = "；".join(r.flags)
+        self.text(row, STANDARD_COL, f"岗位排名 {r.role_rank}/{r.role_size}" + (f"；{flags}" if flags else ""),
+                  self.s.get("total", text_wrap=True))
+        self.fit_height(row, [(flags, STANDARD_COL)])
+
+    def pay(self):
+        e, p = self.r.employee, self.r.pay
+        top = self.section(self.at.pay, "工资核算", "金额逐项四舍五入到分；黄色单元格可修改")
+        refs: dict[str, str] = {}
+        rows = {"left": top, "right": top}
+
+        def item(side, key, label, value, fmt, *, editable=False, excel=None):
+            row = rows[side]
+            first, last, at = (0, 3, VALUE_AT) if side == "left" else (5, 7, RIGHT_VALUE_AT)
+            self.ws.merge_range(row, first, row, last, label, self.s.get("label"))
+            if excel is None:
+                self.number(row, at, value, fmt, editable=editable)
+            else:
+                self.formula(row, at, excel, value, fmt)
+            refs[key] = self.cells.pay[key] = ref(row, at)
+            rows[side] += 1
+
+        item("left", "position_pay", "岗位工资", p.position_pay, MONEY, editable=True)
+        item("left", "personal_sales", "个人销售额", e.personal_sales, MONEY, editable=True)
+        item("left", "commission_rate", "个人提成比例", e.commission_rate, "0.00%", editable=True)
+        item("left", "pay_coefficient", "绩效系数（按等级查表）", p.pay_coefficient, "0%",
+             excel=f"INDEX({self.band['coefficient']},MATCH({self.cells.grade},{self.band['code']},0))")
+        item("left", "personal_commission", "个人绩效提成 = 销售额 × 比例 × 系数", p.personal_commission, MONEY,
+             excel=pay_formula("personal_commission").to_excel(refs))
+        item("right", "seniority_pay", "工龄工资", p.seniority_pay, MONEY, editable=True)
+        item("right", "one_time_bonus", "一次性奖励（连续三个月第一）", p.one_time_bonus, MONEY, editable=True)
+        pool = self.inp.pools.get(e.commission_pool)
+        if pool is not None:
+            members = sum(1 for x in self.result.appraised if x.employee.commission_pool == pool.pool)
+            item("right", "shared_sales", f"公共销售业绩总额（{pool.pool}）", pool.shared_sales, MONEY, editable=True)
+            item("right", "shared_rate", "公共提成比例", pool.rate, "0.00%", editable=True)
+            item("right", "pool_size", "参与分配人数", members, "0", editable=True)
+            item("right", "shared_commission", "公共绩效提成 = 总额 × 比例 ÷ 人数", p.shared_commission, MONEY,
+                 excel=pay_formula("shared_commission").to_excel(refs))
+        else:
+            item("right", "shared_commission", "公共绩效提成", p.shared_commission, MONEY)
+        self.row = max(rows.values())
+        self.ws.merge_range(self.row, 0, self.row, 3, "应发合计 = 岗位工资 + 各项提成 + 工龄工资 + 奖励", self.s.get("total"))
+        self.formula(self.row, VALUE_AT, pay_formula("monthly_pay").to_excel(refs), p.total,
+                     fmt=self.s.get("total", num=MONEY))
+        self.cells.pay["total"] = ref(self.row, VALUE_AT)
+        self.row += 1
+        if p.annual_reward is not None:
+            self.annual_reward()
+        assert self.row == self.at.signatures, "pay block size drifted from plan_layout"
+
+    def annual_reward(self):
+        plan = self.inp.annual_rewards[self.r.employee.employee_id]
+        top = self.section(self.row, "年度绩效奖励（目标责任书）", "达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入月度应发")
+        parts = []
+        for side, (label, target, actual, rate) in enumerate((
+                ("企业年销售", plan.sales_target, plan.sales_actual, plan.sales_rate),
+                ("运营活动销售", plan.campaign_target, plan.campaign_actual, plan.campaign_rate))):
+            first, last, at = (0, 3, VALUE_AT) if side == 0 else (5, 7, RIGHT_VALUE_AT)
+            cells = {}
+            for offset, (key, text, value, fmt) in enumerate((
+                    ("target", f"{label}目标", target, MONEY), ("actual", f"{label}实绩", actual, MONEY),
+                    ("rate", f"{label}奖励比例", rate, "0.00%"))):
+                self.ws.merge_range(top + offset, first, top + offset, last, text, self.s.get("label"))
+                self.number(top + offset, at, value, fmt, editable=True)
+                cells[key] = ref(top + offset, at)
+            parts.append(cells)
+        row = top + 3
+        self.ws.merge_range(row, 5, row, 7, "达成率门槛", self.s.get("label"))
+        self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True)
+        threshold = ref(row, RIGHT_VALUE_AT)
+        part = pay_formula("reward_part")
+        excel = "+".join(f"({part.to_excel({**cells, 'threshold': threshold})})" for cells in parts)
+        self.ws.merge_range(row, 0, row, 3, "年度绩效奖励", self.s.get("total"))
+        self.formula(row, VALUE_AT, f"ROUND({excel},2)", self.r.pay.annual_reward, fmt=self.s.get("total", num=MONEY))
+        self.cells.pay["annual_reward"] = ref(row, VALUE_AT)
+        self.row = row + 1
+
+    def signatures(self):
+        row = self.at.signatures + 1
+        for label in ("考核人签字：", "被考核人签字："):
+            self.ws.merge_range(row, 0, row, 1, label, self.s.get(""))
+            self.ws.merge_range(row, 2, row, 4, "", self.s.get("sign"))
+            self.text(row, 6, "日期：", self.s.get(""))
+            self.ws.merge_range(row, 7, row, 9, "", self.s.get("sign"))
+            self.ws.set_row(row, 30)
+            row += 2
+
+    def appendix(self):
+        row = self.section(self.at.measures - SECTION_ROWS, "附：月度数据", "黄色单元格为输入；修改后重新计算，得分、等级与工资随之更新")
+        self.ws.write_row(row, 0, ("序号", "度量名称", "", "", "数值", "单位", "", "", "", "", "度量代码 · 数据来源"),
+                          self.s.get("header"))
+        values = self.inp.measures.get(self.r.employee.employee_id, {})
+        for i, name in enumerate(self.measures):
+            row = self.at.measures + i
+            definition = self.inp.measure_defs.get(name)
+            kind = definition.kind if definition else "count"
+            self.number(row, 0, i + 1, "0")
+            self.ws.merge_range(row, 1, row, 3, definition.name if definition else ATTENDANCE_NAMES.get(name, name),
+                                self.s.get("cell"))
+            self.number(row, VALUE_AT, values.get(name, Decimal(0)), KIND_FORMATS.get(kind, "#,##0.00"), editable=True)
+            self.text(row, 5, KIND_UNITS.get(kind, ""))
+            source = definition.source if definition else "考勤表"
+            self.text(row, STANDARD_COL, f"{name} · {source}" if source else name)
+        self.adjustment_block()
+        self.band_block()
+
+    def adjustment_block(self):
+        row = self.section(self.at.adjustments - SECTION_ROWS, "附：加减分项", "加分填正数，扣分填负数；可在空行中补充")
+        self.ws.write_row(row, 0, ("序号", "", "事项", "", "分值", "", "", "", "", "", "批准人"), self.s.get("header"))
+        items = self.inp.adjustments.get(self.r.employee.employee_id, ())
+        editable = self.s.get("cell", input_cell=True)
+        for i in range(len(items) + EXTRA_ADJUSTMENT_ROWS):
+            item, row = (items[i] if i < len(items) else None), self.at.adjustments + i
+            self.number(row, 0, i + 1, "0")
+            self.ws.merge_range(row, 1, row, 3, item.item if item else "", editable)
+            if item:
+                self.number(row, VALUE_AT, item.points, "0.00", editable=True)
+            else:
+                self.ws.write_blank(row, VALUE_AT, None, self.s.get("cell", num="0.00", input_cell=True))
+            self.ws.write_string(row, STANDARD_COL, item.approved_by if item else "", editable)
+
+    def band_block(self):
+        row = self.section(self.at.bands - SECTION_ROWS, "附：等级标准", "总分落在 [下限, 上限) 区间即为该等级")
+        self.ws.write_row(row, 0, ("等级", "等级名称", "分数下限", "分数上限", "绩效系数", "培训强度", "", "职位晋升", "",
+                                   "岗位级别", "岗位工资调整"), self.s.get("header"))
+        for i, band in enumerate(self.inp.grades):  # ascending by lower bound, as LOOKUP needs
+            row = self.at.bands + i
+            self.text(row, 0, band.grade)
+            self.text(row, 1, band.name)
+            self.number(row, 2, band.min_score, "0.00")
+            if band.max_score is None:
+                self.text(row, 3, "—")
+            else:
+                self.number(row, 3, band.max_score, "0.00")
+            self.number(row, 4, band.pay_coefficient, "0%")
+            self.ws.merge_range(row, 5, row, 6, band.training, self.s.get("cell"))
+            self.ws.merge_range(row, 7, row, 8, band.promotion, self.s.get("cell"))
+            self.text(row, 9, band.level_change)
+            self.text(row, 10, band.salary_change)
+
+    def page_setup(self):
+        s, ws = self.inp.settings, self.ws
+        for col, width in enumerate(WIDTHS):
+            ws.set_column(col, col, width)
+        ws.set_paper(9)  # A4
+        ws.set_portrait()
+        ws.fit_to_pages(1, 0)  # one page wide; page 1 ends with the signatures, the appendix follows
+        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+        ws.repeat_rows(0, 1)
+        company = s.company.replace("&", "&&")
+        ws.set_header(f"&L{company}&R{s.period.label} 绩效考核表 · {self.r.employee.employee_id}")
+        ws.set_footer("&C第 &P 页 / 共 &N 页")
+        ws.freeze_panes(ITEMS_HEADER_ROW + 1, 0)
+
+
+def write_scorecard_sheet(book, styles: Styles, name: str, result: PeriodResult, r: EmployeeResult,
+                          password: str = "") -> ScorecardCells:
+    sheet = _Sheet(book, styles, name, result, r)
+    cells = sheet.write()
+    sheet.ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True,
+                                "format_columns": True, "format_rows": True})
+    return cells
+
+
+def created_at(result: PeriodResult) -> datetime:
+    """Documents are dated at the end of the period, so rebuilding gives the same bytes."""
+    end = result.input.settings.period.end
+    return datetime(end.year, end.month, end.day)
+
+
+def render_scorecard(result: PeriodResult, r: EmployeeResult, password: str = "") -> bytes:
+    buffer = io.BytesIO()
+    book = new_workbook(buffer, created_at(result))
+    write_scorecard_sheet(book, Styles(book), sheet_name(r), result, r, password)
+    book.close()
+    return buffer.getvalue()
+
+
+def sheet_name(r: EmployeeResult) -> str:
+    return r.employee.employee_id[:31]
+
+
+def scorecard_path(folder: Path, r: EmployeeResult) -> Path:
+    """scorecards/<company-department>/<ID>.xlsx: named by ID, never by name alone."""
+    e = r.employee
+    department = f"{e.company}-{e.department}"
+    for bad in '/\\:*?"<>|':
+        department = department.replace(bad, "_")
+    return folder / "scorecards" / department / f"{e.employee_id}.xlsx"

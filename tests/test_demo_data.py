@@ -1,0 +1,93 @@
+"""The synthetic group of reporter.demo_data: valid, deterministic, with its edge cases, and fast."""
+
+import time
+
+import openpyxl
+import pytest
+
+from reporter.demo_data import write_demo_workbook
+from reporter.engine import score_period
+from reporter.validate import load_input
+
+ROLES = {"运营专员", "推广专员", "活动策划专员", "在线客服专员", "平面设计专员"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo-200.xlsx"
+    write_demo_workbook(path, 200, 7)
+    inp = load_input(path)  # raises InputError on any problem
+    return path, inp, score_period(inp)
+
+
+def test_shape(demo):
+    _, inp, _ = demo
+    assert len(inp.employees) == 200
+    assert len({e.employee_id for e in inp.employees}) == 200
+    assert len({e.email for e in inp.employees}) == 200
+    assert {e.role for e in inp.employees} >= ROLES | {"运营总监"}
+    companies = {e.company for e in inp.employees}
+    assert len(companies) >= 2
+    assert all(e.employee_id.startswith("G") and len(e.employee_id) == 7 for e in inp.employees)
+    directors = [e for e in inp.employees if e.role == "运营总监"]
+    assert len(directors) == len(companies)
+    assert all(inp.plans[d.employee_id].personal and d.employee_id in inp.annual_rewards for d in directors)
+    assert len(inp.pools) == len(companies) and inp.history and inp.adjustments
+    assert [g.grade for g in inp.grades] == ["D", "C", "B", "A", "S"]
+    methods = {line.method for plan in inp.plans.values() for line in plan.lines}
+    assert methods == {"achievement", "linear", "pass_fail", "deduction", "rating", "bonus"}
+
+
+def test_edge_cases_fire(demo):
+    _, inp, result = demo
+    assert result.not_appraised and len(result.appraised) + len(result.not_appraised) == 200
+    assert any("分母" in w.message and "为 0" in w.message for w in result.warnings)
+    assert any(r.flags for r in result.appraised)
+    assert any(r.pay.one_time_bonus > 0 for r in result.appraised)
+    assert any(r.failing_streak >= 3 for r in result.appraised)
+    assert any(m.get("bad_reviews") == 0 for m in inp.measures.values())
+    assert any(e.name.startswith("=") for e in inp.employees)
+    assert any(r.comment.startswith("+") for r in inp.reviews.values())
+
+
+def test_formula_like_text_stays_text(demo):
+    path = demo[0]
+    ws = openpyxl.load_workbook(path)["员工"]
+    names = [row[1] for row in ws.iter_rows(min_row=2)]
+    injected = [c for c in names if isinstance(c.value, str) and c.value.startswith("=")]
+    assert injected and all(c.data_type == "s" for c in injected)
+    ids = [row[0] for row in ws.iter_rows(min_row=2)]
+    assert all(c.data_type == "s" and c.number_format == "@" for c in ids)
+
+
+def test_same_seed_same_bytes(tmp_path):
+    a, b, c = tmp_path / "a.xlsx", tmp_path / "b.xlsx", tmp_path / "c.xlsx"
+    write_demo_workbook(a, 300, 11)
+    write_demo_workbook(b, 300, 11)
+    write_demo_workbook(c, 300, 12)
+    assert a.read_bytes() == b.read_bytes()
+    assert a.read_bytes() != c.read_bytes()
+
+
+def test_other_period(tmp_path):
+    path = tmp_path / "q.xlsx"
+    write_demo_workbook(path, 60, 3, period="2026-Q3")
+    inp = load_input(path)
+    assert inp.settings.period.key == "2026-Q3"
+    assert {r.period for r in inp.history} == {"2026-Q1", "2026-Q2"}
+    assert any(r.flags for r in score_period(inp).appraised)
+
+
+def test_too_small(tmp_path):
+    with pytest.raises(ValueError):
+        write_demo_workbook(tmp_path / "small.xlsx", 5, 1)
+
+
+def test_two_thousand_is_fast(tmp_path):
+    start = time.perf_counter()
+    path = tmp_path / "big.xlsx"
+    write_demo_workbook(path, 2000, 5)
+    inp = load_input(path)
+    result = score_period(inp)
+    assert len(result.results) == 2000
+    assert time.perf_counter() - start < 30
