@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := sample_inputs/appraisal-2026-10.xlsx
 
-.PHONY: setup setup-test demo test lint sample clean
+.PHONY: setup setup-test demo test lint sample docs clean
 
 setup:
 	bash scripts/setup.sh
@@ -16,14 +16,17 @@ demo: setup
 	$(BIN)/reporter build $(SAMPLE) --out output --force
 
 test: setup-test
-	$(BIN)/ruff check reporter tests sample_inputs
+	$(BIN)/ruff check reporter tests sample_inputs scripts bench
 	$(BIN)/python -m pytest
 
 lint: setup-test
-	$(BIN)/ruff check reporter tests sample_inputs
+	$(BIN)/ruff check reporter tests sample_inputs scripts bench
 
 sample: setup
 	$(BIN)/python sample_inputs/make_sample.py
+
+docs: setup
+	$(BIN)/python scripts/update_docs.py
 
 clean:
 	rm -rf output/*/ output/reporter.sqlite .pytest_cache .ruff_cache

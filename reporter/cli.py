@@ -54,6 +54,8 @@ def handle_errors(func):
     def wrapper(*args, verbose: bool = False, **kwargs):
         try:
             return func(*args, **kwargs)
+        except click.ClickException:
+            raise  # usage errors: click prints them and exits 2
         except Exception as err:  # noqa: BLE001 - the last line of defence of a CLI
             code = _report(err)
             if verbose:
@@ -172,15 +174,22 @@ class _Bar(build_module.Progress):
               show_default=True, help="Folder for the outputs; each period gets its own sub-folder.")
 @click.option("--employee", "employee_ids", multiple=True, metavar="ID",
               help="Only write these employees' files (repeatable). Ranks still use everyone.")
+@click.option("--only", "only", multiple=True, metavar="KINDS",
+              help="Only these outputs: scorecards, letters, agreements, summary (comma-separated or repeated). "
+                   "Replaces just those files; the history is not updated.")
 @click.option("--force", is_flag=True, help="Replace this period's existing outputs. Other periods are never touched.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="History database [default: OUT/reporter.sqlite].")
 @handle_errors
-def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], force: bool, db_path: Path | None):
+def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], only: tuple[str, ...], force: bool,
+          db_path: Path | None):
     """Validate INPUT, score every employee and write the period's results.
 
     \b
     Writes into OUT/<period>/:
+      letters/<工号>.pdf                review letter (绩效考核结果确认书)
+      agreements/<工号>.pdf             target-responsibility agreement (目标责任书)
+      print/<kind>-<公司-部门>.pdf      print batches for duplex printing
       scorecards/<公司-部门>/<工号>.xlsx  one scorecard per appraised employee,
                                         live formulas with cached values
       summary.xlsx                      everyone, grade distribution, averages,
@@ -199,9 +208,16 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], force:
     Examples:
       reporter build sample_inputs/appraisal-2026-10.xlsx
       reporter build 2026-10.xlsx --out /srv/hr/appraisal --force
-      reporter build 2026-10.xlsx --employee HZ0007 --employee HZ0012
+      reporter build 2026-10.xlsx --employee HZ0007 --employee HZ0012 --force
+      reporter build 2026-10.xlsx --only letters,agreements --force
     """
-    report = build_module.build(input_path, out_dir, employee_ids=employee_ids, force=force, db_path=db_path,
+    kinds = [k.strip() for value in only for k in value.split(",") if k.strip()]
+    unknown = sorted(set(kinds) - set(build_module.KINDS))
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}; choose from {', '.join(build_module.KINDS)}",
+                                 param_hint="--only")
+    report = build_module.build(input_path, out_dir, employee_ids=employee_ids, only=kinds or None, force=force,
+                                db_path=db_path,
                                 now=lambda: datetime.now().astimezone().isoformat(timespec="seconds"),
                                 progress=_Bar(), sheet_password=os.environ.get("REPORTER_SHEET_PASSWORD", ""))
     _print_summary(report)
@@ -226,7 +242,9 @@ def _print_summary(report) -> None:
         click.echo(f"  提示：{len(report.warnings)} 条")
         for w in report.warnings:
             click.echo(f"    {w}")
-    kind = "（仅所选员工，未更新工资表与历史记录）" if report.partial else ""
+    for note in report.skipped:
+        click.echo(f"  未生成：{note}")
+    kind = "（部分生成，未更新历史记录）" if report.partial else ""
     click.echo(f"  已写入 {len(report.files)} 个文件到 {report.folder}{kind}")
 
 

@@ -36,6 +36,8 @@ class Settings:
     absence_limit_months: Decimal = Decimal("2")
     seniority_pay_per_year: Decimal = Decimal("0")
     seniority_pay_cap: Decimal | None = None
+    letterhead_image: str = ""  # a data: URI, read from the file the settings name
+    seal_image: str = ""
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,10 @@ SETTINGS = Sheet(
           "未填工龄工资时，按满一年计此金额", "0", "100000", example=("50",)),
         C("seniority_pay_cap", "工龄工资上限", "seniority_pay_cap", "money", False,
           "按年计算的工龄工资上限", "0", "100000", example=("500",)),
+        C("letterhead_image", "抬头图片", "letterhead_image", "text", False,
+          "公司标志图片（PNG/JPEG，不超过 2 MB），路径相对于本工作簿所在文件夹", example=("",)),
+        C("seal_image", "公章图片", "seal_image", "text", False,
+          "电子公章图片（透明背景 PNG），印在目标责任书甲方盖章处", example=("",)),
     ),
 )
 

@@ -8,6 +8,7 @@ problems of a file are collected and raised together as one InputError.
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
@@ -35,6 +36,7 @@ from .validate_plans import ADJUSTMENT_MEASURES, ATTENDANCE_MEASURES, BUILT_IN_M
 
 class _Validator(PlanRules):
     def __init__(self, path: Path):
+        self.path = Path(path)
         self.reader = WorkbookReader(path)
         self.file = self.reader.file
         self.problems = self.reader.problems
@@ -115,6 +117,9 @@ class _Validator(PlanRules):
         for key in ("streak_months",):
             if key in values:
                 values[key] = int(values[key])
+        for key in ("letterhead_image", "seal_image"):
+            if key in values:
+                values[key] = self.image(values[key], row_of.get(key), key)
         settings = Settings(period=period, **values)
         appraised_on = settings.appraisal_date
         if appraised_on is not None:
@@ -128,6 +133,20 @@ class _Validator(PlanRules):
             self.problem(f"申诉截止日期 {settings.appeal_deadline} 早于考核期结束日 {period.end}：请填写考核结果确认之后的日期",
                          "settings", deadline_row, "appeal_deadline")
         return settings
+
+    def image(self, name: str, row: int | None, key: str) -> str:
+        """An image file beside the workbook, as a data: URI (the PDF renderer reads no other files)."""
+        path = (self.path.parent / name).resolve()
+        kinds = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+        if not path.is_file():
+            self.problem(f"找不到图片文件 {name}（相对于工作簿所在文件夹 {self.path.parent}）", "settings", row, key)
+            return ""
+        data = path.read_bytes()
+        mime = next((m for magic, m in kinds.items() if data.startswith(magic)), None)
+        if mime is None or len(data) > 2 * 1024 * 1024:
+            self.problem("图片须为不超过 2 MB 的 PNG 或 JPEG 文件", "settings", row, key)
+            return ""
+        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
     def employees(self) -> list[Employee]:
         employees, first_row, email_row = [], {}, {}

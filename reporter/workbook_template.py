@@ -122,6 +122,23 @@ def _write_instructions(book, fmt: _Formats) -> None:
         ws.write_string(r, 1, b)
 
 
+def columns_markdown() -> str:
+    """The README's column reference, generated from the schema (``make docs`` rewrites it)."""
+    out = []
+    for sheet in SHEETS:
+        out.append(f"#### {sheet.zh} ({sheet.en}){'' if sheet.required else ' — optional'}\n")
+        if sheet.help:
+            out.append(f"{sheet.help}\n")
+        out.append("| column (zh / en) | kind | required | notes |\n|---|---|---|---|")
+        for c in sheet.columns:
+            out.append(f"| {c.zh} / `{c.en}` | {_kind_name(c)} | {'yes' if c.required else ''} | {c.help} |")
+        if sheet.open_columns:
+            out.append("| *one column per measure code* | number by the measure's kind | | "
+                       "headers are measure codes from 度量定义 |")
+        out.append("")
+    return "\n".join(out)
+
+
 def write_template(path: Path) -> None:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                            "in_memory": True})

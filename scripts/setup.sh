@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Set up reporter on a Debian machine: system packages (as root) and a virtualenv.
 # Safe to run again: it installs only what is missing.
-#   scripts/setup.sh          runtime: CJK fonts and HarfBuzz subsetting for the PDFs
+#   scripts/setup.sh          runtime: Pango (WeasyPrint), CJK fonts, HarfBuzz subsetting for the PDFs
 #   scripts/setup.sh --test   also LibreOffice (recalculates workbooks in tests) and poppler
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(fonts-noto-cjk libharfbuzz-subset0)
+packages=(fonts-noto-cjk fontconfig libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
 extras=""
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libreoffice-calc-nogui poppler-utils)

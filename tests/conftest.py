@@ -121,6 +121,27 @@ def write_book(path: Path, sheets: dict) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The demo company built once for the whole session (all outputs): the period folder."""
+    from click.testing import CliRunner
+
+    from reporter.cli import cli
+
+    out = tmp_path_factory.mktemp("sample-build")
+    result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out / "2026-10"
+
+
+@pytest.fixture(scope="session")
+def sample_result():
+    from reporter.engine import score_period
+    from reporter.validate import load_input
+
+    return score_period(load_input(SAMPLE))
+
+
 @pytest.fixture
 def base_sheets():
     return copy.deepcopy(BASE)

@@ -137,7 +137,10 @@ def test_partial_build_writes_only_the_chosen_employees(tmp_path, make_book):
     out = tmp_path / "out"
     result = run("build", make_book(), "--out", out, "--employee", "E002")
     assert result.exit_code == 0, result.output
-    assert [p.name for p in (out / "2026-10" / "results").iterdir()] == ["E002.json"]
+    folder = out / "2026-10"
+    assert [p.name for p in (folder / "results").iterdir()] == ["E002.json"]
+    assert [p.name for p in (folder / "letters").iterdir()] == ["E002.pdf"]
+    assert "未生成：letters-华东公司-客服部.pdf" in result.output  # the department's other letters are missing
     assert not (out / "2026-10" / "payroll.csv").exists() and not (out / "reporter.sqlite").exists()
     trace = json.loads((out / "2026-10" / "results" / "E002.json").read_text(encoding="utf-8"))
     assert trace["department_rank"] == 2  # ranked against everyone, not just the chosen
@@ -179,3 +182,20 @@ def test_template_has_instructions_dropdowns_and_notes(tmp_path):
     assert any("达成率" in f for f in lists) and any("KPI" in f for f in lists)
     assert "必填" in wb["员工"]["A1"].comment.text
     assert wb["员工"]["A2"].data_type == "s"  # IDs are text
+
+
+def test_only_some_kinds_replaces_just_those_files(tmp_path, make_book):
+    out = tmp_path / "out"
+    book = make_book()
+    assert run("build", book, "--out", out).exit_code == 0
+    folder = out / "2026-10"
+    before = snapshot(folder)
+    letter = folder / "letters" / "E001.pdf"
+    letter.write_bytes(b"stale")
+    assert run("build", book, "--out", out, "--only", "letters").exit_code == 1  # exists: needs --force
+    result = run("build", book, "--out", out, "--only", "letters", "--force")
+    assert result.exit_code == 0, result.output
+    after = snapshot(folder)
+    assert after[Path("letters/E001.pdf")] == before[Path("letters/E001.pdf")]  # rebuilt, same bytes
+    assert {k for k in after if after[k] != before.get(k)} == set()
+    assert run("build", book, "--out", out, "--only", "memos").exit_code == 2

@@ -19,7 +19,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -425,12 +424,3 @@ def render_scorecard(result: PeriodResult, r: EmployeeResult, password: str = ""
 
 def sheet_name(r: EmployeeResult) -> str:
     return r.employee.employee_id[:31]
-
-
-def scorecard_path(folder: Path, r: EmployeeResult) -> Path:
-    """scorecards/<company-department>/<ID>.xlsx: named by ID, never by name alone."""
-    e = r.employee
-    department = f"{e.company}-{e.department}"
-    for bad in '/\\:*?"<>|':
-        department = department.replace(bad, "_")
-    return folder / "scorecards" / department / f"{e.employee_id}.xlsx"

@@ -1,0 +1,182 @@
+"""The review letter (绩效考核结果确认书) and the target-responsibility agreement (目标责任书).
+
+This module turns one employee's results into the plain values a template
+prints (numbers already formatted, ¥ with two decimals); the layout lives in
+``templates/``.  Nothing here sees another employee's data except the
+published ranks.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from ..model import EmployeeResult, PeriodResult, PlanLine
+from ..schema import CATEGORIES, CHANGE_REASONS
+from ..scoring import fmt_number, line_parameters
+from .pdf import TEMPLATES, PdfRenderer, document_date
+
+CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
+REASON_NAMES = {code: names[0] for code, names in CHANGE_REASONS.items()}
+
+
+def money(value: Decimal | None) -> str:
+    return "—" if value is None else f"¥{value:,.2f}"
+
+
+def percent(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{(value * 100).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+@cache
+def role_texts(templates: Path = TEMPLATES) -> dict:
+    return json.loads((templates / "roles.zh.json").read_text(encoding="utf-8"))
+
+
+def target_text(line: PlanLine) -> str:
+    if line.method == "rating":
+        return f"满分 {fmt_number(line.target)}"
+    if line.method in ("deduction", "bonus"):
+        return "—"
+    return fmt_number(line.target, line.unit)
+
+
+def change_text(line: PlanLine) -> str:
+    if line.original_target is None:
+        return ""
+    reason = REASON_NAMES.get(line.change_reason, line.change_reason)
+    return (f"目标值由 {fmt_number(line.original_target, line.unit)} 调整为 {fmt_number(line.target, line.unit)}"
+            f"（{reason}，{line.approved_by} 批准）")
+
+
+def common_context(result: PeriodResult, r: EmployeeResult, title: str, subtitle: str) -> dict:
+    s = result.input.settings
+    return {
+        "lang": "zh-CN", "title": title, "subtitle": subtitle, "company": s.company,
+        "letterhead": s.letterhead_image, "seal": s.seal_image, "employee": r.employee,
+        "period_label": s.period.label,
+    }
+
+
+def pay_rows(r: EmployeeResult) -> list[dict]:
+    p = r.pay
+    personal = ""
+    if r.employee.personal_sales:
+        personal = f"个人销售额 {money(r.employee.personal_sales)} × {percent(r.employee.commission_rate)}"
+    if personal and r.appraised:
+        personal += f" × 绩效系数 {percent(p.pay_coefficient)}"
+    rows = [("岗位工资", p.position_pay, ""), ("个人绩效提成", p.personal_commission, personal),
+            ("公共绩效提成", p.shared_commission, "公共销售业绩总额 × 比例 ÷ 参与人数" if p.shared_commission else ""),
+            ("工龄工资", p.seniority_pay, "")]
+    if p.one_time_bonus:
+        rows.append(("一次性奖励", p.one_time_bonus, "连续三个月部门排名第一"))
+    items = [{"label": label, "amount": money(amount), "note": note, "total": False} for label, amount, note in rows]
+    items.append({"label": "应发合计", "amount": money(p.total), "note": "各项四舍五入到分后相加", "total": True})
+    return items
+
+
+def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
+    s = result.input.settings
+    review = r.review
+    context = common_context(result, r, "绩效考核结果确认书",
+                             f"考核期间：{s.period.label}（{s.period.start} 至 {s.period.end}）")
+    items = result.input.adjustments.get(r.employee.employee_id, ())
+    context.update({
+        "appraised": r.appraised, "not_appraised_reason": r.not_appraised_reason,
+        "reviewer": review.reviewer if review else "—",
+        "appraisal_date": s.appraisal_date.isoformat() if s.appraisal_date else "—",
+        "interview_date": review.interview_date.isoformat() if review and review.interview_date else "—",
+        "comment": review.comment if review else "", "improvement": review.improvement if review else "",
+        "appeal_deadline": f"{s.appeal_deadline.year}年{s.appeal_deadline.month}月{s.appeal_deadline.day}日",
+        "hr_signatory": s.hr_signatory, "pay": pay_rows(r),
+        "annual_reward": money(r.pay.annual_reward) if r.pay.annual_reward is not None else "",
+        "adjustments": [{"item": a.item, "points": f"{a.points:+}", "approved_by": a.approved_by} for a in items],
+    })
+    if r.appraised:
+        g = r.grade
+        context.update({
+            "lines": [{
+                "item": lr.line.item, "category": CATEGORY_NAMES.get(lr.line.category, ""),
+                "weight": percent(lr.line.weight) if lr.line.weight else "另计",
+                "target": target_text(lr.line),
+                "value": fmt_number(lr.value, lr.line.unit if lr.line.method != "rating" else ""),
+                "points": f"{lr.points:.2f}", "explanation": lr.explanation, "change": change_text(lr.line),
+            } for lr in r.lines],
+            "total": f"{r.total:.2f}",
+            "grade": {"grade": g.grade, "name": g.name, "coefficient": percent(g.pay_coefficient),
+                      "training": g.training, "promotion": g.promotion, "level_change": g.level_change,
+                      "salary_change": g.salary_change},
+            "department_rank": f"{r.department_rank} / {r.department_size}",
+            "role_rank": f"{r.role_rank} / {r.role_size}",
+            "flags": [{"text": f, "good": "奖励" in f} for f in r.flags],
+        })
+    return context
+
+
+def indicator_row(result: PeriodResult, line: PlanLine) -> dict:
+    kpi = result.input.kpis.get(line.kpi)
+    return {"item": line.item, "definition": kpi.definition if kpi else "", "weight": percent(line.weight),
+            "target": target_text(line), "standard": line.standard, "supports": line.supports,
+            "change": change_text(line)}
+
+
+def agreement_context(result: PeriodResult, r: EmployeeResult) -> dict:
+    """The agreement for the period's plan; annual for whoever has an annual reward plan (篇五)."""
+    inp, s, e = result.input, result.input.settings, r.employee
+    plan = inp.plan_for(e)
+    reward = inp.annual_rewards.get(e.employee_id)
+    start, end = s.period.start, s.period.end
+    term = {"month": "一个月", "quarter": "一个季度", "year": "壹年"}[s.period.kind]
+    if reward is not None:
+        start, end, term = start.replace(month=1, day=1), end.replace(month=12, day=31), "壹年"
+    title_period = f"{start.year}年度" if reward is not None else s.period.label
+    context = common_context(result, r, "目标责任书", f"{title_period} · {e.role}")
+    texts = role_texts().get(e.role) or role_texts()["默认"]
+    performance = [ln for ln in plan.lines if not ln.is_management and ln.category != "bonus"]
+    management = [ln for ln in plan.lines if ln.is_management]
+    bands = sorted(inp.grades, key=lambda b: b.min_score, reverse=True)
+    pool = inp.pools.get(e.commission_pool)
+    context.update({
+        "term_label": term, "term_from": f"{start.year}年{start.month}月{start.day}日",
+        "term_to": f"{end.year}年{end.month}月{end.day}日",
+        "rights": texts["rights"], "duties": texts["duties"],
+        "performance": [indicator_row(result, ln) for ln in performance],
+        "management": [indicator_row(result, ln) for ln in management],
+        "performance_weight": percent(sum((ln.weight for ln in performance), Decimal(0))),
+        "management_weight": percent(sum((ln.weight for ln in management), Decimal(0))),
+        "bonus": [{"item": ln.item, "standard": ln.standard,
+                   "cap": f"+{fmt_number(line_parameters(ln)['cap'] * 100)} 分" if ln.cap is not None else "不设上限"}
+                  for ln in plan.lines if ln.category == "bonus"],
+        "reward": None if reward is None else {
+            "sales_target": money(reward.sales_target), "sales_rate": percent(reward.sales_rate),
+            "campaign_target": money(reward.campaign_target), "campaign_rate": percent(reward.campaign_rate),
+            "threshold": percent(reward.threshold)},
+        "commission_rate": percent(e.commission_rate),
+        "has_commission": bool(e.commission_rate or e.personal_sales), "has_pool": pool is not None,
+        "shared_rate": percent(pool.rate if pool else s.shared_commission_rate),
+        "first_rank_bonus": money(s.first_rank_bonus),
+        "bands": [{"grade": b.grade, "name": b.name,
+                   "range": f"{fmt_number(b.min_score)} ～ {fmt_number(b.max_score) if b.max_score is not None else ''}",
+                   "coefficient": percent(b.pay_coefficient), "salary_change": b.salary_change,
+                   "level_change": b.level_change, "promotion": b.promotion} for b in bands],
+    })
+    return context
+
+
+def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult) -> bytes:
+    period = result.input.settings.period
+    return renderer.render("letter.html.j2", letter_context(result, r),
+                           identifier=f"letter/{period.key}/{r.employee.employee_id}",
+                           created=document_date(period.end))
+
+
+def render_agreement(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult) -> bytes:
+    period = result.input.settings.period
+    return renderer.render("agreement.html.j2", agreement_context(result, r),
+                           identifier=f"agreement/{period.key}/{r.employee.employee_id}",
+                           created=document_date(period.end))

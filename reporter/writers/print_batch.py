@@ -1,0 +1,29 @@
+"""Print batches: a department's documents in one PDF, ready for duplex printing.
+
+Each document starts on an odd (right-hand) page, so no sheet of paper holds
+the end of one person's document and the start of the next; agreements are
+included twice, one original for each party (篇五: 一式二份).
+"""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader, PdfWriter
+
+
+def merge_for_duplex(documents: list[bytes], copies: int = 1) -> bytes:
+    """Concatenate PDFs, each copy starting on an odd page; blank pages fill the gaps."""
+    writer = PdfWriter()
+    for data in documents:
+        reader = PdfReader(io.BytesIO(data))
+        for _ in range(copies):
+            if len(writer.pages) % 2 == 1:
+                box = reader.pages[0].mediabox
+                writer.add_blank_page(width=box.width, height=box.height)
+            for page in reader.pages:
+                writer.add_page(page)
+    writer.add_metadata({"/Producer": "reporter"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

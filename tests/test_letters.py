@@ -1,0 +1,226 @@
+"""Review letters, agreements and print batches: read back with poppler and checked against the engine."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from reporter.cli import cli
+from reporter.scoring import fmt_number
+from reporter.writers.documents import render_agreement, render_letter
+from reporter.writers.pdf import PdfRenderer, RenderError, _make_fetcher, check_fonts
+
+from .conftest import ROOT
+
+
+def pdftext(path: Path, *, page: int | None = None) -> str:
+    args = ["pdftotext"]  # reading order: a wrapped cell stays together (-layout interleaves columns)
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def squeeze(text: str) -> str:
+    """pdftotext spaces CJK text unpredictably; compare without whitespace."""
+    return re.sub(r"\s+", "", text)
+
+
+def table_cells(path: Path) -> list[str]:
+    """Every table cell's text (pdfplumber keeps a wrapped cell together), whitespace removed."""
+    with pdfplumber.open(path) as pdf:
+        return [squeeze(c) for page in pdf.pages for table in page.extract_tables() for row in table for c in row if c]
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return PdfRenderer()
+
+
+def test_harfbuzz_subsetting_is_installed():
+    """Without libharfbuzz-subset0 WeasyPrint falls back to fontTools: ~13 s per CJK page."""
+    from weasyprint.text import ffi
+
+    assert ffi.harfbuzz_subset is not None, "apt-get install libharfbuzz-subset0 (make test does)"
+
+
+def test_missing_fonts_fail_clearly():
+    with pytest.raises(RenderError, match="fonts-noto-cjk"):
+        check_fonts(("No Such Font SC",))
+
+
+def test_every_letter_matches_the_engine(sample_build, sample_result):
+    s = sample_result.input.settings
+    for r in sample_result.results:
+        path = sample_build / "letters" / f"{r.employee.employee_id}.pdf"
+        text = squeeze(pdftext(path))
+        assert r.employee.name in text and r.employee.employee_id in text and squeeze(s.period.label) in text
+        if not r.appraised:
+            assert "不参与本期考核" in text and "不评定等级" in text
+            continue
+        cells = table_cells(path)
+        for lr in r.lines:
+            assert f"{lr.points:.2f}" in cells and squeeze(lr.line.item) in "".join(cells), lr.line.item
+        assert "总分（各项得分之和）" in cells and f"{r.total:.2f}" in cells
+        assert f"{r.grade.grade}·{r.grade.name}" in text
+        assert f"¥{r.pay.total:,.2f}" in text
+        assert "2026年11月13日" in text  # the appeal deadline
+        assert "员工签字" in text and "考核人签字" in text
+        for flag in r.flags:
+            assert squeeze(flag) in text
+
+
+def test_every_agreement_lists_the_plan(sample_build, sample_result):
+    inp = sample_result.input
+    for r in sample_result.results:
+        path = sample_build / "agreements" / f"{r.employee.employee_id}.pdf"
+        text, cells = squeeze(pdftext(path)), table_cells(path)
+        assert "目标责任书" in text and r.employee.name in text
+        assert "业绩指标" in text and "管理指标" in text and "一式两份" in text and "甲方（盖章）" in text
+        rows = [line for line in inp.plan_for(r.employee).lines]
+        for line in rows:
+            assert any(cell.startswith(squeeze(line.item)) for cell in cells), (r.employee.employee_id, line.item)
+            if line.category != "bonus":
+                weight = f"{line.weight * 100:f}".rstrip("0").rstrip(".") + "%"
+                assert weight in cells, (r.employee.employee_id, line.item, weight)
+            if line.method in ("achievement", "linear", "pass_fail"):
+                target = fmt_number(line.target, line.unit)
+                assert squeeze(target) in cells, (r.employee.employee_id, line.item, target)
+
+
+def test_director_agreement_is_annual_with_the_reward_formula(sample_build):
+    text = squeeze(pdftext(sample_build / "agreements" / "HZ0001.pdf"))
+    assert "有效期为壹年，自2026年1月1日起至2026年12月31日止" in text
+    assert "年度绩效奖励=企业年销售目标达成奖励+运营活动销售目标达成奖励" in text
+    assert "¥31,200,000.00" in text and "0.3%" in text  # sales target and reward rate
+    assert "有权参与制定公司经营发展规划并提出建议" in text  # the post's rights (篇五)
+
+
+def test_adjusted_target_shows_reason_and_approver(sample_build, sample_result):
+    changed = [(r, ln) for r in sample_result.results for ln in sample_result.input.plan_for(r.employee).lines
+               if ln.original_target is not None]
+    assert changed
+    r, line = changed[0]
+    text = squeeze(pdftext(sample_build / "agreements" / f"{r.employee.employee_id}.pdf"))
+    assert "市场重大变化" in text and squeeze(line.approved_by) in text
+
+
+def test_fonts_are_embedded_cjk_without_type3(sample_build):
+    for path in [sample_build / "letters" / "HZ0016.pdf", sample_build / "agreements" / "HZ0001.pdf"]:
+        listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        fonts = listing.strip().splitlines()[2:]
+        assert fonts
+        for row in fonts:
+            assert "CJK" in row and "Type 3" not in row and " yes yes " in row, row
+        assert "\ufffd" not in pdftext(path)  # no .notdef boxes in the extracted text
+
+
+def test_page_counts(sample_build, sample_result):
+    for r in sample_result.results:
+        letter = len(PdfReader(sample_build / "letters" / f"{r.employee.employee_id}.pdf").pages)
+        agreement = len(PdfReader(sample_build / "agreements" / f"{r.employee.employee_id}.pdf").pages)
+        assert (1 if not r.appraised else 2) <= letter <= 4, r.employee.employee_id
+        assert 2 <= agreement <= 4, r.employee.employee_id
+
+
+def duplex_starts(page_counts: list[int], copies: int) -> tuple[list[int], int]:
+    """Where each copy must start (1-based, always odd) and the batch's length, blank pages included."""
+    starts, length = [], 0
+    for n in page_counts:
+        for _ in range(copies):
+            length += length % 2  # a blank page so that the next document starts on a right-hand page
+            starts.append(length + 1)
+            length += n
+    return starts, length
+
+
+@pytest.mark.parametrize("kind, copies, first_page_marker", [("agreements", 2, "乙方（员工）"), ("letters", 1, "公司/部门")])
+def test_print_batches_start_each_document_on_an_odd_page(sample_build, sample_result, kind, copies, first_page_marker):
+    members = [r.employee.employee_id for r in sample_result.results
+               if (r.employee.company, r.employee.department) == ("华东公司", "客服部")]
+    counts = [len(PdfReader(sample_build / kind / f"{eid}.pdf").pages) for eid in members]
+    expected_starts, expected_length = duplex_starts(counts, copies)
+    batch = PdfReader(sample_build / "print" / f"{kind}-华东公司-客服部.pdf")
+    assert len(batch.pages) == expected_length
+    starts = [i + 1 for i, page in enumerate(batch.pages) if first_page_marker in squeeze(page.extract_text() or "")]
+    assert starts == expected_starts and all(n % 2 == 1 for n in starts)
+    names = [squeeze(batch.pages[n - 1].extract_text()) for n in starts]
+    owners = [eid for eid in members for _ in range(copies)]
+    assert all(eid in text for eid, text in zip(owners, names, strict=True))  # in order, two originals each
+
+
+def test_each_letter_holds_only_its_own_employee(sample_build, sample_result):
+    people = [(r.employee.employee_id, r.employee.name) for r in sample_result.results]
+    for r in sample_result.results:
+        own = r.employee
+        allowed = {own.name, own.manager, r.review.reviewer if r.review else ""}
+        for kind in ("letters", "agreements"):
+            text = squeeze(pdftext(sample_build / kind / f"{own.employee_id}.pdf"))
+            for eid, name in people:
+                if eid != own.employee_id:
+                    assert eid not in text, (kind, own.employee_id, eid)
+                    if not any(name in a for a in allowed if a):
+                        assert name not in text, (kind, own.employee_id, name)
+
+
+def test_same_input_same_bytes(renderer, sample_result):
+    r = next(x for x in sample_result.results if x.employee.employee_id == "HZ0016")
+    assert render_letter(renderer, sample_result, r) == render_letter(renderer, sample_result, r)
+    assert render_agreement(renderer, sample_result, r) == render_agreement(renderer, sample_result, r)
+
+
+def test_documents_are_dated_by_period_or_source_date_epoch(renderer, sample_result, monkeypatch):
+    r = next(x for x in sample_result.results if x.employee.employee_id == "HZ0016")
+    info = PdfReader(__import__("io").BytesIO(render_letter(renderer, sample_result, r))).metadata
+    assert info["/CreationDate"].startswith("D:20261031")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    info = PdfReader(__import__("io").BytesIO(render_letter(renderer, sample_result, r))).metadata
+    assert info["/CreationDate"].startswith("D:20260101")
+
+
+def test_html_in_names_and_comments_is_text(tmp_path, base_sheets, make_book):
+    base_sheets["员工"][1][1] = '张伟<img src="file:///etc/hostname">'
+    base_sheets["评语"][1][2] = '<link rel="attachment" href="file:///etc/passwd">响应及时'
+    base_sheets["评语"][1][3] = '<script>alert(1)</script><img src="http://evil.example/x.png">'
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(make_book(base_sheets)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    letter = out / "2026-10" / "letters" / "E001.pdf"
+    text = squeeze(pdftext(letter))
+    assert '<imgsrc="file:///etc/hostname">' in text  # printed as text, not fetched
+    assert "file:///etc/passwd" in text and "<script>" in text
+    images = subprocess.run(["pdfimages", "-list", str(letter)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) == 2  # the header lines only: no image at all
+    attachments = subprocess.run(["pdfdetach", "-list", str(letter)], capture_output=True, text=True, check=True).stdout
+    assert attachments.startswith("0 embedded files")
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("file:///etc/hostname", False),
+    ("http://example.com/logo.png", False),
+    ("https://example.com/logo.png", False),
+    ((ROOT / "templates" / ".." / "pyproject.toml").as_uri(), False),
+    ((ROOT / "templates" / "print.css").as_uri(), True),
+    ("data:text/plain;base64,5Lit5paH", True),
+])
+def test_fetcher_serves_only_the_template_folder(url, allowed):
+    fetcher = _make_fetcher(ROOT / "templates")
+    if allowed:
+        assert fetcher.fetch(url).read()
+    else:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+        assert fetcher.refused == [url]
+
+
+def test_templates_autoescape_and_fail_on_missing_values(renderer):
+    html = renderer.env.from_string("{{ name }}").render(name="<b>x</b>")
+    assert html == "&lt;b&gt;x&lt;/b&gt;"
+    assert renderer.env.get_template("letter.html.j2").environment.autoescape is True
+    with pytest.raises(RenderError, match="undefined"):
+        renderer.html("letter.html.j2", {"lang": "zh-CN"})
