@@ -16,11 +16,11 @@ demo: setup
 	$(BIN)/reporter build $(SAMPLE) --out output --force
 
 test: setup-test
-	$(BIN)/ruff check reporter tests sample_inputs scripts bench
+	$(BIN)/ruff check reporter tests sample_inputs scripts
 	$(BIN)/python -m pytest
 
 lint: setup-test
-	$(BIN)/ruff check reporter tests sample_inputs scripts bench
+	$(BIN)/ruff check reporter tests sample_inputs scripts
 
 sample: setup
 	$(BIN)/python sample_inputs/make_sample.py

@@ -94,8 +94,9 @@ def explain_line(line: PlanLine, value: Decimal, points: Decimal) -> str:
     cap = fmt_number(p["cap"], "%")
     if line.method == "achievement":
         if line.direction == "lower":
-            ratio = "实际为 0，按封顶" if value <= 0 else f"目标 {t} ÷ 实际 {v}"
-            return f"{ratio}（封顶 {cap}）× 权重 {w} = {points} 分"
+            if value <= 0:
+                return f"实际为 0，按封顶 {cap} × 权重 {w} = {points} 分"
+            return f"目标 {t} ÷ 实际 {v}（封顶 {cap}）× 权重 {w} = {points} 分"
         return f"实际 {v} ÷ 目标 {t}（封顶 {cap}）× 权重 {w} = {points} 分"
     if line.method == "linear":
         f = fmt_number(p["floor"], line.unit)

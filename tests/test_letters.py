@@ -224,3 +224,50 @@ def test_templates_autoescape_and_fail_on_missing_values(renderer):
     assert renderer.env.get_template("letter.html.j2").environment.autoescape is True
     with pytest.raises(RenderError, match="undefined"):
         renderer.html("letter.html.j2", {"lang": "zh-CN"})
+
+
+def test_long_letter_keeps_the_signature_block_whole(renderer, sample_result, tmp_path):
+    """19 plan lines and a long comment: a few pages, and the appeal heading, text and signatures together."""
+    import dataclasses
+
+    r = next(x for x in sample_result.results if x.employee.employee_id == "HZ0016")
+    long = dataclasses.replace(r, lines=r.lines + r.lines[:5],
+                               review=dataclasses.replace(r.review, comment="本月整体表现突出。" * 40))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render_letter(renderer, sample_result, long))
+    pages = len(PdfReader(path).pages)
+    assert 2 <= pages <= 4
+    last = squeeze(pdftext(path, page=pages))
+    assert "六、申诉与确认" in last and "员工签字" in last and "考核人签字" in last
+    first = squeeze(pdftext(path, page=1))
+    assert "得分计算" in first and "得分计算" in squeeze(pdftext(path, page=2))  # the header row repeats
+
+
+def test_letterhead_and_seal_images_come_from_the_settings(tmp_path, base_sheets, make_book):
+    from PIL import Image
+
+    Image.new("RGB", (240, 60), "#1f3864").save(tmp_path / "logo.png")
+    Image.new("RGBA", (120, 120), (200, 0, 0, 128)).save(tmp_path / "seal.png")
+    base_sheets["设置"] += [["抬头图片", "logo.png"], ["公章图片", "seal.png"]]
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(make_book(base_sheets)), "--out", str(out)]).exit_code == 0
+
+    def images(path):
+        listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+        rows = [line.split() for line in listing.strip().splitlines()[2:]]
+        return [row for row in rows if row[2] == "image"]  # an alpha channel is listed as an extra "smask"
+
+    assert [(row[3], row[4]) for row in images(out / "2026-10" / "letters" / "E001.pdf")] == [("240", "60")]
+    assert sorted((row[3], row[4]) for row in images(out / "2026-10" / "agreements" / "E001.pdf")) == [
+        ("120", "120"), ("240", "60")]
+
+
+def test_missing_letterhead_image_is_an_input_error(base_sheets, make_book):
+    from reporter.errors import InputError
+    from reporter.validate import load_input
+
+    base_sheets["设置"].append(["抬头图片", "no-such-logo.png"])
+    with pytest.raises(InputError) as info:
+        load_input(make_book(base_sheets))
+    problem = info.value.problems[0]
+    assert problem.sheet == "设置" and problem.row == len(base_sheets["设置"]) and "no-such-logo.png" in problem.message

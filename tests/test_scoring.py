@@ -70,5 +70,5 @@ def test_explanations_show_the_arithmetic():
     text = explain_line(PlanLine(**{**gmv.__dict__, "unit": "元"}), D("900000"), D("27.00"))
     assert "¥900,000.00" in text and "¥1,000,000.00" in text and "27.00 分" in text
     lower = explain_line(line("achievement", "0.26", "lower", target="2", cap="1.2"), D("0"), D("31.20"))
-    assert "封顶" in lower and "31.20" in lower
+    assert lower == "实际为 0，按封顶 120.00% × 权重 26 = 31.20 分"
     assert "未达标" in explain_line(line("pass_fail", "0.15", "lower", target="30"), D("31"), D("0.00"))
