@@ -17,6 +17,7 @@ from pathlib import Path
 from .engine import score_period
 from .errors import InputError, OutputExistsError, Problem
 from .history import load_history, record_period
+from .manifest import MANIFEST, render_manifest
 from .model import EmployeeResult, PeriodResult
 from .outputs import staged_folder, write_bytes_atomic
 from .validate import load_input
@@ -102,7 +103,7 @@ class _Writer:
         """Every file this run would write, to check for overwrites before writing any."""
         paths = [p for r in chosen for p in self.employee_paths(r).values()]
         if "summary" in self.kinds:
-            paths += [self.folder / "summary.xlsx", self.folder / "payroll.csv"]
+            paths += [self.folder / "summary.xlsx", self.folder / "payroll.csv", self.folder / MANIFEST]
         return paths
 
     def employee_paths(self, r: EmployeeResult) -> dict[str, Path]:
@@ -150,6 +151,7 @@ class _Writer:
         self.progress.start("汇总表", 1)
         self.put(self.folder / "summary.xlsx", render_summary(self.result, self.sheet_password))
         self.put(self.folder / "payroll.csv", render_payroll_csv(self.result))
+        self.put(self.folder / MANIFEST, render_manifest(self.result))
         self.progress.advance()
         self.progress.close()
 

@@ -140,6 +140,18 @@ def parse_text(raw) -> str | None:
     return _EDGE_SPACE.sub("", unicodedata.normalize("NFC", str(raw)))
 
 
+# A person's name goes into mail headers: no line breaks, control characters or encoded words.
+_HEADER_UNSAFE = re.compile(r"[\r\n\x00-\x1f\x7f]|=\?")
+
+
+def parse_name(raw) -> str | None:
+    """A person's name: text that is also safe as an e-mail display name."""
+    text = parse_text(raw)
+    if text is not None and _HEADER_UNSAFE.search(text):
+        raise CellError(f"姓名 {text!r} 含有换行、控制字符或“=?”编码字，不能用于邮件：请只填写姓名本身")
+    return text
+
+
 def parse_id(raw) -> str | None:
     """Employee ID; must be stored as text or leading zeros are already gone."""
     if _blank(raw):
@@ -338,7 +350,7 @@ def parse_choice(raw, choices: dict) -> object | None:
 
 
 PARSERS = {
-    "text": parse_text, "id": parse_id, "email": parse_email, "date": parse_date,
+    "text": parse_text, "name": parse_name, "id": parse_id, "email": parse_email, "date": parse_date,
     "identifier": parse_identifier, "formula": parse_formula_text,
     "decimal": parse_decimal, "quantity": parse_quantity, "money": parse_money,
     "count": parse_count, "percent": parse_percent,

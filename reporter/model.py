@@ -38,6 +38,13 @@ class Settings:
     seniority_pay_cap: Decimal | None = None
     letterhead_image: str = ""  # a data: URI, read from the file the settings name
     seal_image: str = ""
+    smtp_host: str = ""
+    smtp_port: int | None = None
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    sender: str = ""
+    sender_name: str = ""
+    rate_limit: int = 30
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,10 @@ CHANGE_REASONS = {
     "force_majeure": ("不可抗力", "force_majeure", "force majeure"),
     "approved": ("批准调整", "approved", "approved adjustment"),
 }
+SMTP_SECURITY = {
+    "starttls": ("STARTTLS", "starttls"),
+    "ssl": ("SSL", "ssl", "SSL/TLS", "tls"),
+}
 YES_NO = {
     True: ("是", "Y", "yes", "true", "1"),
     False: ("否", "N", "no", "false", "0"),
@@ -56,6 +60,7 @@ CHOICES = {
     "measure_kind": MEASURE_KINDS,
     "change_reason": CHANGE_REASONS,
     "yes_no": YES_NO,
+    "smtp_security": SMTP_SECURITY,
 }
 
 
@@ -63,7 +68,7 @@ CHOICES = {
 class Column:
     """One column: its key in the model, its two header spellings, how to parse it.
 
-    ``kind`` names a parser in :mod:`reporter.cells` (text, id, email, decimal,
+    ``kind`` names a parser in :mod:`reporter.cells` (text, name, id, email, decimal,
     quantity, money, count, percent, date, identifier, formula) or a key of
     :data:`CHOICES`.  ``low``/``high`` bound numbers (fractions for percent).
     """
@@ -129,6 +134,15 @@ SETTINGS = Sheet(
           "公司标志图片（PNG/JPEG，不超过 2 MB），路径相对于本工作簿所在文件夹", example=("",)),
         C("seal_image", "公章图片", "seal_image", "text", False,
           "电子公章图片（透明背景 PNG），印在目标责任书甲方盖章处", example=("",)),
+        C("smtp_host", "邮件服务器", "smtp_host", "text", False, "如 smtp.exmail.qq.com；密码只从环境变量读取",
+          example=("smtp.example.com",)),
+        C("smtp_port", "邮件端口", "smtp_port", "count", False, "STARTTLS 常用 587，SSL 常用 465", "1", "65535",
+          example=("587",)),
+        C("smtp_security", "加密方式", "smtp_security", "smtp_security", False, "STARTTLS 或 SSL", example=("STARTTLS",)),
+        C("smtp_user", "邮箱账号", "smtp_user", "text", False, "登录邮件服务器的账号", example=("hr@example.com",)),
+        C("sender", "发件人", "sender", "email", False, "发件邮箱地址", example=("hr@example.com",)),
+        C("sender_name", "发件人名称", "sender_name", "text", False, "默认为公司名称", example=("人事行政部",)),
+        C("rate_limit", "每分钟发送上限", "rate_limit", "count", False, "默认 30 封/分钟", "1", "10000", example=("30",)),
     ),
 )
 
@@ -137,7 +151,7 @@ EMPLOYEES = Sheet(
     help="每位员工一行。工号请以文本格式录入，保留前导零。",
     columns=(
         C("employee_id", "工号", "employee_id", "id", True, "文本格式，如 000123", example=("HZ0001", "HZ0002")),
-        C("name", "姓名", "name", "text", True, example=("张伟", "李娜")),
+        C("name", "姓名", "name", "name", True, example=("张伟", "李娜")),
         C("email", "邮箱", "email", "email", True, "仅一个地址", example=("zhangwei@example.com", "lina@example.com")),
         C("company", "公司", "company", "text", True, "所属区域公司", example=("华东公司", "华东公司")),
         C("department", "部门", "department", "text", True, example=("运营部", "客服部")),

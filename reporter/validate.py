@@ -114,7 +114,7 @@ class _Validator(PlanRules):
         except CellError as err:
             self.problem(str(err), "settings", row_of.get("period"), "period")
             return None
-        for key in ("streak_months",):
+        for key in ("streak_months", "smtp_port", "rate_limit"):
             if key in values:
                 values[key] = int(values[key])
         for key in ("letterhead_image", "seal_image"):

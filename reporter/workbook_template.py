@@ -15,7 +15,7 @@ import xlsxwriter
 from .schema import CHOICES, INSTRUCTIONS_SHEET, SHEETS, Column, Sheet
 
 KIND_NAMES = {
-    "text": "文本", "id": "工号（文本格式）", "email": "邮箱（一个）", "decimal": "数字", "quantity": "数字或百分比",
+    "text": "文本", "name": "姓名（不含换行）", "id": "工号（文本格式）", "email": "邮箱（一个）", "decimal": "数字", "quantity": "数字或百分比",
     "money": "金额（两位小数）", "count": "整数次数", "percent": "百分比（如 20% 或 0.2）",
     "date": "日期（2026-03-01）", "identifier": "代码（字母数字下划线）", "formula": "公式",
 }

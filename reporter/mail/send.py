@@ -1,0 +1,209 @@
+"""Send each employee their own results over SMTP, once, and resumably.
+
+The loop is written against a connection factory, so tests use a real SMTP
+server on loopback and nothing is patched.  TLS is always verified
+(``ssl.create_default_context``; smtplib's ``starttls()`` does not verify by
+itself).  Message bodies and attachments are never logged.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from pathlib import Path
+
+from ..errors import DeliveryError
+from ..manifest import read_manifest
+from ..outputs import write_bytes_atomic
+from .config import PASSWORD_VARIABLE, SmtpConfig
+from .ledger import Ledger
+from .message import Outgoing, build_message, text_environment
+
+ATTACHABLE = ("letter", "scorecard", "agreement")
+
+
+@dataclass
+class DeliveryReport:
+    dry_run: bool
+    outgoing: list[Outgoing] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (employee ID, why)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (employee ID, the server's reply)
+    retry: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    stopped: str = ""  # why the batch ended early, if it did
+
+
+def connect(config: SmtpConfig, password: str | None) -> smtplib.SMTP:
+    """An authenticated SMTP session over verified TLS, or a DeliveryError saying why not."""
+    context = ssl.create_default_context(cafile=config.cafile or None)
+    try:
+        if config.security == "ssl":
+            smtp = smtplib.SMTP_SSL(config.host, config.effective_port, timeout=config.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(config.host, config.effective_port, timeout=config.timeout)
+            smtp.ehlo()
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        if config.user:
+            smtp.login(config.user, password or "")
+        return smtp
+    except ssl.SSLCertVerificationError as err:
+        raise DeliveryError(f"邮件服务器 {config.host} 的证书验证失败（{err.verify_message}）：未发送任何邮件。"
+                            "如公司使用自签证书，请在配置文件 [smtp] 中用 cafile 指定其 CA") from err
+    except smtplib.SMTPAuthenticationError as err:
+        raise DeliveryError(f"邮件服务器拒绝登录（{err.smtp_code}）：请检查账号与环境变量 {PASSWORD_VARIABLE}") from err
+    except smtplib.SMTPNotSupportedError as err:
+        raise DeliveryError(f"邮件服务器 {config.host} 不支持 STARTTLS：请改用 SSL（465 端口）") from err
+    except (OSError, smtplib.SMTPException) as err:
+        raise DeliveryError(f"无法连接邮件服务器 {config.host}:{config.effective_port}：{err}") from err
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
+
+
+class _Batch:
+    def __init__(self, config, password, ledger: Ledger, report: DeliveryReport, connector, sleep):
+        self.config, self.password, self.ledger, self.report = config, password, ledger, report
+        self.connector, self.sleep = connector, sleep
+        self.smtp: smtplib.SMTP | None = None
+
+    def run(self, queue: list[Outgoing]) -> None:
+        self.smtp = self.connector(self.config, self.password)  # a bad certificate stops us before any message
+        try:
+            for i, out in enumerate(queue):
+                if i:
+                    self.sleep(60.0 / self.config.rate_limit)
+                if not self.send(out):
+                    left = len(queue) - i - 1
+                    self.report.stopped = f"与邮件服务器的连接中断，其余 {left} 封未发送：请稍后重新运行同一命令"
+                    break
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.smtp = None
+
+    def send(self, out: Outgoing) -> bool:
+        """One message, with retries for temporary failures; False when the connection is lost."""
+        eid = out.recipient.employee_id
+        for attempt in range(1, self.config.max_attempts + 1):
+            if attempt > 1:
+                self.sleep(self.config.backoff * 2 ** (attempt - 2))
+            self.ledger.mark(eid, "sending", attempt=True)
+            in_data = False
+            try:
+                if self.smtp is None:
+                    self.smtp = self.connector(self.config, self.password)
+                code, text = self.smtp.mail(self.config.sender)
+                if code == 250:
+                    code, text = self.smtp.rcpt(out.to)
+                if code in (250, 251):
+                    in_data = True
+                    code, text = self.smtp.data(out.message.as_bytes(policy=policy.SMTP))
+                    in_data = False
+            except smtplib.SMTPResponseException as err:
+                code, text = err.smtp_code, err.smtp_error
+            except (smtplib.SMTPServerDisconnected, OSError, DeliveryError) as err:
+                self.smtp = None
+                if in_data:  # the data may have reached the server: do not risk a second copy
+                    self.ledger.mark(eid, "unknown", f"connection lost while sending: {type(err).__name__}")
+                    self.report.unknown.append(eid)
+                else:
+                    self.ledger.mark(eid, "retry", f"connection lost: {type(err).__name__}")
+                    self.report.retry.append((eid, "连接中断"))
+                return False
+            reply = _reply(code, text)
+            if code == 250:
+                self.ledger.mark(eid, "sent", reply)
+                self.report.sent.append(eid)
+                return True
+            self.reset()
+            if 500 <= code < 600:
+                self.ledger.mark(eid, "failed", reply)
+                self.report.failed.append((eid, reply))
+                return True
+            self.ledger.mark(eid, "retry", reply)  # 4xx: try again after a pause
+        self.report.retry.append((eid, reply))
+        return True
+
+    def reset(self) -> None:
+        try:
+            self.smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self.close()
+
+
+def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, only: Iterable[str] = (),
+                 attach: Iterable[str] = ("letter",), test_to: str | None = None, resend_unknown: bool = False,
+                 retry_failed: bool = False, password: str | None = None, db_path: Path | None = None,
+                 now: Callable[[], datetime] = datetime.now, connector=connect, sleep=None) -> DeliveryReport:
+    """Build every message; write them as .eml files (dry run) or send those not yet sent."""
+    import time
+
+    manifest = read_manifest(period_dir)
+    attach = tuple(attach)
+    bad = sorted(set(attach) - set(ATTACHABLE))
+    if bad:
+        raise DeliveryError(f"未知的附件类型 {', '.join(bad)}：可选 {', '.join(ATTACHABLE)}")
+    config.check(sending=send)
+    if send and config.user and password is None:
+        raise DeliveryError(f"请在环境变量 {PASSWORD_VARIABLE} 中提供邮箱密码（不要写在任何文件里）")
+    wanted = {e.strip() for e in only if e.strip()}
+    unknown_ids = sorted(wanted - {r.employee_id for r in manifest.recipients})
+    if unknown_ids:
+        raise DeliveryError(f"工号 {'、'.join(unknown_ids)} 不在本期结果中")
+    env = text_environment()
+    chosen = [r for r in manifest.recipients if not wanted or r.employee_id in wanted]
+    problems, outgoing = [], []
+    for r in chosen:  # build everything first: one bad name must not leave half a batch sent
+        try:
+            outgoing.append(build_message(env, manifest, r, sender=config.sender,
+                                          sender_name=config.sender_name or manifest.company,
+                                          attach=attach, test_to=test_to, now=now()))
+        except DeliveryError as err:
+            problems.append(f"{r.employee_id}：{err}")
+    if problems:
+        raise DeliveryError("以下邮件无法生成，未发送任何邮件：\n" + "\n".join(problems))
+    report = DeliveryReport(dry_run=not send, outgoing=outgoing)
+    if not send:
+        for out in outgoing:
+            path = manifest.folder / "outbox" / f"{out.recipient.employee_id}.eml"
+            write_bytes_atomic(path, out.message.as_bytes(policy=policy.SMTP))
+            report.written.append(path)
+        return report
+
+    channel = "live" if test_to is None else f"rehearsal:{test_to}"
+    ledger = Ledger(db_path or manifest.folder.parent / "reporter.sqlite", manifest.period, channel,
+                    lambda: now().astimezone().isoformat(timespec="seconds"))
+    try:
+        queue = []
+        for out in outgoing:
+            eid = out.recipient.employee_id
+            state = ledger.status(eid)
+            status, reply = state if state else ("", "")
+            if status == "sent":
+                report.skipped.append((eid, "此前已发送"))
+            elif status in ("unknown", "sending") and not resend_unknown:
+                report.skipped.append((eid, "上次发送时连接中断、可能已送达：确认未收到后加 --resend-unknown 重发"))
+            elif status == "failed" and not retry_failed:
+                report.skipped.append((eid, f"此前被服务器拒收（{reply}）：改正地址并重新生成后加 --retry-failed"))
+            else:
+                ledger.plan(eid, out.to, out.message_id)
+                queue.append(out)
+        if queue:
+            _Batch(config, password, ledger, report, connector, sleep or time.sleep).run(queue)
+    finally:
+        ledger.close()
+    return report

@@ -1,0 +1,68 @@
+"""manifest.json: what a built period holds and who it belongs to.
+
+Later steps (mail delivery) read this instead of the input workbook: each
+employee's address and own files, and the period's mail settings (never a
+password).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import PeriodResult
+from .writers.paths import employee_files
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    employee_id: str
+    name: str
+    email: str
+    company: str
+    department: str
+    appraised: bool
+    files: dict[str, str]  # kind -> path relative to the period folder
+
+
+@dataclass(frozen=True)
+class Manifest:
+    folder: Path
+    period: str
+    period_label: str
+    company: str
+    hr_signatory: str
+    appeal_deadline: str
+    mail: dict
+    recipients: tuple[Recipient, ...]
+
+
+def render_manifest(result: PeriodResult) -> bytes:
+    s = result.input.settings
+    recipients = []
+    for r in result.results:
+        _, letter, agreement, *scorecard = employee_files(Path(), r)
+        files = {"letter": str(letter), "agreement": str(agreement)}
+        if scorecard:
+            files["scorecard"] = str(scorecard[0])
+        e = r.employee
+        recipients.append({"employee_id": e.employee_id, "name": e.name, "email": e.email, "company": e.company,
+                           "department": e.department, "appraised": r.appraised, "files": files})
+    data = {
+        "period": s.period.key, "period_label": s.period.label, "company": s.company,
+        "hr_signatory": s.hr_signatory, "appeal_deadline": s.appeal_deadline.isoformat(),
+        "mail": {"host": s.smtp_host, "port": s.smtp_port, "security": s.smtp_security, "user": s.smtp_user,
+                 "sender": s.sender, "sender_name": s.sender_name or s.company, "rate_limit": s.rate_limit},
+        "recipients": recipients,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def read_manifest(folder: Path) -> Manifest:
+    data = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+    return Manifest(Path(folder), data["period"], data["period_label"], data["company"], data["hr_signatory"],
+                    data["appeal_deadline"], data["mail"],
+                    tuple(Recipient(**r) for r in data["recipients"]))
