@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := sample_inputs/appraisal-2026-10.xlsx
 
-.PHONY: setup setup-test demo test lint sample docs clean
+.PHONY: setup setup-test demo test lint sample docs bench bench-big clean
 
 setup:
 	bash scripts/setup.sh
@@ -16,14 +16,20 @@ demo: setup
 	$(BIN)/reporter build $(SAMPLE) --out output --force
 
 test: setup-test
-	$(BIN)/ruff check reporter tests sample_inputs scripts
+	$(BIN)/ruff check reporter tests sample_inputs scripts bench
 	$(BIN)/python -m pytest
 
 lint: setup-test
-	$(BIN)/ruff check reporter tests sample_inputs scripts
+	$(BIN)/ruff check reporter tests sample_inputs scripts bench
 
 sample: setup
 	$(BIN)/python sample_inputs/make_sample.py
+
+bench: setup-test
+	$(BIN)/python bench/run.py --employees 1000
+
+bench-big: setup-test
+	$(BIN)/python bench/run.py --employees 10000
 
 docs: setup
 	$(BIN)/python scripts/update_docs.py

@@ -254,9 +254,13 @@ class _Bar(build_module.Progress):
 @click.option("--force", is_flag=True, help="Replace this period's existing outputs. Other periods are never touched.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="History database [default: OUT/reporter.sqlite].")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Processes rendering the files [default: one per CPU core].")
+@click.option("--shard", metavar="K/N", default=None,
+              help="Render only shard K of N of the employees (split by ID, stable); combine with `reporter merge`.")
 @handle_errors
 def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], only: tuple[str, ...], force: bool,
-          db_path: Path | None):
+          db_path: Path | None, workers: int | None, shard: str | None):
     """Validate INPUT, score every employee and write the period's results.
 
     \b
@@ -284,6 +288,8 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], only: 
       reporter build 2026-10.xlsx --out /srv/hr/appraisal --force
       reporter build 2026-10.xlsx --employee HZ0007 --employee HZ0012 --force
       reporter build 2026-10.xlsx --only letters,agreements --force
+      reporter build 2026-10.xlsx --shard 1/4 --out /shared/shard-1   # on four machines,
+      reporter merge 2026-10.xlsx /shared/shard-* --out output        # then combine
     """
     kinds = [k.strip() for value in only for k in value.split(",") if k.strip()]
     unknown = sorted(set(kinds) - set(build_module.KINDS))
@@ -291,7 +297,51 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], only: 
         raise click.BadParameter(f"{', '.join(unknown)}; choose from {', '.join(build_module.KINDS)}",
                                  param_hint="--only")
     report = build_module.build(input_path, out_dir, employee_ids=employee_ids, only=kinds or None, force=force,
-                                db_path=db_path,
+                                db_path=db_path, shard=_parse_shard(shard),
+                                now=lambda: datetime.now().astimezone().isoformat(timespec="seconds"),
+                                progress=_Bar(), sheet_password=os.environ.get("REPORTER_SHEET_PASSWORD", ""),
+                                workers=workers)
+    _print_summary(report)
+
+
+def _parse_shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise click.BadParameter("write it as K/N, e.g. 2/4", param_hint="--shard") from None
+    if not 1 <= k <= n:
+        raise click.BadParameter(f"{text}: K must be between 1 and N", param_hint="--shard")
+    return k, n
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("shard_dirs", metavar="SHARD_OUT_DIR...", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for the combined period.")
+@click.option("--force", is_flag=True, help="Replace this period's existing outputs.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="History database [default: OUT/reporter.sqlite].")
+@handle_errors
+def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: bool, db_path: Path | None):
+    """Combine the outputs of `build --shard K/N` runs into one period.
+
+    \b
+    Every employee's files must come from one of the shard folders; the
+    print batches, summary workbook, payroll and manifest are then written
+    for everyone, and the period is recorded in the history, exactly as a
+    single full build would have done.
+
+    \b
+    Example:
+      reporter build 2026-10.xlsx --shard 1/2 --out /tmp/s1
+      reporter build 2026-10.xlsx --shard 2/2 --out /tmp/s2
+      reporter merge 2026-10.xlsx /tmp/s1 /tmp/s2 --out output
+    """
+    report = build_module.merge(input_path, shard_dirs, out_dir, force=force, db_path=db_path,
                                 now=lambda: datetime.now().astimezone().isoformat(timespec="seconds"),
                                 progress=_Bar(), sheet_password=os.environ.get("REPORTER_SHEET_PASSWORD", ""))
     _print_summary(report)

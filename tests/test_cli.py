@@ -30,7 +30,7 @@ def snapshot(folder: Path) -> dict:
     return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["validate"], ["build"], ["demo-data"]])
+@pytest.mark.parametrize("command", [[], ["init"], ["validate"], ["build"], ["demo-data"], ["merge"], ["email"]])
 def test_every_command_has_help_that_teaches(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
@@ -199,3 +199,42 @@ def test_only_some_kinds_replaces_just_those_files(tmp_path, make_book):
     assert after[Path("letters/E001.pdf")] == before[Path("letters/E001.pdf")]  # rebuilt, same bytes
     assert {k for k in after if after[k] != before.get(k)} == set()
     assert run("build", book, "--out", out, "--only", "memos").exit_code == 2
+
+
+def test_shards_merge_into_the_same_period_as_one_build(tmp_path, make_book):
+    book = make_book()
+    whole = tmp_path / "whole"
+    assert run("build", book, "--out", whole).exit_code == 0
+    for k in (1, 2):
+        result = run("build", book, "--out", tmp_path / f"shard-{k}", "--shard", f"{k}/2")
+        assert result.exit_code == 0, result.output
+    shard_ids = [sorted(p.stem for p in (tmp_path / f"shard-{k}" / "2026-10" / "results").iterdir()) for k in (1, 2)]
+    assert shard_ids[0] and shard_ids[1] and not set(shard_ids[0]) & set(shard_ids[1])  # a real split
+    merged = tmp_path / "merged"
+    result = run("merge", book, tmp_path / "shard-1", tmp_path / "shard-2", "--out", merged)
+    assert result.exit_code == 0, result.output
+    assert snapshot(merged / "2026-10") == snapshot(whole / "2026-10")  # byte for byte
+    with sqlite3.connect(merged / "reporter.sqlite") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM results WHERE period='2026-10'").fetchone()[0] == 4
+
+
+def test_merge_refuses_a_missing_shard(tmp_path, make_book):
+    book = make_book()
+    assert run("build", book, "--out", tmp_path / "shard-1", "--shard", "1/2").exit_code == 0
+    result = run("merge", book, tmp_path / "shard-1", "--out", tmp_path / "merged")
+    assert result.exit_code == 1 and "分片结果不完整" in result.stderr
+    assert not (tmp_path / "merged" / "2026-10").exists()
+
+
+def test_worker_processes_write_the_same_files_as_one_process(tmp_path):
+    from reporter.demo_data import write_demo_workbook
+
+    book = tmp_path / "group.xlsx"
+    write_demo_workbook(book, employees=24, seed=3)
+    folders = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        result = run("build", book, "--out", out, "--workers", workers, "--only", "scorecards,letters,summary")
+        assert result.exit_code == 0, result.output
+        folders.append(snapshot(out / "2026-10"))
+    assert folders[0] == folders[1] and len(folders[0]) > 60

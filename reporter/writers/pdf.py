@@ -22,7 +22,7 @@ import jinja2
 from ..errors import ReporterError
 
 TEMPLATES = Path(os.environ.get("REPORTER_TEMPLATES", Path(__file__).resolve().parents[2] / "templates"))
-FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+FONTS = ("Noto Serif CJK SC",)  # one family, regular and bold: each PDF subsets two faces, not four
 
 
 class RenderError(ReporterError):

@@ -249,42 +249,41 @@ class _Sheet:
         self.fit_height(row, [(flags, STANDARD_COL)])
 
     def pay(self):
+        """Two columns of pay items, written row by row (the summary streams rows: no going back)."""
         e, p = self.r.employee, self.r.pay
         top = self.section(self.at.pay, "工资核算", "金额逐项四舍五入到分；黄色单元格可修改")
-        refs: dict[str, str] = {}
-        rows = {"left": top, "right": top}
-
-        def item(side, key, label, value, fmt, *, editable=False, excel=None):
-            row = rows[side]
-            first, last, at = (0, 3, VALUE_AT) if side == "left" else (5, 7, RIGHT_VALUE_AT)
-            self.ws.merge_range(row, first, row, last, label, self.s.get("label"))
-            if excel is None:
-                self.number(row, at, value, fmt, editable=editable)
-            else:
-                self.formula(row, at, excel, value, fmt)
-            refs[key] = self.cells.pay[key] = ref(row, at)
-            rows[side] += 1
-
-        item("left", "position_pay", "岗位工资", p.position_pay, MONEY, editable=True)
-        item("left", "personal_sales", "个人销售额", e.personal_sales, MONEY, editable=True)
-        item("left", "commission_rate", "个人提成比例", e.commission_rate, "0.00%", editable=True)
-        item("left", "pay_coefficient", "绩效系数（按等级查表）", p.pay_coefficient, "0%",
-             excel=f"INDEX({self.band['coefficient']},MATCH({self.cells.grade},{self.band['code']},0))")
-        item("left", "personal_commission", "个人绩效提成 = 销售额 × 比例 × 系数", p.personal_commission, MONEY,
-             excel=pay_formula("personal_commission").to_excel(refs))
-        item("right", "seniority_pay", "工龄工资", p.seniority_pay, MONEY, editable=True)
-        item("right", "one_time_bonus", "一次性奖励（连续三个月第一）", p.one_time_bonus, MONEY, editable=True)
+        coefficient = f"INDEX({self.band['coefficient']},MATCH({self.cells.grade},{self.band['code']},0))"
+        left = [("position_pay", "岗位工资", p.position_pay, MONEY, None),
+                ("personal_sales", "个人销售额", e.personal_sales, MONEY, None),
+                ("commission_rate", "个人提成比例", e.commission_rate, "0.00%", None),
+                ("pay_coefficient", "绩效系数（按等级查表）", p.pay_coefficient, "0%", lambda refs: coefficient),
+                ("personal_commission", "个人绩效提成 = 销售额 × 比例 × 系数", p.personal_commission, MONEY,
+                 lambda refs: pay_formula("personal_commission").to_excel(refs))]
+        right = [("seniority_pay", "工龄工资", p.seniority_pay, MONEY, None),
+                 ("one_time_bonus", "一次性奖励（连续三个月第一）", p.one_time_bonus, MONEY, None)]
         pool = self.inp.pools.get(e.commission_pool)
         if pool is not None:
             members = sum(1 for x in self.result.appraised if x.employee.commission_pool == pool.pool)
-            item("right", "shared_sales", f"公共销售业绩总额（{pool.pool}）", pool.shared_sales, MONEY, editable=True)
-            item("right", "shared_rate", "公共提成比例", pool.rate, "0.00%", editable=True)
-            item("right", "pool_size", "参与分配人数", members, "0", editable=True)
-            item("right", "shared_commission", "公共绩效提成 = 总额 × 比例 ÷ 人数", p.shared_commission, MONEY,
-                 excel=pay_formula("shared_commission").to_excel(refs))
+            right += [("shared_sales", f"公共销售业绩总额（{pool.pool}）", pool.shared_sales, MONEY, None),
+                      ("shared_rate", "公共提成比例", pool.rate, "0.00%", None),
+                      ("pool_size", "参与分配人数", members, "0", None),
+                      ("shared_commission", "公共绩效提成 = 总额 × 比例 ÷ 人数", p.shared_commission, MONEY,
+                       lambda refs: pay_formula("shared_commission").to_excel(refs))]
         else:
-            item("right", "shared_commission", "公共绩效提成", p.shared_commission, MONEY)
-        self.row = max(rows.values())
+            right.append(("shared_commission", "公共绩效提成", p.shared_commission, MONEY, None))
+        refs = {key: ref(top + i, VALUE_AT) for i, (key, *_) in enumerate(left)}
+        refs.update({key: ref(top + i, RIGHT_VALUE_AT) for i, (key, *_) in enumerate(right)})
+        self.cells.pay.update(refs)
+        for i in range(max(len(left), len(right))):
+            for items, first, last, at in ((left, 0, 3, VALUE_AT), (right, 5, 7, RIGHT_VALUE_AT)):
+                if i < len(items):
+                    key, label, value, fmt, excel = items[i]
+                    self.ws.merge_range(top + i, first, top + i, last, label, self.s.get("label"))
+                    if excel is None:
+                        self.number(top + i, at, value, fmt, editable=True)
+                    else:
+                        self.formula(top + i, at, excel(refs), value, fmt)
+        self.row = top + max(len(left), len(right))
         self.ws.merge_range(self.row, 0, self.row, 3, "应发合计 = 岗位工资 + 各项提成 + 工龄工资 + 奖励", self.s.get("total"))
         self.formula(self.row, VALUE_AT, pay_formula("monthly_pay").to_excel(refs), p.total,
                      fmt=self.s.get("total", num=MONEY))
@@ -297,27 +296,24 @@ class _Sheet:
     def annual_reward(self):
         plan = self.inp.annual_rewards[self.r.employee.employee_id]
         top = self.section(self.row, "年度绩效奖励（目标责任书）", "达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入月度应发")
-        parts = []
-        for side, (label, target, actual, rate) in enumerate((
-                ("企业年销售", plan.sales_target, plan.sales_actual, plan.sales_rate),
-                ("运营活动销售", plan.campaign_target, plan.campaign_actual, plan.campaign_rate))):
-            first, last, at = (0, 3, VALUE_AT) if side == 0 else (5, 7, RIGHT_VALUE_AT)
-            cells = {}
-            for offset, (key, text, value, fmt) in enumerate((
-                    ("target", f"{label}目标", target, MONEY), ("actual", f"{label}实绩", actual, MONEY),
-                    ("rate", f"{label}奖励比例", rate, "0.00%"))):
+        sides = [("企业年销售", plan.sales_target, plan.sales_actual, plan.sales_rate, 0, 3, VALUE_AT),
+                 ("运营活动销售", plan.campaign_target, plan.campaign_actual, plan.campaign_rate, 5, 7, RIGHT_VALUE_AT)]
+        parts = [{key: ref(top + offset, at) for offset, key in enumerate(("target", "actual", "rate"))}
+                 for *_, at in sides]
+        for offset in range(3):
+            for label, target, actual, rate, first, last, at in sides:
+                text, value, fmt = ((f"{label}目标", target, MONEY), (f"{label}实绩", actual, MONEY),
+                                    (f"{label}奖励比例", rate, "0.00%"))[offset]
                 self.ws.merge_range(top + offset, first, top + offset, last, text, self.s.get("label"))
                 self.number(top + offset, at, value, fmt, editable=True)
-                cells[key] = ref(top + offset, at)
-            parts.append(cells)
         row = top + 3
-        self.ws.merge_range(row, 5, row, 7, "达成率门槛", self.s.get("label"))
-        self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True)
         threshold = ref(row, RIGHT_VALUE_AT)
         part = pay_formula("reward_part")
         excel = "+".join(f"({part.to_excel({**cells, 'threshold': threshold})})" for cells in parts)
         self.ws.merge_range(row, 0, row, 3, "年度绩效奖励", self.s.get("total"))
         self.formula(row, VALUE_AT, f"ROUND({excel},2)", self.r.pay.annual_reward, fmt=self.s.get("total", num=MONEY))
+        self.ws.merge_range(row, 5, row, 7, "达成率门槛", self.s.get("label"))
+        self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True)
         self.cells.pay["annual_reward"] = ref(row, VALUE_AT)
         self.row = row + 1
 

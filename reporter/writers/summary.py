@@ -230,8 +230,8 @@ class _Summary:
         mean = sum(scored, Decimal(0)) / len(scored) if scored else Decimal(0)
         totals = self.range["总分"]
         self.formula(ws, row, 3, f"IF({count}=0,0,AVERAGEIFS({totals},{where}{status}))", mean, fmt("0.00"))
-        self.formula(ws, row, 4, f"IF({count}=0,0,MAXIFS({totals},{where}{status}))", max(scored, default=0), fmt("0.00"))
-        self.formula(ws, row, 5, f"IF({count}=0,0,MINIFS({totals},{where}{status}))", min(scored, default=0), fmt("0.00"))
+        self.formula(ws, row, 4, f"IF({count}=0,0,_xlfn.MAXIFS({totals},{where}{status}))", max(scored, default=0), fmt("0.00"))
+        self.formula(ws, row, 5, f"IF({count}=0,0,_xlfn.MINIFS({totals},{where}{status}))", min(scored, default=0), fmt("0.00"))
         pay = sum((r.pay.total for r in members), Decimal(0))
         pay_excel = f'SUMIFS({self.range["应发合计"]},{criteria})' if criteria else f'SUM({self.range["应发合计"]})'
         self.formula(ws, row, 6, pay_excel, pay, fmt(MONEY))
@@ -274,7 +274,7 @@ class _Summary:
 
 def render_summary(result: PeriodResult, password: str = "") -> bytes:
     buffer = io.BytesIO()
-    book = new_workbook(buffer, created_at(result))
+    book = new_workbook(buffer, created_at(result), streaming=True)
     _Summary(book, result).write(password)
     book.close()
     return buffer.getvalue()
