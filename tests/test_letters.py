@@ -271,3 +271,17 @@ def test_missing_letterhead_image_is_an_input_error(base_sheets, make_book):
         load_input(make_book(base_sheets))
     problem = info.value.problems[0]
     assert problem.sheet == "设置" and problem.row == len(base_sheets["设置"]) and "no-such-logo.png" in problem.message
+
+
+@pytest.mark.parametrize("kind, block, earlier", [
+    ("letters", "申诉与确认", ("一、", "二、", "三、", "四、", "五、")),
+    ("agreements", "八、签署", ("七、其他",)),
+])
+def test_signature_block_is_never_alone_on_its_page(sample_build, sample_result, kind, block, earlier):
+    for r in sample_result.results:
+        path = sample_build / kind / f"{r.employee.employee_id}.pdf"
+        pages = len(PdfReader(path).pages)
+        page = next(n for n in range(1, pages + 1) if block in squeeze(pdftext(path, page=n)))
+        text = squeeze(pdftext(path, page=page))
+        assert "签字" in text[text.index(block):]  # heading and signature lines together
+        assert any(h in text[:text.index(block)] for h in earlier), (kind, r.employee.employee_id, page)
