@@ -84,8 +84,16 @@ def in_shard(employee_id: str, shard: tuple[int, int]) -> bool:
     return zlib.crc32(employee_id.encode("utf-8")) % n == k - 1
 
 
-def _select(result: PeriodResult, employee_ids: Iterable[str]) -> set[str] | None:
+def _select(result: PeriodResult, employee_ids: Iterable[str], departments: Iterable[str] = ()) -> set[str] | None:
+    """The employees a partial build is for: IDs, plus everyone of the named departments."""
     wanted = {e.strip() for e in employee_ids if e.strip()}
+    for name in (d.strip() for d in departments if d.strip()):
+        members = {r.employee.employee_id for r in result.results
+                   if name in (r.employee.department, department_label(r))}
+        if not members:
+            known = sorted({department_label(r) for r in result.results})
+            raise InputError([Problem(f"没有部门「{name}」：可用 {'、'.join(known)}，或只写部门名", result.input.source)])
+        wanted |= members
     if not wanted:
         return None
     unknown = sorted(wanted - {r.employee.employee_id for r in result.results})
@@ -239,6 +247,7 @@ class _Writer:
 
 
 def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iterable[str] = (),
+          departments: Iterable[str] = (),
           only: Iterable[str] | None = None, force: bool = False, db_path: Path | None = None,
           now: Callable[[], str] | None = None, progress: Progress | None = None,
           sheet_password: str = "", workers: int | None = None,
@@ -257,7 +266,7 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
     result = score_input(Path(input_path), db_path)
     period = result.input.settings.period.key
     target = out_dir / period
-    selected = _select(result, employee_ids)
+    selected = _select(result, employee_ids, departments)
     if shard is not None:
         k, n = shard
         if not 1 <= k <= n:

@@ -248,6 +248,8 @@ class _Bar(build_module.Progress):
               show_default=True, help="Folder for the outputs; each period gets its own sub-folder.")
 @click.option("--employee", "employee_ids", multiple=True, metavar="ID",
               help="Only write these employees' files (repeatable). Ranks still use everyone.")
+@click.option("--department", "departments", multiple=True, metavar="NAME",
+              help="Only this department's employees (repeatable): 客服部, or 华东公司-客服部 for one company's.")
 @click.option("--only", "only", multiple=True, metavar="KINDS",
               help="Only these outputs: scorecards, letters, agreements, summary (comma-separated or repeated). "
                    "Replaces just those files; the history is not updated.")
@@ -259,8 +261,8 @@ class _Bar(build_module.Progress):
 @click.option("--shard", metavar="K/N", default=None,
               help="Render only shard K of N of the employees (split by ID, stable); combine with `reporter merge`.")
 @handle_errors
-def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], only: tuple[str, ...], force: bool,
-          db_path: Path | None, workers: int | None, shard: str | None):
+def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departments: tuple[str, ...],
+          only: tuple[str, ...], force: bool, db_path: Path | None, workers: int | None, shard: str | None):
     """Validate INPUT, score every employee and write the period's results.
 
     \b
@@ -287,6 +289,7 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], only: 
       reporter build sample_inputs/appraisal-2026-10.xlsx
       reporter build 2026-10.xlsx --out /srv/hr/appraisal --force
       reporter build 2026-10.xlsx --employee HZ0007 --employee HZ0012 --force
+      reporter build 2026-10.xlsx --department 华东公司-客服部 --force
       reporter build 2026-10.xlsx --only letters,agreements --force
       reporter build 2026-10.xlsx --shard 1/4 --out /shared/shard-1   # on four machines,
       reporter merge 2026-10.xlsx /shared/shard-* --out output        # then combine
@@ -296,7 +299,8 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], only: 
     if unknown:
         raise click.BadParameter(f"{', '.join(unknown)}; choose from {', '.join(build_module.KINDS)}",
                                  param_hint="--only")
-    report = build_module.build(input_path, out_dir, employee_ids=employee_ids, only=kinds or None, force=force,
+    report = build_module.build(input_path, out_dir, employee_ids=employee_ids, departments=departments,
+                                only=kinds or None, force=force,
                                 db_path=db_path, shard=_parse_shard(shard),
                                 now=lambda: datetime.now().astimezone().isoformat(timespec="seconds"),
                                 progress=_Bar(), sheet_password=os.environ.get("REPORTER_SHEET_PASSWORD", ""),

@@ -2,8 +2,9 @@
 
 ``write_demo_workbook(path, employees, seed)`` writes a valid input workbook for
 load tests and demos.  The KPI library, measures, role plans and grade bands are
-those of ``sample_inputs/make_sample.py``; the people and their numbers come from
-``random.Random(seed)``, so the same seed gives the same bytes.  Every org carries
+the seed's, from ``reporter.kpi_library`` (as in ``sample_inputs/make_sample.py``);
+the people and their numbers come from ``random.Random(seed)``, so the same seed
+gives the same bytes.  Every org carries
 edge cases: people absent three months (not appraised), a zero divisor (uv = 0),
 zero bad reviews, formula-like text ('=...', '+...', '@...') that must stay text,
 and per company a star (three months first → one-time bonus) and a failing
@@ -15,146 +16,36 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta
-from decimal import Decimal as D
 from pathlib import Path
 
 import xlsxwriter
 
+from .kpi_library import (
+    CAMP,
+    CS,
+    DEPT,
+    DES,
+    DIR,
+    DIRECTOR_PLAN,
+    GRADES,
+    KPIS,
+    MEASURES,
+    OPS,
+    PAY_RANGE,
+    PENALTIES,
+    PLANS,
+    PROMO,
+    UNIT,
+    VOLUNTARY,
+    P,
+)
 from .period import parse_period
 from .schema import sheet_by_key
 
-MEASURES = [  # code, name, kind, source
-    ("pv", "浏览量", "次数", "生意参谋"), ("uv", "访客数", "次数", "生意参谋"),
-    ("buyers", "成交人数", "次数", "生意参谋"), ("gmv", "成交额", "金额", "生意参谋"),
-    ("dwell_seconds", "平均停留时长", "秒", "生意参谋"), ("orders", "订单数", "次数", "生意参谋"),
-    ("ad_impressions", "广告展现次数", "次数", "推广后台"), ("page_arrivals", "页面到达次数", "次数", "推广后台"),
-    ("single_page_visits", "单页跳出访客数", "次数", "生意参谋"), ("promo_spend", "推广费用", "金额", "推广后台"),
-    ("new_uv", "新访客数", "次数", "生意参谋"), ("campaign_clicks", "活动页点击次数", "次数", "生意参谋"),
-    ("campaign_orders", "活动订单数", "次数", "生意参谋"), ("campaign_gmv", "活动成交额", "金额", "生意参谋"),
-    ("campaign_buyers", "活动成交人数", "次数", "生意参谋"), ("campaign_page_uv", "活动页访客数", "次数", "生意参谋"),
-    ("campaign_cost", "活动投入成本", "金额", "财务部"), ("response_seconds", "平均响应时间", "秒", "客服系统"),
-    ("forbidden_phrases", "违规用语次数", "次数", "客服质检"), ("bad_reviews", "服务差评次数", "次数", "客服系统"),
-    ("served_uv", "接待访客数", "次数", "客服系统"), ("paid_uv", "付款访客数", "次数", "客服系统"),
-    ("converted_orders", "咨询转换单量", "次数", "客服系统"), ("own_gmv", "个人成交额", "金额", "客服系统"),
-    ("team_avg_gmv", "客服部人均成交额", "金额", "客服系统"), ("returns", "退货单量", "次数", "客服系统"),
-    ("exchanges", "换货单量", "次数", "客服系统"), ("refund_uv", "退款访客数", "次数", "客服系统"),
-    ("design_items", "设计需求数", "次数", "设计任务单"), ("design_on_time", "按时交付数", "次数", "设计任务单"),
-    ("design_approved", "一次通过数", "次数", "设计任务单"), ("design_logs", "设计日志条数", "次数", "设计日志"),
-    ("company_gmv", "公司月度成交额", "金额", "财务部"), ("company_gmv_target", "公司月度销售目标", "金额", "经营计划"),
-    ("company_campaign_gmv", "公司活动成交额", "金额", "财务部"), ("company_campaign_target", "公司活动销售目标", "金额", "经营计划"),
-]
-OPS, PROMO, CAMP, CS, DES, DIR = "运营专员", "推广专员", "活动策划专员", "在线客服专员", "平面设计专员", "运营总监"
-DEPT = {OPS: "运营部", PROMO: "推广部", CAMP: "活动策划部", CS: "客服部", DES: "设计部"}
-KPIS = [  # code, name, formula, unit, direction, definition, source, role
-    ("pv_total", "浏览量PV", "pv", "次", "高优", "一个独立访客在24小时内访问网店页面的数量", "生意参谋", OPS),
-    ("pv_per_uv", "人均浏览量PV/UV", "pv / uv", "页", "高优", "即人均访问页面量，直观反映网店的顾客粘度", "生意参谋", OPS),
-    ("buyer_count", "成交人数", "buyers", "人", "高优", "即实际发生购买的人数", "生意参谋", OPS),
-    ("conversion", "订单转换率", "buyers / uv", "%", "高优", "即成交人数/UV，双向考核指标", "生意参谋", OPS),
-    ("sales_gmv", "成交额GMV", "gmv", "元", "高优", "网店单位时间内的销售额，以客户最终付款为定义标准", "生意参谋", OPS),
-    ("avg_dwell", "平均停留时长", "dwell_seconds", "秒", "高优", "反映顾客粘度的重要指标", "生意参谋", OPS),
-    ("aov", "客单价", "gmv / buyers", "元", "高优", "每独立访客在一次购物时的成交额：成交金额/成交人数", "生意参谋", OPS),
-    ("uv_total", "独立访客UV", "uv", "人", "高优", "网店独立访客数量（以一台终端访问为基准）", "生意参谋", PROMO),
-    ("arrival_rate", "到达率", "page_arrivals / ad_impressions", "%", "高优", "页面到达次数/广告展现次数", "推广后台", PROMO),
-    ("bounce_rate", "跳出率", "single_page_visits / uv", "%", "低优", "进入单页面后未做二次跳转的UV占总UV的比例", "生意参谋", PROMO),
-    ("cost_per_uv", "平均获取成本", "promo_spend / uv", "元", "低优", "单位费用投入/单位UV量", "推广后台", PROMO),
-    ("new_uv_share", "新增UV占比", "new_uv / uv", "%", "高优", "单位时间内新增加的顾客比例", "生意参谋", PROMO),
-    ("click_rate", "平均点击率", "campaign_clicks / uv", "%", "高优", "每单位UV点击活动页面的次数", "生意参谋", CAMP),
-    ("campaign_order_share", "活动订单比例", "campaign_orders / orders", "%", "高优", "活动订单占总订单数量的比例", "生意参谋", CAMP),
-    ("campaign_gmv_share", "活动成交额比例", "campaign_gmv / gmv", "%", "高优", "活动订单成交额占订单成交额的比例", "生意参谋", CAMP),
-    ("campaign_conversion", "活动订单转换率", "campaign_buyers / campaign_page_uv", "%", "高优", "活动成交人数/活动页UV", "生意参谋", CAMP),
-    ("roi", "活动ROI", "campaign_gmv / campaign_cost", "倍", "高优", "成交额/活动投入成本", "财务部", CAMP),
-    ("response_time", "及时响应时间", "response_seconds", "秒", "低优", "顾客咨询时客服的响应时间，原则上不超过30秒", "客服系统", CS),
-    ("forbidden_count", "服务态度（违规用语）", "forbidden_phrases", "次", "低优", "违规用语原则上每月不能超过5次", "客服质检", CS),
-    ("bad_review_count", "差评次数", "bad_reviews", "次", "低优", "由于服务态度问题而造成的顾客差评", "客服系统", CS),
-    ("consult_conversion", "咨询转换率", "paid_uv / served_uv", "%", "高优", "付款UV数/接待总UV数", "客服系统", CS),
-    ("sales_share", "成交额转换率", "own_gmv / team_avg_gmv", "%", "高优", "个人成交金额/客服部平均成交金额", "客服系统", CS),
-    ("return_rate", "退货率", "returns / converted_orders", "%", "低优", "退单量/咨询转换单量", "客服系统", CS),
-    ("exchange_rate", "换货率", "exchanges / converted_orders", "%", "低优", "换单量/咨询转换单量", "客服系统", CS),
-    ("refund_rate", "退款率", "refund_uv / paid_uv", "%", "低优", "退款UV量/付款UV总量", "客服系统", CS),
-    ("on_time_rate", "设计及时率", "design_on_time / design_items", "%", "高优", "按时交付的设计项目比例", "设计任务单", DES),
-    ("approval_rate", "设计通过率", "design_approved / design_items", "%", "高优", "一次通过的设计项目比例", "设计任务单", DES),
-    ("design_log_count", "设计日志", "design_logs", "条", "高优", "每天设计的页面及图片整理成日志备份", "设计日志", DES),
-    ("design_item_count", "设计需求完成数", "design_items", "项", "高优", "当月完成并交付的设计需求数量", "设计任务单", DES),
-    ("company_gmv_rate", "销售计划完成率", "company_gmv / company_gmv_target", "%", "高优", "公司月度成交额/月度销售目标", "财务部", DIR),
-    ("campaign_sales_rate", "活动销售目标完成率", "company_campaign_gmv / company_campaign_target", "%", "高优", "运营活动成交额/活动销售目标", "财务部", DIR),
-    ("attendance_deduction", "考勤扣分", "(late + early_leave) * 2 + leave_days", "分", "低优", "迟到早退减2分/次，有效请假减1分/天", "考勤系统", ""),
-    ("weekly_report_rate", "周报提交率", "reports_submitted / reports_due", "%", "高优", "每个星期向主管以文档的形式汇报", "OA系统", ""),
-]
-UNIT = {k[0]: k[3] for k in KPIS}
-
-
-def P(pct: str) -> D:
-    return D(pct.rstrip("%")) / 100
-
-
-def L(cat, item, kpi, weight, method, target=None, floor=None, cap=None, std="", sup="", step=None, adj=None):
-    """One plan line in schema column order (after 适用岗位/适用员工)."""
-    orig, reason, approver = adj or (None, None, None)
-    return [cat, item, kpi, P(weight) if weight else None, method, target, floor, P(cap) if cap else None,
-            step, std, sup, orig, reason, approver]
-
-
-RATE_BY = "主管按1–5分评定：5分超出预期，4分完全达到，3分基本达到，2分部分达到，1分未达到"
-KEY_GOAL = {OPS: "双11预热期店铺运营方案落地", PROMO: "双11引流投放计划执行", CAMP: "双11活动方案策划与执行",
-            CS: "双11大促客服预案与话术更新", DES: "双11活动视觉设计交付"}
-PLANS = {
-    OPS: [L("KPI", "成交额GMV", "sales_gmv", "20%", "达成率", 500000, cap="120%", sup="区域公司月度成交额",
-            std="实际成交额/目标×权重，封顶120%（目标由60万元下调为50万元）", adj=(600000, "市场重大变化", "沈国华")),
-          L("KPI", "订单转换率", "conversion", "10%", "达成率", P("3.5%"), std="实际转换率/3.5%×权重"),
-          L("KPI", "客单价", "aov", "8%", "达成率", 200, std="实际客单价/200元×权重"),
-          L("KPI", "成交人数", "buyer_count", "7%", "达成率", 2500, std="实际成交人数/2500×权重"),
-          L("KPI", "人均浏览量PV/UV", "pv_per_uv", "8%", "线性", 4, floor=2, std="2页得0分，4页及以上得满分"),
-          L("KPI", "平均停留时长", "avg_dwell", "7%", "达标制", 90, std="平均停留时长≥90秒得满分，否则0分")],
-    PROMO: [L("KPI", "独立访客UV", "uv_total", "15%", "达成率", 50000, cap="110%", std="实际UV/5万×权重，封顶110%"),
-            L("KPI", "到达率", "arrival_rate", "10%", "达成率", P("3%"), std="实际到达率/3%×权重"),
-            L("KPI", "跳出率", "bounce_rate", "12%", "线性", P("45%"), floor=P("70%"), std="≥70%得0分，≤45%得满分"),
-            L("KPI", "平均获取成本", "cost_per_uv", "12%", "达成率", D("1.20"), std="目标成本1.20元/实际成本×权重"),
-            L("KPI", "新增UV占比", "new_uv_share", "11%", "达成率", P("40%"), std="实际占比/40%×权重")],
-    CAMP: [L("KPI", "平均点击率", "click_rate", "10%", "达成率", P("35%"), std="实际点击率/35%×权重"),
-           L("KPI", "活动订单比例", "campaign_order_share", "10%", "线性", P("30%"), floor=P("10%"), std="10%得0分，30%得满分"),
-           L("KPI", "活动成交额比例", "campaign_gmv_share", "12%", "达成率", P("30%"), std="实际比例/30%×权重"),
-           L("KPI", "活动订单转换率", "campaign_conversion", "12%", "达成率", P("5%"), std="实际转换率/5%×权重"),
-           L("KPI", "活动ROI", "roi", "16%", "达成率", 5, cap="120%", std="实际ROI/5×权重，封顶120%")],
-    CS: [L("KPI", "及时响应时间", "response_time", "10%", "达标制", 30, std="平均响应时间≤30秒得满分"),
-         L("KPI", "服务态度（违规用语）", "forbidden_count", "8%", "达标制", 5, std="当月违规用语≤5次得满分"),
-         L("KPI", "差评次数", "bad_review_count", "8%", "达成率", 2, std="目标2次/实际次数×权重；无差评得满分"),
-         L("KPI", "咨询转换率", "consult_conversion", "10%", "达成率", P("45%"), std="实际转换率/45%×权重"),
-         L("KPI", "成交额转换率", "sales_share", "12%", "达成率", P("100%"), cap="120%", std="个人/部门人均，封顶120%"),
-         L("KPI", "退货率", "return_rate", "6%", "线性", P("3%"), floor=P("10%"), std="≥10%得0分，≤3%得满分"),
-         L("KPI", "退款率", "refund_rate", "6%", "达成率", P("5%"), std="目标5%/实际退款率×权重")],
-    DES: [L("KPI", "设计及时率", "on_time_rate", "18%", "达成率", P("95%"), std="实际及时率/95%×权重"),
-          L("KPI", "设计通过率", "approval_rate", "18%", "线性", P("90%"), floor=P("60%"), std="60%得0分，90%得满分"),
-          L("KPI", "设计日志", "design_log_count", "14%", "达成率", 100, cap="120%", std="日志条数/100×权重，封顶120%"),
-          L("KPI", "设计需求完成数", "design_item_count", "10%", "达成率", 40, std="完成需求数/40×权重")],
-}
-ATTENDANCE_LINE = L("考勤", "考勤", "attendance_deduction", "10%", "扣分制", step=1, std="迟到早退每次扣2分，请假每天扣1分")
-BONUS_LINES = [L("加减分", "自愿性任务加分", "bonus_points", None, "加分", cap="20%", std="经批准加分，合计最多+20分"),
-               L("加减分", "违规扣分", "penalty_points", None, "加分", std="违反公司制度经核实的扣分，不设上限")]
-for _role, _lines in PLANS.items():
-    _lines += [L("重点工作", KEY_GOAL[_role], None, "10%", "评级", 5, std=RATE_BY),
-               L("工作能力", "工作能力", None, "8%", "评级", 5, std="专业知识、学习能力、沟通技巧；" + RATE_BY),
-               L("工作态度", "工作态度", None, "8%", "评级", 5, std="积极性、主动性、责任感；" + RATE_BY),
-               L("周报", "周报提交", "weekly_report_rate", "4%", "达成率", P("100%"), std="实交/应交×权重"),
-               ATTENDANCE_LINE, *BONUS_LINES]
-DIRECTOR_PLAN = [
-    L("KPI", "销售计划完成率", "company_gmv_rate", "30%", "达成率", P("100%"), cap="120%", sup="集团年度销售目标",
-      std="公司成交额/月度销售目标×权重，封顶120%"),
-    L("KPI", "活动销售目标完成率", "campaign_sales_rate", "25%", "线性", P("100%"), floor=P("60%"), std="60%得0分，100%得满分"),
-    L("重点工作", "团队建设", None, "15%", "评级", 5, std="运营队伍配置与梯队建设；" + RATE_BY),
-    L("重点工作", "制度建设", None, "10%", "评级", 5, std="规章制度与活动审批流程；" + RATE_BY),
-    L("重点工作", "人才培养", None, "10%", "评级", 5, std="新人带教与骨干培养；" + RATE_BY),
-    ATTENDANCE_LINE, *BONUS_LINES]
-RATED = {role: [ln[1] for ln in lines if ln[4] == "评级"] for role, lines in {**PLANS, DIR: DIRECTOR_PLAN}.items()}
-GRADES = [  # grade, name, min, max, coefficient, training, promotion, level, salary, failing
-    ("S", "优秀", 90, None, P("120%"), "选修提升课程", "优先晋升", "可升一级", "上调 5%", "否"),
-    ("A", "良好", 80, 90, P("110%"), "常规在岗培训", "具备晋升资格", "保持", "上调 2%", "否"),
-    ("B", "合格", 70, 80, P("100%"), "针对性技能培训", "暂不晋升", "保持", "不调整", "否"),
-    ("C", "待改进", 60, 70, P("80%"), "强化培训（每月不少于8学时）", "不得晋升", "保持（观察期）", "下调 5%", "否"),
-    ("D", "不合格", 0, 60, P("0%"), "脱岗强化培训", "不得晋升", "降一级", "下调 10%", "是"),
-]
+RATED = {role: [ln["item"] for ln in lines if ln["method"] == "评级"]  # the items rated 1–5, by role
+         for role, lines in {**PLANS, DIR: DIRECTOR_PLAN}.items()}
 REGIONS = ["华东", "华南", "华北", "西南", "华中", "西北", "东北"]
 ROLE_CYCLE = [CS, OPS, PROMO, CAMP, DES, CS, OPS, PROMO, CS, CAMP, DES, CS, OPS, PROMO, CS, OPS, PROMO, CS, CAMP, DES]
-PAY_RANGE = {OPS: (7000, 10000), PROMO: (6500, 9500), CAMP: (6500, 9500), CS: (4200, 5800), DES: (6000, 9000)}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = ("伟 芳 娜 秀英 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀兰 霞 平 刚 桂英 子涵 浩然 雨桐 嘉怡 梓萱 俊杰 欣怡 "
          "思远 佳琪 文涛 晓燕 雪 丽娟 宇航 雅琴 志强 晓雯 明轩 诗琪 鹏飞 博文 晓彤 伟明 美玲 俊豪 嘉欣 志坚 凯文 "
@@ -177,12 +68,13 @@ IMPROVE = {
 }
 WIDTHS = {"项目": 16, "值": 28, "邮箱": 28, "计算公式": 34, "指标定义": 40, "评分标准": 40, "考核项目": 26,
           "考核评语": 56, "改进计划": 44, "事项": 20, "培训强度": 26}
-VOLUNTARY = [("双11值班支援", 5), ("双11值班支援", 8), ("协助直播间场控", 4), ("新员工带教", 3), ("流程优化建议被采纳", 5)]
-PENALTIES = [("违规用语被客户投诉", -3), ("未按流程报备活动", -2), ("超预算投放未审批", -5)]
 
 
-def _measures(role: str, q: float, r: random.Random) -> dict:
-    """One month of numbers for one person of quality ``q`` (about 0.8–1.2)."""
+def month_measures(role: str, q: float, r: random.Random) -> dict:
+    """One month of numbers for one person of quality ``q`` (about 0.8–1.2); the demo company's too.
+
+    A director has none of their own (their company's totals are summed from the staff), hence ``{}``.
+    """
     u = r.uniform
     if role == OPS:
         uv = r.randint(55000, 85000)
@@ -193,7 +85,8 @@ def _measures(role: str, q: float, r: random.Random) -> dict:
         imp = r.randint(1600000, 2400000)
         arrivals = round(imp * 0.03 * q * u(0.92, 1.08))
         uv = round(arrivals * u(0.8, 0.9))
-        return dict(ad_impressions=imp, page_arrivals=arrivals, uv=uv, single_page_visits=round(uv * min(0.85, 0.48 / q * u(0.9, 1.1))),
+        return dict(ad_impressions=imp, page_arrivals=arrivals, uv=uv,
+                    single_page_visits=round(uv * min(0.85, 0.48 / q * u(0.9, 1.1))),
                     promo_spend=round(uv * 1.15 / q * u(0.9, 1.1), 2), new_uv=round(uv * 0.40 * q * u(0.9, 1.1)))
     if role == CAMP:
         uv = r.randint(50000, 80000)
@@ -211,13 +104,16 @@ def _measures(role: str, q: float, r: random.Random) -> dict:
         paid = round(served * 0.45 * q * u(0.92, 1.08))
         conv = round(paid * u(1.02, 1.10))
         return dict(served_uv=served, paid_uv=paid, converted_orders=conv, own_gmv=round(conv * u(140, 170), 2),
-                    response_seconds=round(24 / q * u(0.8, 1.2), 1), forbidden_phrases=r.choice([0, 0, 1, 1, 2, 3, 4, 6]),
+                    response_seconds=round(24 / q * u(0.8, 1.2), 1),
+                    forbidden_phrases=r.choice([0, 0, 1, 1, 2, 3, 4]) + (r.randint(1, 3) if q < 0.9 else 0),
                     bad_reviews=r.choice([0, 1, 1, 2, 2, 3]), returns=round(conv * 0.035 / q * u(0.8, 1.2)),
                     exchanges=round(conv * 0.02 * u(0.8, 1.2)), refund_uv=round(paid * 0.045 / q * u(0.8, 1.2)))
-    items = r.randint(34, 48)  # DES
-    return dict(design_items=items, design_on_time=min(items, round(items * 0.93 * q * u(0.95, 1.05))),
-                design_approved=min(items, round(items * 0.82 * q * u(0.92, 1.08))),
-                design_logs=round(items * 2.4 * q * u(0.9, 1.1)))
+    if role == DES:
+        items = r.randint(34, 48)
+        return dict(design_items=items, design_on_time=min(items, round(items * 0.93 * q * u(0.95, 1.05))),
+                    design_approved=min(items, round(items * 0.82 * q * u(0.92, 1.08))),
+                    design_logs=round(items * 2.4 * q * u(0.9, 1.1)))
+    return {}
 
 
 # Every line at its cap: nobody can score more, so a star is first in the department.
@@ -288,7 +184,7 @@ def _generate(rng: random.Random, n: int, period) -> tuple[list[dict], list[tupl
         s, role = e["special"], e["role"]
         if s == "failing":
             e["q"] = 0.6
-        e["m"] = {} if s == "absent" or role == DIR else _measures(role, e["q"], rng)
+        e["m"] = {} if s == "absent" or role == DIR else month_measures(role, e["q"], rng)
         e["att"] = (rng.choices([0, 1, 2, 3], [55, 28, 12, 5])[0], rng.choices([0, 1], [88, 12])[0],
                     rng.choices([0, 0.5, 1, 2, 3], [55, 12, 18, 10, 5])[0], 4, 4 if rng.random() < 0.85 else 3)
         e["ratings"] = {item: max(1, min(5, round(3 + (e["q"] - 0.9) * 8 + rng.gauss(0, 0.6)))) for item in RATED[role]}
@@ -298,7 +194,7 @@ def _generate(rng: random.Random, n: int, period) -> tuple[list[dict], list[tupl
             adjustments += [(e, "双11值班支援", 12), (e, "协助直播间场控", 10)]  # 22, capped at +20
         elif s == "failing":  # total ≤ 64 KPI + 5.2 rated + 0 reports + 0 attendance − 20 < 60, whatever the KPIs
             e["att"], e["ratings"] = (3, 2, 2, 4, 0), dict.fromkeys(RATED[role], 1)
-            adjustments += [(e, "超预算投放未审批", -10), (e, "违规用语被客户投诉", -10)]
+            adjustments += [(e, "未经审批超预算投放", -10), (e, "违规用语被客户投诉", -10)]
         elif s == "uv0":
             e["m"].update(uv=0, single_page_visits=0, new_uv=0)
         elif s == "absent":
@@ -412,8 +308,10 @@ def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "20
 
     def plan_rows(owner, lines):
         for ln in lines:
-            pct = f["pct"] if UNIT.get(ln[2]) == "%" else None
-            yield [*owner, *ln[:5], *((v, pct) if v is not None else None for v in ln[5:7]), *ln[7:]]
+            pct = f["pct"] if UNIT.get(ln["kpi"]) == "%" else None
+            target, floor = ((v, pct) if v is not None else None for v in (ln["target"], ln["floor"]))
+            yield [*owner, ln["cat"], ln["item"], ln["kpi"], ln["weight"], ln["method"], target, floor, ln["cap"],
+                   ln["step"], ln["std"], ln["sup"], *(ln["adj"] or (None, None, None))]
 
     sheet("plans", [*(r for role, lines in PLANS.items() for r in plan_rows((role, None), lines)),
                     *(r for e in people if e["role"] == DIR for r in plan_rows((None, e["id"]), DIRECTOR_PLAN))])

@@ -131,12 +131,9 @@ class WorkbookReader:
             raise CellError("公式单元格没有缓存值（文件未在 Excel 中保存过）：请在 Excel 中打开并保存，或改为直接填写数值")
         return cached
 
-    def _parse(self, ws, cell, kind: str, col: Column | None, where: str) -> Any:
+    def _parse(self, ws, cell, kind: str, where: str, low: str | None = None, high: str | None = None) -> Any:
         try:
-            raw = self._raw(ws, cell)
-            if col is None:
-                return parse_cell(kind, raw)
-            return parse_cell(kind, raw, low=col.low, high=col.high)
+            return parse_cell(kind, self._raw(ws, cell), low=low, high=high)
         except CellError as err:
             self.problem(str(err), ws.title, cell.row, where)
             return None
@@ -210,14 +207,13 @@ class WorkbookReader:
                 if cell.column not in columns:
                     continue
                 key, kind, col = columns[cell.column]
-                if col is None:
+                if col is None:  # a measure column: parsed by the measure's declared kind
                     mkind = measure_kinds.get(key, "number")
                     low, high = MEASURE_LIMITS.get(mkind, (None, None))
-                    value = self._parse_measure(ws, cell, MEASURE_PARSERS.get(mkind, "decimal"), low, high,
-                                                data.where(key))
-                    row.extra[key] = value
+                    row.extra[key] = self._parse(ws, cell, MEASURE_PARSERS.get(mkind, "decimal"), data.where(key),
+                                                 low, high)
                 else:
-                    row.values[key] = self._parse(ws, cell, kind, col, data.where(key))
+                    row.values[key] = self._parse(ws, cell, kind, data.where(key), col.low, col.high)
             for col in spec.columns:
                 if col.required and col.key in data.headers and row.values.get(col.key) is None:
                     raw = ws.cell(number, ws[f"{data.letters[col.key]}1"].column).value
@@ -226,13 +222,6 @@ class WorkbookReader:
                         self.problem(f"{what}：请填写「{col.zh}」", ws.title, number, data.where(col.key))
             data.rows.append(row)
         return data
-
-    def _parse_measure(self, ws, cell, kind, low, high, where):
-        try:
-            return parse_cell(kind, self._raw(ws, cell), low=low, high=high)
-        except CellError as err:
-            self.problem(str(err), ws.title, cell.row, where)
-            return None
 
     @staticmethod
     def _looks_like_total(present) -> bool:
@@ -262,7 +251,7 @@ class WorkbookReader:
                 continue
             data.letters[col.key], data.headers[col.key] = "B", name
             values[col.key] = None if value_cell is None else self._parse(
-                ws, value_cell, col.kind, col, f"B 列「{name}」")
+                ws, value_cell, col.kind, f"B 列「{name}」", col.low, col.high)
             data.rows.append(Row(name_cell.row, {col.key: values[col.key]}))
         for col in spec.columns:
             if col.required and values.get(col.key) is None and col.key not in data.headers:

@@ -238,3 +238,15 @@ def test_worker_processes_write_the_same_files_as_one_process(tmp_path):
         assert result.exit_code == 0, result.output
         folders.append(snapshot(out / "2026-10"))
     assert folders[0] == folders[1] and len(folders[0]) > 60
+
+
+def test_redo_one_department(tmp_path, make_book):
+    out = tmp_path / "out"
+    book = make_book()
+    assert run("build", book, "--out", out).exit_code == 0
+    result = run("build", book, "--out", out, "--department", "运营部", "--force")
+    assert result.exit_code == 0, result.output
+    # E004's trace, letter, agreement and scorecard, and the department's two print batches
+    assert "已写入 6 个文件" in result.output
+    assert "未生成" not in result.output
+    assert run("build", book, "--out", out, "--department", "财务部").exit_code == 2
