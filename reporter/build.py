@@ -111,6 +111,9 @@ EMPLOYEE_KINDS = ("results", "scorecards", "letters", "agreements")
 STAGE_NAMES = {"results": "结果明细", "scorecards": "评分卡", "letters": "确认书", "agreements": "责任书",
                "print": "打印合集", "summary": "汇总表"}
 CHUNK = 8  # employees per task: small enough to balance, large enough to amortise the hand-off
+# A worker is replaced after this many tasks (~500 documents): WeasyPrint's caches grow ~20 KB per
+# document, which over 20,000 documents would approach the memory bound; a fresh fork starts clean.
+TASKS_PER_WORKER = 64
 
 
 def _renderer() -> PdfRenderer:
@@ -230,7 +233,7 @@ class _Writer:
         if self.workers > 1 and len(chosen) > CHUNK:
             gc.collect()
             gc.freeze()  # keep the inherited objects' pages shared: the collector would touch them all
-            pool = multiprocessing.get_context("fork").Pool(self.workers)
+            pool = multiprocessing.get_context("fork").Pool(self.workers, maxtasksperchild=TASKS_PER_WORKER)
         try:
             for kind in EMPLOYEE_KINDS:
                 if kind == "results" or kind in self.kinds:
