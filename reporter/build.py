@@ -170,8 +170,6 @@ class _Writer:
         self.workers = workers
         _JOB.clear()
         _JOB.update(result=result, folder=folder, sheet_password=sheet_password)
-        if kinds & {"letters", "agreements"}:
-            _renderer()  # fail on missing fonts before anything is written (and share the setup with forks)
         self.written: list[Path] = []
         self.skipped: list[str] = []
 
@@ -229,6 +227,8 @@ class _Writer:
         self.progress.close()
 
     def run(self, chosen: list[EmployeeResult], batches: bool = True) -> None:
+        if self.kinds & {"letters", "agreements"}:
+            _renderer()  # fail on missing fonts before anything is written (and share the setup with forks)
         pool = None
         if self.workers > 1 and len(chosen) > CHUNK:
             gc.collect()
