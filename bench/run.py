@@ -29,9 +29,9 @@ import openpyxl
 import xlsxwriter
 from pypdf import PdfReader
 
-from reporter.build import STAGE_NAMES, Progress, build
-from reporter.demo_data import write_demo_workbook
-from reporter.writers.pdf import PdfRenderer
+from reporter.pipeline.build import STAGE_NAMES, Progress, build
+from reporter.samples.demo_data import write_demo_workbook
+from reporter.writers.pdf.renderer import PdfRenderer
 
 HERE = Path(__file__).resolve().parent
 

@@ -12,9 +12,9 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
-from .errors import Problem
-from .formula import Formula
-from .period import Period
+from reporter.errors import Problem
+from reporter.formula import Formula
+from reporter.period import Period
 
 
 def _empty() -> Mapping:

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from .errors import CellError
+from reporter.errors import CellError
 
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _QUARTER = re.compile(r"^(\d{4})\s*[-/ 年]?\s*(?:Q|第)\s*([1-4])\s*(?:季度)?$", re.IGNORECASE)

@@ -10,7 +10,7 @@ bulk numbers come from a seeded generator, the edge cases are written by hand,
 and the zip entries and document properties carry fixed timestamps.
 
 The KPI library, role plans and grade bands are the seed's, from
-``reporter.kpi_library``; this script adds the company: its people, their
+``reporter.samples.kpi_library``; this script adds the company: its people, their
 numbers, the edge cases and the settings.  The workbook is checked and scored
 by reporter itself (``load_input`` raises on any problem in the data,
 ``score_period`` scores it): once before the history and review sheets are
@@ -33,11 +33,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from reporter import kpi_library as seed
-from reporter.demo_data import month_measures
-from reporter.engine import find_grade, rank_eq, score_period
-from reporter.kpi_library import CAMP, CS, DES, DIR, OPS, PROMO
-from reporter.validate import load_input
+from reporter.input.validate import load_input
+from reporter.rules.engine import find_grade, rank_eq, score_period
+from reporter.samples import kpi_library as seed
+from reporter.samples.demo_data import month_measures
+from reporter.samples.kpi_library import CAMP, CS, DES, DIR, OPS, PROMO
 
 OUT = Path(__file__).with_name("appraisal-2026-10.xlsx")
 FIXED_TIME = dt.datetime(2026, 11, 3, 9, 0, 0)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from reporter.workbook_template import columns_markdown
+from reporter.input.template import columns_markdown
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- columns:start", "<!-- columns:end -->"

@@ -136,8 +136,8 @@ def sample_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sample_result():
-    from reporter.engine import score_period
-    from reporter.validate import load_input
+    from reporter.input.validate import load_input
+    from reporter.rules.engine import score_period
 
     return score_period(load_input(SAMPLE))
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reporter.cells import (
+from reporter.errors import CellError
+from reporter.input.cells import (
     ERROR_LITERALS,
     PARSERS,
     parse_cell,
@@ -20,8 +21,7 @@ from reporter.cells import (
     parse_money,
     parse_percent,
 )
-from reporter.errors import CellError
-from reporter.schema import CHOICES, SHEETS, YES_NO
+from reporter.input.schema import CHOICES, SHEETS, YES_NO
 
 D = Decimal
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from reporter.cli import cli
-from reporter.outputs import staged_folder
+from reporter.store.atomic import staged_folder
 
 
 def run(*args):
@@ -227,7 +227,7 @@ def test_merge_refuses_a_missing_shard(tmp_path, make_book):
 
 
 def test_worker_processes_write_the_same_files_as_one_process(tmp_path):
-    from reporter.demo_data import write_demo_workbook
+    from reporter.samples.demo_data import write_demo_workbook
 
     book = tmp_path / "group.xlsx"
     write_demo_workbook(book, employees=24, seed=3)

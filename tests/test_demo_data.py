@@ -1,13 +1,13 @@
-"""The synthetic group of reporter.demo_data: valid, deterministic, with its edge cases, and fast."""
+"""The synthetic group of reporter.samples.demo_data: valid, deterministic, with its edge cases, and fast."""
 
 import time
 
 import openpyxl
 import pytest
 
-from reporter.demo_data import write_demo_workbook
-from reporter.engine import score_period
-from reporter.validate import load_input
+from reporter.input.validate import load_input
+from reporter.rules.engine import score_period
+from reporter.samples.demo_data import write_demo_workbook
 
 ROLES = {"运营专员", "推广专员", "活动策划专员", "在线客服专员", "平面设计专员"}
 

@@ -2,9 +2,8 @@
 
 import re
 
-from reporter.schema import SHEETS
-
-from .conftest import ROOT
+from reporter.input.schema import SHEETS
+from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -20,7 +19,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_column_reference_is_generated_from_the_schema():
     """The README's column tables are exactly what the schema says (run `make docs` after changing it)."""
-    from reporter.workbook_template import columns_markdown
+    from reporter.input.template import columns_markdown
 
     section = README.split("<!-- columns:start", 1)[1].split("-->", 1)[1].split("<!-- columns:end -->")[0]
     assert section.strip() == columns_markdown().strip()

@@ -4,9 +4,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from reporter.engine import rank_eq, score_period
+from reporter.input.validate import load_input
 from reporter.model import HistoryRecord
-from reporter.validate import load_input
+from reporter.rules.engine import rank_eq, score_period
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import sqlite3
 from decimal import Decimal as D
 
-from reporter.engine import score_period
-from reporter.history import list_periods, load_history, record_period
-from reporter.validate import load_input
+from reporter.input.validate import load_input
+from reporter.rules.engine import score_period
+from reporter.store.history import list_periods, load_history, record_period
 
 
 def build_into(db, path, built_at="2026-11-06T09:00:00+08:00"):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from reporter.errors import InputError, InputFileError
-from reporter.validate import load_input
+from reporter.input.validate import load_input
 
 
 def problems_of(path):

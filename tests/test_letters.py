@@ -12,11 +12,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from reporter.cli import cli
-from reporter.scoring import fmt_number
-from reporter.writers.documents import render_agreement, render_letter
-from reporter.writers.pdf import PdfRenderer, RenderError, _make_fetcher, check_fonts
-
-from .conftest import ROOT
+from reporter.rules.scoring import fmt_number
+from reporter.writers.pdf.documents import render_agreement, render_letter
+from reporter.writers.pdf.renderer import PdfRenderer, RenderError, _make_fetcher, check_fonts
+from tests.conftest import ROOT
 
 
 def pdftext(path: Path, *, page: int | None = None) -> str:
@@ -264,7 +263,7 @@ def test_letterhead_and_seal_images_come_from_the_settings(tmp_path, base_sheets
 
 def test_missing_letterhead_image_is_an_input_error(base_sheets, make_book):
     from reporter.errors import InputError
-    from reporter.validate import load_input
+    from reporter.input.validate import load_input
 
     base_sheets["设置"].append(["抬头图片", "no-such-logo.png"])
     with pytest.raises(InputError) as info:

@@ -16,9 +16,8 @@ from reporter.errors import DeliveryError
 from reporter.mail.config import SmtpConfig, load_config
 from reporter.mail.ledger import ledger_rows
 from reporter.mail.send import send_results
-from reporter.manifest import read_manifest
-
-from .smtp_server import Faults, smtp_server
+from reporter.writers.manifest import read_manifest
+from tests.smtp_server import Faults, smtp_server
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 import xlsxwriter
 from openpyxl.utils.datetime import to_excel
 
-from . import recalc
-from .recalc import Mismatch, assert_parity, compare, compare_all, format_report, recalculate
+from tests import recalc
+from tests.recalc import Mismatch, assert_parity, compare, compare_all, format_report, recalculate
 
 ANNIVERSARY = dt.datetime(2026, 11, 13)
 SCORES = [90, 75, 88, 75, 60]

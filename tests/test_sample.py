@@ -9,10 +9,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from reporter.engine import score_period
-from reporter.validate import load_input
-
-from .conftest import SAMPLE
+from reporter.input.validate import load_input
+from reporter.rules.engine import score_period
+from tests.conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from reporter.cli import cli
-from reporter.engine import score_period
-from reporter.validate import load_input
-
-from .conftest import SAMPLE
-from .recalc import assert_parity, compare, recalculate
+from reporter.input.validate import load_input
+from reporter.rules.engine import score_period
+from tests.conftest import SAMPLE
+from tests.recalc import assert_parity, compare, recalculate
 
 PERIOD = "2026-10"
 
@@ -204,7 +203,7 @@ def test_sheet_password_comes_from_the_environment(tmp_path, make_book):
 
 def test_random_organisation_parity(tmp_path):
     """A seeded synthetic group of 220 people: every formula of the summary (with all scorecard sheets)."""
-    from reporter.demo_data import write_demo_workbook
+    from reporter.samples.demo_data import write_demo_workbook
 
     source = tmp_path / "group.xlsx"
     write_demo_workbook(source, employees=220, seed=20261124)

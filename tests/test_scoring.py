@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from reporter.model import PlanLine
-from reporter.scoring import METHOD_FORMULAS, explain_line, score_line
+from reporter.rules.scoring import METHOD_FORMULAS, explain_line, score_line
 
 
 def line(method, weight, direction="higher", **params):

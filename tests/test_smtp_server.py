@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from .smtp_server import Faults, ServerInfo, smtp_server
+from tests.smtp_server import Faults, ServerInfo, smtp_server
 
 SENDER = "hr@example.com"
 TIMEOUT = 10  # seconds; every client call here answers in milliseconds

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from reporter.errors import InputFileError
-from reporter.xlsx_guard import check_workbook_file, open_workbook
+from reporter.input.guard import check_workbook_file, open_workbook
 
 OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import DeliveryError
+from reporter.errors import DeliveryError
 
 PASSWORD_VARIABLE = "REPORTER_SMTP_PASSWORD"
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465}

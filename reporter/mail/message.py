@@ -13,9 +13,9 @@ from pathlib import Path
 
 import jinja2
 
-from ..errors import DeliveryError
-from ..manifest import Manifest, Recipient
-from ..writers.pdf import TEMPLATES
+from reporter.errors import DeliveryError
+from reporter.writers.manifest import Manifest, Recipient
+from reporter.writers.templates import default_templates
 
 ATTACHMENT_NAMES = {"letter": "绩效考核结果确认书", "scorecard": "绩效考核表", "agreement": "目标责任书"}
 # A display name may not smuggle in header lines or encoded words that decode to other addresses.
@@ -36,9 +36,9 @@ def check_header_text(value: str, what: str) -> None:
         raise DeliveryError(f"{what} “{value!r}” 含有换行、控制字符或编码字（=?…?=）：请在输入中改正后重新生成")
 
 
-def text_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+def text_environment(templates: Path | None = None) -> jinja2.Environment:
     """Plain-text templates: no HTML escaping (it would garble ‘<’ in a text mail), but strict."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=False,
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates or default_templates()), autoescape=False,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 

@@ -16,12 +16,12 @@ from datetime import datetime
 from email import policy
 from pathlib import Path
 
-from ..errors import DeliveryError
-from ..manifest import read_manifest
-from ..outputs import write_bytes_atomic
-from .config import PASSWORD_VARIABLE, SmtpConfig
-from .ledger import Ledger
-from .message import Outgoing, build_message, text_environment
+from reporter.errors import DeliveryError
+from reporter.mail.config import PASSWORD_VARIABLE, SmtpConfig
+from reporter.mail.ledger import Ledger
+from reporter.mail.message import Outgoing, build_message, text_environment
+from reporter.store.atomic import write_bytes_atomic
+from reporter.writers.manifest import read_manifest
 
 ATTACHABLE = ("letter", "scorecard", "agreement")
 

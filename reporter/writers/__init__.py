@@ -1,1 +1,1 @@
-"""Writers turn a PeriodResult into files; they never read the input workbook."""
+"""Stage 4 — writers: turn a scored period into files; they never read the input workbook."""

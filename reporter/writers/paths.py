@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import EmployeeResult
+from reporter.model import EmployeeResult
 
 _UNSAFE = '/\\:*?"<>|'
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
-from ..model import EmployeeResult, PeriodResult
-from .text_safety import csv_safe
+from reporter.model import EmployeeResult, PeriodResult
+from reporter.writers.text_safety import csv_safe
 
 HEADER = ("考核期间", "工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "部门排名",
           "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计",

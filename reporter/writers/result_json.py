@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from ..model import EmployeeResult, PeriodResult
-from ..pay import PAY_FORMULAS
-from ..scoring import METHOD_FORMULAS, formula_key, line_parameters
+from reporter.model import EmployeeResult, PeriodResult
+from reporter.rules.pay import PAY_FORMULAS
+from reporter.rules.scoring import METHOD_FORMULAS, formula_key, line_parameters
 
 
 def _num(value: Decimal | None) -> str | None:

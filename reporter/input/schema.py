@@ -68,7 +68,7 @@ CHOICES = {
 class Column:
     """One column: its key in the model, its two header spellings, how to parse it.
 
-    ``kind`` names a parser in :mod:`reporter.cells` (text, name, id, email, decimal,
+    ``kind`` names a parser in :mod:`reporter.input.cells` (text, name, id, email, decimal,
     quantity, money, count, percent, date, identifier, formula) or a key of
     :data:`CHOICES`.  ``low``/``high`` bound numbers (fractions for percent).
     """

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import PeriodResult
-from .writers.paths import employee_files
+from reporter.model import PeriodResult
+from reporter.writers.paths import employee_files
 
 MANIFEST = "manifest.json"
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 
-from .formula import Formula, parse_formula
-from .model import PlanLine
+from reporter.formula import Formula, parse_formula
+from reporter.model import PlanLine
 
 # (method, direction) -> points formula; direction None means "either".
 METHOD_FORMULAS: dict[tuple[str, str | None], str] = {

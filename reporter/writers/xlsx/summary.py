@@ -16,11 +16,11 @@ from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from ..model import PeriodResult
-from ..pay import PAY_FORMULAS, pay_formula
-from ..scoring import METHOD_FORMULAS, METHOD_NAMES
-from .scorecard import ScorecardCells, created_at, num, sheet_name, write_scorecard_sheet
-from .xlsx_style import MONEY, Styles, new_workbook
+from reporter.model import PeriodResult
+from reporter.rules.pay import PAY_FORMULAS, pay_formula
+from reporter.rules.scoring import METHOD_FORMULAS, METHOD_NAMES
+from reporter.writers.xlsx.scorecard import ScorecardCells, created_at, num, sheet_name, write_scorecard_sheet
+from reporter.writers.xlsx.style import MONEY, Styles, new_workbook
 
 SUMMARY = "汇总"
 RULES = "规则"

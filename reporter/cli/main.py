@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from . import build as build_module
-from .errors import InputError, InputFileError, OutputExistsError, ReporterError
-from .validate import load_input
-from .workbook_template import write_template
+from reporter.errors import InputError, InputFileError, OutputExistsError, ReporterError
+from reporter.input.template import write_template
+from reporter.input.validate import load_input
+from reporter.pipeline import build as build_module
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -144,7 +144,7 @@ def demo_data(path: Path, employees: int, seed: int, period: str, force: bool):
       reporter demo-data --employees 10000 --seed 7 group-10k.xlsx
       reporter build group-10k.xlsx --out /tmp/out
     """
-    from .demo_data import write_demo_workbook
+    from reporter.samples.demo_data import write_demo_workbook
 
     if path.exists() and not force:
         raise OutputExistsError(f"{path} 已存在，加 --force 覆盖")
@@ -197,9 +197,9 @@ def email(period_dir, send, only, attach, test_to, resend_unknown, retry_failed,
       reporter email output/2026-10 --send                   # for real
       reporter email output/2026-10 --send --only HZ0016 --attach letter,scorecard
     """
-    from .mail.config import PASSWORD_VARIABLE, load_config
-    from .mail.send import send_results
-    from .manifest import read_manifest
+    from reporter.mail.config import PASSWORD_VARIABLE, load_config
+    from reporter.mail.send import send_results
+    from reporter.writers.manifest import read_manifest
 
     config = load_config(read_manifest(period_dir).mail, config_file)
     report = send_results(period_dir, config, send=send, only=only,

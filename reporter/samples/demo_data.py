@@ -2,7 +2,7 @@
 
 ``write_demo_workbook(path, employees, seed)`` writes a valid input workbook for
 load tests and demos.  The KPI library, measures, role plans and grade bands are
-the seed's, from ``reporter.kpi_library`` (as in ``sample_inputs/make_sample.py``);
+the seed's, from ``reporter.samples.kpi_library`` (as in ``sample_inputs/make_sample.py``);
 the people and their numbers come from ``random.Random(seed)``, so the same seed
 gives the same bytes.  Every org carries
 edge cases: people absent three months (not appraised), a zero divisor (uv = 0),
@@ -20,7 +20,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .kpi_library import (
+from reporter.input.schema import sheet_by_key
+from reporter.period import parse_period
+from reporter.samples.kpi_library import (
     CAMP,
     CS,
     DEPT,
@@ -39,8 +41,6 @@ from .kpi_library import (
     VOLUNTARY,
     P,
 )
-from .period import parse_period
-from .schema import sheet_by_key
 
 RATED = {role: [ln["item"] for ln in lines if ln["method"] == "评级"]  # the items rated 1–5, by role
          for role, lines in {**PLANS, DIR: DIRECTOR_PLAN}.items()}
@@ -290,7 +290,7 @@ def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "20
     intro = wb.add_worksheet("说明")
     intro.set_column(0, 0, 100)
     for r, line in enumerate([f"云栖电商集团 {per.label} 绩效考核输入（合成演示数据，随机种子 {seed}，{employees} 人）",
-                              "由 reporter.demo_data 生成；姓名、工号、邮箱均为虚构，邮箱使用 example.com 保留域名。"]):
+                              "由 reporter.samples.demo_data 生成；姓名、工号、邮箱均为虚构，邮箱使用 example.com 保留域名。"]):
         intro.write_string(r, 0, line)
     settings = [("公司名称", "云栖电子商务集团有限公司"), ("考核期间", per.key), ("币种", "CNY"),
                 ("考核日期", appraisal_day), ("申诉截止日期", appraisal_day + timedelta(days=7)),

@@ -19,9 +19,9 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from ..errors import ReporterError
+from reporter.errors import ReporterError
+from reporter.writers.templates import default_templates
 
-TEMPLATES = Path(os.environ.get("REPORTER_TEMPLATES", Path(__file__).resolve().parents[2] / "templates"))
 FONTS = ("Noto Serif CJK SC",)  # one family, regular and bold: each PDF subsets two faces, not four
 
 
@@ -86,13 +86,13 @@ def _make_fetcher(root: Path):
 
 
 class PdfRenderer:
-    def __init__(self, templates: Path = TEMPLATES):
+    def __init__(self, templates: Path | None = None):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         check_fonts()
         check_subsetting()
-        self.templates = Path(templates).resolve()
+        self.templates = Path(templates or default_templates()).resolve()
         # autoescape=True for every template: select_autoescape() would skip the .html.j2 files.
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(self.templates), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)

@@ -22,13 +22,20 @@ from decimal import Decimal
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..engine import total_formula
-from ..model import EmployeeResult, PeriodResult
-from ..pay import pay_formula
-from ..schema import CATEGORIES
-from ..scoring import METHOD_NAMES, line_parameters, points_formula
-from ..validate_plans import ADJUSTMENT_MEASURES
-from .xlsx_style import MONEY, Styles, display_width, new_workbook, percent_format, unit_format
+from reporter.input.plans import ADJUSTMENT_MEASURES
+from reporter.input.schema import CATEGORIES
+from reporter.model import EmployeeResult, PeriodResult
+from reporter.rules.engine import total_formula
+from reporter.rules.pay import pay_formula
+from reporter.rules.scoring import METHOD_NAMES, line_parameters, points_formula
+from reporter.writers.xlsx.style import (
+    MONEY,
+    Styles,
+    display_width,
+    new_workbook,
+    percent_format,
+    unit_format,
+)
 
 COLUMNS = ("序号", "类别", "考核项目", "权重", "目标值", "下限", "封顶", "每单位扣分", "实际值", "得分", "评分标准")
 WIDTHS = (5, 9, 18, 8, 13, 10, 8, 9, 14, 9, 44)

@@ -19,21 +19,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import score_period
-from .errors import InputError, OutputExistsError, Problem, ReporterError
-from .history import load_history, record_period
-from .manifest import MANIFEST, render_manifest
-from .model import EmployeeResult, PeriodResult
-from .outputs import staged_folder, write_bytes_atomic
-from .validate import load_input
-from .writers.documents import render_agreement, render_letter
-from .writers.paths import batch_path, department_label, employee_files
-from .writers.payroll_csv import render_payroll_csv
-from .writers.pdf import PdfRenderer
-from .writers.print_batch import merge_for_duplex
-from .writers.result_json import render_result_json
-from .writers.scorecard import render_scorecard
-from .writers.summary import render_summary
+from reporter.errors import InputError, OutputExistsError, Problem, ReporterError
+from reporter.input.validate import load_input
+from reporter.model import EmployeeResult, PeriodResult
+from reporter.rules.engine import score_period
+from reporter.store.atomic import staged_folder, write_bytes_atomic
+from reporter.store.history import load_history, record_period
+from reporter.writers.manifest import MANIFEST, render_manifest
+from reporter.writers.paths import batch_path, department_label, employee_files
+from reporter.writers.payroll_csv import render_payroll_csv
+from reporter.writers.pdf.documents import render_agreement, render_letter
+from reporter.writers.pdf.print_batch import merge_for_duplex
+from reporter.writers.pdf.renderer import PdfRenderer
+from reporter.writers.result_json import render_result_json
+from reporter.writers.xlsx.scorecard import render_scorecard
+from reporter.writers.xlsx.summary import render_summary
 
 DEFAULT_DB_NAME = "reporter.sqlite"
 KINDS = ("scorecards", "letters", "agreements", "summary")

@@ -1,6 +1,6 @@
 """``reporter init``: a blank input workbook that explains itself.
 
-Written from :mod:`reporter.schema`, so the template, the reader and the
+Written from :mod:`reporter.input.schema`, so the template, the reader and the
 README's column reference cannot disagree.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .schema import CHOICES, INSTRUCTIONS_SHEET, SHEETS, Column, Sheet
+from reporter.input.schema import CHOICES, INSTRUCTIONS_SHEET, SHEETS, Column, Sheet
 
 KIND_NAMES = {
     "text": "文本", "name": "姓名（不含换行）", "id": "工号（文本格式）", "email": "邮箱（一个）", "decimal": "数字", "quantity": "数字或百分比",

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from .formula import Formula, parse_formula
+from reporter.formula import Formula, parse_formula
 
 CENT = Decimal("0.01")
 

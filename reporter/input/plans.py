@@ -1,6 +1,6 @@
 """Rules for plans and grade bands: weights, methods and their parameters, target changes, bands.
 
-A mixin of the validator in :mod:`reporter.validate`; it reports through
+A mixin of the validator in :mod:`reporter.input.validate`; it reports through
 ``self.problem`` and reads rows through ``self.rows``.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from .model import GradeBand, Plan, PlanLine
+from reporter.model import GradeBand, Plan, PlanLine
 
 # Measures that come from the attendance and adjustments sheets rather than 月度数据.
 ATTENDANCE_MEASURES = ("late", "early_leave", "leave_days", "reports_due", "reports_submitted")

@@ -1,8 +1,8 @@
 """Read the input workbook into typed rows, collecting every problem with its location.
 
-The reader knows the layout (:mod:`reporter.schema`) and how to parse one cell
-(:mod:`reporter.cells`); it knows nothing of plans or scores.  Cross-sheet
-rules live in :mod:`reporter.validate`.
+The reader knows the layout (:mod:`reporter.input.schema`) and how to parse one cell
+(:mod:`reporter.input.cells`); it knows nothing of plans or scores.  Cross-sheet
+rules live in :mod:`reporter.input.validate`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from .cells import parse_cell
-from .errors import CellError, Problem
-from .schema import INSTRUCTIONS_SHEET, SHEETS, Column, Sheet
-from .xlsx_guard import open_workbook
+from reporter.errors import CellError, Problem
+from reporter.input.cells import parse_cell
+from reporter.input.guard import open_workbook
+from reporter.input.schema import INSTRUCTIONS_SHEET, SHEETS, Column, Sheet
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum", "subtotal")
 # Kind of parser used for a measure column, by the measure's declared kind.

@@ -11,9 +11,9 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import cache
 
-from .errors import Problem
-from .formula import Formula, parse_formula
-from .model import (
+from reporter.errors import Problem
+from reporter.formula import Formula, parse_formula
+from reporter.model import (
     AppraisalInput,
     Employee,
     EmployeeResult,
@@ -24,8 +24,8 @@ from .model import (
     PeriodResult,
     PlanLine,
 )
-from .pay import compute, money, years_of_service
-from .scoring import explain_line, score_line
+from reporter.rules.pay import compute, money, years_of_service
+from reporter.rules.scoring import explain_line, score_line
 
 # The total of a scorecard: the sum of its lines' points, never below 0.
 TOTAL_FORMULA = "ROUND(MAX(0, points_sum), 2)"

@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from ..model import EmployeeResult, PeriodResult, PlanLine
-from ..schema import CATEGORIES, CHANGE_REASONS
-from ..scoring import fmt_number, line_parameters
-from .pdf import TEMPLATES, PdfRenderer, document_date
+from reporter.input.schema import CATEGORIES, CHANGE_REASONS
+from reporter.model import EmployeeResult, PeriodResult, PlanLine
+from reporter.rules.scoring import fmt_number, line_parameters
+from reporter.writers.pdf.renderer import PdfRenderer, document_date
 
 CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
 REASON_NAMES = {code: names[0] for code, names in CHANGE_REASONS.items()}
@@ -34,7 +34,7 @@ def percent(value: Decimal | None) -> str:
 
 
 @cache
-def role_texts(templates: Path = TEMPLATES) -> dict:
+def role_texts(templates: Path) -> dict:
     return json.loads((templates / "roles.zh.json").read_text(encoding="utf-8"))
 
 
@@ -125,7 +125,7 @@ def indicator_row(result: PeriodResult, line: PlanLine) -> dict:
             "change": change_text(line)}
 
 
-def agreement_context(result: PeriodResult, r: EmployeeResult) -> dict:
+def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) -> dict:
     """The agreement for the period's plan; annual for whoever has an annual reward plan (篇五)."""
     inp, s, e = result.input, result.input.settings, r.employee
     plan = inp.plan_for(e)
@@ -136,7 +136,8 @@ def agreement_context(result: PeriodResult, r: EmployeeResult) -> dict:
         start, end, term = start.replace(month=1, day=1), end.replace(month=12, day=31), "壹年"
     title_period = f"{start.year}年度" if reward is not None else s.period.label
     context = common_context(result, r, "目标责任书", f"{title_period} · {e.role}")
-    texts = role_texts().get(e.role) or role_texts()["默认"]
+    roles = role_texts(templates)
+    texts = roles.get(e.role) or roles["默认"]
     performance = [ln for ln in plan.lines if not ln.is_management and ln.category != "bonus"]
     management = [ln for ln in plan.lines if ln.is_management]
     bands = sorted(inp.grades, key=lambda b: b.min_score, reverse=True)
@@ -177,6 +178,6 @@ def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult
 
 def render_agreement(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult) -> bytes:
     period = result.input.settings.period
-    return renderer.render("agreement.html.j2", agreement_context(result, r),
+    return renderer.render("agreement.html.j2", agreement_context(result, r, renderer.templates),
                            identifier=f"agreement/{period.key}/{r.employee.employee_id}",
                            created=document_date(period.end))

@@ -15,9 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from .errors import CellError, InputError, Problem
-from .formula import FormulaError, parse_formula
-from .model import (
+from reporter.errors import CellError, InputError, Problem
+from reporter.formula import FormulaError, parse_formula
+from reporter.input.plans import ADJUSTMENT_MEASURES, ATTENDANCE_MEASURES, BUILT_IN_MEASURES, PlanRules  # noqa: E402
+from reporter.input.reader import SheetData, WorkbookReader
+from reporter.model import (
     Adjustment,
     AnnualRewardPlan,
     AppraisalInput,
@@ -29,9 +31,7 @@ from .model import (
     Review,
     Settings,
 )
-from .period import parse_period
-from .reader import SheetData, WorkbookReader
-from .validate_plans import ADJUSTMENT_MEASURES, ATTENDANCE_MEASURES, BUILT_IN_MEASURES, PlanRules  # noqa: E402
+from reporter.period import parse_period
 
 
 class _Validator(PlanRules):

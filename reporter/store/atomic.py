@@ -13,7 +13,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import OutputExistsError
+from reporter.errors import OutputExistsError
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -7,7 +7,7 @@ scoring standards in words (KPIs of 篇四, weekly reports and attendance of
 (篇六) and the catalogue of bonus and penalty items.
 
 Used by the demo company (``sample_inputs/make_sample.py``) and by the
-synthetic generator (``reporter.demo_data``).  Plain data and the two helpers
+synthetic generator (``reporter.samples.demo_data``).  Plain data and the two helpers
 the tables are written with (``P`` and ``L``); no I/O.
 """
 

@@ -12,7 +12,7 @@ from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
-from .model import HistoryRecord, PeriodResult
+from reporter.model import HistoryRecord, PeriodResult
 
 SCHEMA_VERSION = 1
 _SCHEMA = """

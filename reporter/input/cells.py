@@ -18,7 +18,7 @@ from functools import partial
 from openpyxl.utils.datetime import from_excel
 
 from reporter.errors import CellError
-from reporter.schema import CHOICES
+from reporter.input.schema import CHOICES
 
 ERROR_LITERALS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
 
@@ -361,7 +361,7 @@ _RANGED = frozenset({"decimal", "quantity", "money", "count", "percent"})
 
 def parse_cell(kind: str, raw, *, low: str | None = None, high: str | None = None,
                choices: dict | None = None):
-    """Parse ``raw`` as ``kind`` (a reporter.schema Column.kind). Blank -> None.
+    """Parse ``raw`` as ``kind`` (a reporter.input.schema Column.kind). Blank -> None.
 
     ``choices`` overrides the coded values of a choice kind.  An unknown kind
     is a programming error and raises KeyError, not CellError.

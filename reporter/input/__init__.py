@@ -1,0 +1,7 @@
+"""Stage 1 — input: read HR's workbook safely and validate it into an :class:`~reporter.model.AppraisalInput`.
+
+``guard`` opens the file defensively, ``schema`` describes every sheet and
+column, ``cells`` parses one cell, ``reader`` reads sheets into typed rows,
+``validate`` and ``plans`` check them across sheets, and ``template`` writes the
+blank workbook of ``reporter init``.
+"""

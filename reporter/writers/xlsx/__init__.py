@@ -1,0 +1,1 @@
+"""Excel outputs: the employee scorecard and the HR summary workbook, with live formulas."""

@@ -1,0 +1,1 @@
+"""Document templates and the print stylesheet, shipped inside the wheel as ``reporter.templates``."""
