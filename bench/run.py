@@ -29,7 +29,8 @@ import openpyxl
 import xlsxwriter
 from pypdf import PdfReader
 
-from reporter.pipeline.build import STAGE_NAMES, Progress, build
+from reporter.pipeline.build import RenderOptions, build
+from reporter.pipeline.render import STAGE_NAMES, Progress
 from reporter.samples.demo_data import write_demo_workbook
 from reporter.writers.pdf.renderer import PdfRenderer
 
@@ -158,7 +159,7 @@ def main(argv=None) -> dict:
         sampler.start()
         clock = StageClock()
         start = time.perf_counter()
-        report = build(source, tmp / "out", progress=clock, workers=args.workers)
+        report = build(source, tmp / "out", progress=clock, options=RenderOptions(workers=args.workers))
         total = time.perf_counter() - start
         peak = sampler.stop()
         first_stage = min(clock.started.values())

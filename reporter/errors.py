@@ -61,6 +61,10 @@ class InputError(ReporterError):
         super().__init__(f"{len(self.problems)} {noun} in the input")
 
 
+class UsageError(ReporterError, ValueError):
+    """A library call with arguments that cannot work (an unknown output kind, shard 3 of 2 …)."""
+
+
 class OutputExistsError(ReporterError):
     """A build would overwrite results that already exist."""
 

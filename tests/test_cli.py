@@ -250,3 +250,75 @@ def test_redo_one_department(tmp_path, make_book):
     assert "已写入 6 个文件" in result.output
     assert "未生成" not in result.output
     assert run("build", book, "--out", out, "--department", "财务部").exit_code == 2
+
+
+def test_init_refuses_a_path_that_is_not_xlsx(tmp_path):
+    result = run("init", tmp_path / "plan.xls")
+    assert result.exit_code == 2 and "plan.xlsx" in result.stderr
+    assert not (tmp_path / "plan.xls").exists()
+
+
+def test_one_form_for_lists_of_ids_and_kinds(tmp_path, make_book):
+    """--employee a,b == --employee a --employee b; --only and --attach take the same kind names."""
+    book, out = make_book(), tmp_path / "out"
+    result = run("build", book, "--out", out, "--employee", "E001,E004", "--only", "scorecards")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "2026-10" / "scorecards").rglob("*.xlsx")) == ["E001.xlsx", "E004.xlsx"]
+    run("build", book, "--out", out, "--only", "summary", "--force")
+    email = run("email", out / "2026-10", "--attach", "letter")
+    assert email.exit_code == 2 and "letters, scorecards, agreements" in email.output
+
+
+def test_email_on_the_output_root_says_which_folder_to_give(tmp_path, make_book):
+    out = tmp_path / "out"
+    assert run("build", make_book(), "--out", out, "--only", "summary").exit_code == 0
+    result = run("email", out)
+    assert result.exit_code == 2 and "内部错误" not in result.stderr
+    assert f"{out / '2026-10'}" in result.stderr and "输出根目录" in result.stderr
+
+
+def test_library_usage_errors_are_reporter_errors(make_book, tmp_path):
+    import reporter
+
+    with pytest.raises(reporter.UsageError, match="memos"):
+        reporter.build(make_book(), tmp_path, only=["memos"])
+    with pytest.raises(reporter.UsageError):
+        reporter.build(make_book(), tmp_path, shard=(3, 2))
+
+
+@pytest.mark.slow
+def test_source_date_epoch_dates_every_output_alike(tmp_path, make_book):
+    import zipfile
+
+    from pypdf import PdfReader
+
+    book = make_book()
+    for env, day in (({}, "2026-10-31"), ({"SOURCE_DATE_EPOCH": "1767225600"}, "2026-01-01")):
+        out = tmp_path / (day or "default")
+        result = CliRunner().invoke(cli, ["build", str(book), "--out", str(out)], env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        period = out / "2026-10"
+        pdf_date = PdfReader(period / "letters" / "E001.pdf").metadata["/CreationDate"]
+        assert pdf_date.startswith("D:" + day.replace("-", ""))
+        for workbook in (period / "summary.xlsx", next(period.glob("scorecards/*/E001.xlsx"))):
+            core = zipfile.ZipFile(workbook).read("docProps/core.xml").decode()
+            assert f"<dcterms:created xsi:type=\"dcterms:W3CDTF\">{day}T00:00:00Z" in core, workbook
+
+
+@pytest.mark.slow
+def test_a_company_template_folder_replaces_the_bundled_one(tmp_path, make_book):
+    import shutil
+
+    import reporter
+    from reporter.pipeline.build import RenderOptions
+    from reporter.writers.templates import default_templates
+    from tests.test_letters import pdftext
+
+    own = tmp_path / "templates"
+    shutil.copytree(default_templates(), own)
+    base = own / "base.html.j2"
+    base.write_text(base.read_text(encoding="utf-8").replace('"doc-title">{{ title }}', '"doc-title">{{ title }}（本公司格式）'),
+                    encoding="utf-8")
+    report = reporter.build(make_book(), tmp_path / "out", employee_ids=["E001"], only=["letters"],
+                            options=RenderOptions(templates=own, workers=1))
+    assert "本公司格式" in pdftext(report.folder / "letters" / "E001.pdf").replace(" ", "")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pdfplumber
@@ -167,18 +169,20 @@ def test_each_letter_holds_only_its_own_employee(sample_build, sample_result):
                         assert name not in text, (kind, own.employee_id, name)
 
 
+OCT_31 = datetime(2026, 10, 31)
+
+
 def test_same_input_same_bytes(renderer, sample_result):
     r = next(x for x in sample_result.results if x.employee.employee_id == "HZ0016")
-    assert render_letter(renderer, sample_result, r) == render_letter(renderer, sample_result, r)
-    assert render_agreement(renderer, sample_result, r) == render_agreement(renderer, sample_result, r)
+    assert render_letter(renderer, sample_result, r, OCT_31) == render_letter(renderer, sample_result, r, OCT_31)
+    assert render_agreement(renderer, sample_result, r, OCT_31) == render_agreement(renderer, sample_result, r, OCT_31)
 
 
-def test_documents_are_dated_by_period_or_source_date_epoch(renderer, sample_result, monkeypatch):
+def test_documents_carry_the_date_they_are_given(renderer, sample_result):
     r = next(x for x in sample_result.results if x.employee.employee_id == "HZ0016")
-    info = PdfReader(__import__("io").BytesIO(render_letter(renderer, sample_result, r))).metadata
+    info = PdfReader(io.BytesIO(render_letter(renderer, sample_result, r, OCT_31))).metadata
     assert info["/CreationDate"].startswith("D:20261031")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
-    info = PdfReader(__import__("io").BytesIO(render_letter(renderer, sample_result, r))).metadata
+    info = PdfReader(io.BytesIO(render_letter(renderer, sample_result, r, datetime(2026, 1, 1)))).metadata
     assert info["/CreationDate"].startswith("D:20260101")
 
 
@@ -233,7 +237,7 @@ def test_long_letter_keeps_the_signature_block_whole(renderer, sample_result, tm
     long = dataclasses.replace(r, lines=r.lines + r.lines[:5],
                                review=dataclasses.replace(r.review, comment="本月整体表现突出。" * 40))
     path = tmp_path / "long.pdf"
-    path.write_bytes(render_letter(renderer, sample_result, long))
+    path.write_bytes(render_letter(renderer, sample_result, long, OCT_31))
     pages = len(PdfReader(path).pages)
     assert 2 <= pages <= 4
     last = squeeze(pdftext(path, page=pages))

@@ -51,7 +51,7 @@ def statuses(period):
 
 
 def test_dry_run_writes_eml_files_and_sends_nothing(period):
-    report = send_results(period, load_config(read_manifest(period).mail), attach=("letter", "scorecard"))
+    report = send_results(period, load_config(read_manifest(period).mail), attach=("letters", "scorecards"))
     people = recipients_of(period)
     assert report.dry_run and len(report.written) == len(people) and not statuses(period)
     for path in report.written:
@@ -64,7 +64,7 @@ def test_dry_run_writes_eml_files_and_sends_nothing(period):
         assert msg["Message-ID"] == f"<2026-10.{person.employee_id}@reporter.yunqi.example.com>"
         attachments = {part.get_filename(): part.get_content() for part in msg.iter_attachments()}
         letter = f"绩效考核结果确认书-2026-10-{person.employee_id}-{person.name}.pdf"
-        assert attachments[letter] == (period / person.files["letter"]).read_bytes()
+        assert attachments[letter] == (period / person.files["letters"]).read_bytes()
         assert (f"绩效考核表-2026-10-{person.employee_id}-{person.name}.xlsx" in attachments) is person.appraised
         assert person.name in msg.get_body(preferencelist=("plain",)).get_content()
 
@@ -72,7 +72,7 @@ def test_dry_run_writes_eml_files_and_sends_nothing(period):
 def test_whole_sample_over_verified_starttls_then_a_rerun_sends_nothing(period, tmp_path):
     people = recipients_of(period)
     with smtp_server(tmp_path) as server:
-        report = deliver(period, server, attach=("letter", "scorecard"))
+        report = deliver(period, server, attach=("letters", "scorecards"))
         assert len(report.sent) == len(people) and not (report.failed or report.unknown or report.retry)
         assert len(server.received) == len(people)
         for received in server.received:
@@ -82,7 +82,7 @@ def test_whole_sample_over_verified_starttls_then_a_rerun_sends_nothing(period, 
             assert received.tls and received.auth_user == server.user
             assert msg["To"].addresses[0].addr_spec == person.email
             letter = next(p for p in msg.iter_attachments() if p.get_filename().startswith("绩效考核结果确认书"))
-            assert letter.get_content() == (period / person.files["letter"]).read_bytes()
+            assert letter.get_content() == (period / person.files["letters"]).read_bytes()
             assert "绩效考核结果" in msg["Subject"] and "您好" in msg.get_body().get_content()
         again = deliver(period, server)
         assert again.sent == [] and len(again.skipped) == len(people)
@@ -92,7 +92,7 @@ def test_whole_sample_over_verified_starttls_then_a_rerun_sends_nothing(period, 
 
 def test_implicit_tls(period, tmp_path):
     with smtp_server(tmp_path, tls="ssl") as server:
-        report = deliver(period, server, config=config_for(server, security="ssl"), only=["HZ0016", "GZ0010"])
+        report = deliver(period, server, config=config_for(server, security="ssl"), employee_ids=["HZ0016", "GZ0010"])
         assert sorted(report.sent) == ["GZ0010", "HZ0016"] and len(server.received) == 2
 
 
@@ -113,7 +113,7 @@ def test_temporary_failure_is_retried_once_with_backoff(period, tmp_path):
     target = recipients_of(period)["GZ0010"].email
     pauses = []
     with smtp_server(tmp_path, faults=Faults(defer_once={target})) as server:
-        report = deliver(period, server, only=["GZ0010", "HZ0016"], sleep=pauses.append)
+        report = deliver(period, server, employee_ids=["GZ0010", "HZ0016"], sleep=pauses.append)
         assert sorted(report.sent) == ["GZ0010", "HZ0016"]
         assert [r.rcpt_tos[0] for r in server.received].count(target) == 1
     assert 0.01 in pauses  # waited the backoff before the second try
@@ -140,9 +140,9 @@ def test_connection_dropped_mid_batch_then_rerun_sends_the_rest_once(period, tmp
 
 def test_connection_lost_before_data_is_retried_on_rerun(period, tmp_path):
     with smtp_server(tmp_path, faults=Faults(drop_before_data={2})) as server:
-        first = deliver(period, server, only=["HZ0016", "HZ0018", "HZ0019"])
+        first = deliver(period, server, employee_ids=["HZ0016", "HZ0018", "HZ0019"])
         assert len(first.sent) == 1 and len(first.retry) == 1 and first.stopped
-        second = deliver(period, server, only=["HZ0016", "HZ0018", "HZ0019"])
+        second = deliver(period, server, employee_ids=["HZ0016", "HZ0018", "HZ0019"])
         assert len(second.sent) == 2 and len(server.received) == 3
 
 
@@ -156,19 +156,19 @@ def test_certificate_that_does_not_verify_sends_nothing(period, tmp_path):
 
 def test_rehearsal_goes_to_hr_only_and_does_not_count_as_sent(period, tmp_path):
     with smtp_server(tmp_path) as server:
-        report = deliver(period, server, test_to="hr-check@yunqi.example.com", only=["HZ0016", "GZ0010"])
+        report = deliver(period, server, test_to="hr-check@yunqi.example.com", employee_ids=["HZ0016", "GZ0010"])
         assert sorted(report.sent) == ["GZ0010", "HZ0016"]
         assert {r.rcpt_tos[0] for r in server.received} == {"hr-check@yunqi.example.com"}
         msg = server.received[0].message
         assert msg["Subject"].startswith("[演练]") and "正式发送时收件人为" in msg.get_body().get_content()
-        live = deliver(period, server, only=["HZ0016"])
+        live = deliver(period, server, employee_ids=["HZ0016"])
         assert live.sent == ["HZ0016"]  # the rehearsal did not mark the real message as sent
 
 
 def test_rate_limit_is_honoured(period, tmp_path):
     pauses = []
     with smtp_server(tmp_path) as server:
-        deliver(period, server, config=config_for(server, rate_limit=30), only=["HZ0016", "HZ0018", "HZ0019"],
+        deliver(period, server, config=config_for(server, rate_limit=30), employee_ids=["HZ0016", "HZ0018", "HZ0019"],
                 sleep=pauses.append)
     assert pauses == [2.0, 2.0]  # 30 a minute: two seconds between messages
 
@@ -194,14 +194,14 @@ def test_a_crafted_name_is_refused_before_anything_is_sent(period, tmp_path):
 
 def test_cli_dry_run_then_send(period, tmp_path):
     runner = CliRunner()
-    dry = runner.invoke(cli, ["email", str(period), "--only", "HZ0016"])
+    dry = runner.invoke(cli, ["email", str(period), "--employee", "HZ0016"])
     assert dry.exit_code == 0 and "HZ0016 沈梦婷 → shenmengting@yunqi.example.com" in dry.output
     assert "未发送任何邮件" in dry.output and (period / "outbox" / "HZ0016.eml").exists()
     with smtp_server(tmp_path) as server:
         config = tmp_path / "smtp.toml"
         config.write_text(f'[smtp]\nhost = "{server.host}"\nport = {server.port}\nsecurity = "starttls"\n'
                           f'user = "{server.user}"\ncafile = "{server.cafile}"\n', encoding="utf-8")
-        sent = runner.invoke(cli, ["email", str(period), "--send", "--only", "HZ0016", "--config", str(config)],
+        sent = runner.invoke(cli, ["email", str(period), "--send", "--employee", "HZ0016", "--config", str(config)],
                              env={"REPORTER_SMTP_PASSWORD": server.password})
         assert sent.exit_code == 0, sent.output
         assert "已发送：1 封" in sent.output and len(server.received) == 1

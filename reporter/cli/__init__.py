@@ -1,5 +1,11 @@
-"""Stage 6 — the command line: parse arguments, call one library function, print what happened."""
+"""The command line, on top of every stage: parse arguments, call one library function, print the summary.
 
-from reporter.cli.main import cli, main
+One small module per group of commands (``workbook``: init, validate,
+demo-data; ``build``: build, merge; ``email``), shared options in
+``options`` and the group with its error handling in ``app``.
+"""
+
+from reporter.cli import build, email, workbook  # noqa: F401 - importing registers the commands
+from reporter.cli.app import cli, main
 
 __all__ = ["cli", "main"]

@@ -154,8 +154,8 @@ class WorkbookReader:
             if dim.hidden:
                 self.problem(f"{letter} 列被隐藏，仍会读取", ws.title, severity="warning")
 
-    def _read_table(self, ws, spec: Sheet, measure_kinds: dict[str, str]) -> SheetData:
-        data = SheetData(spec, ws.title)
+    def _read_header(self, ws, spec: Sheet, data: SheetData) -> dict[int, tuple[str, str | None, Column | None]]:
+        """Which column holds what, from row 1; records the headers in ``data`` and reports unknown ones."""
         index = _header_index(spec)
         columns: dict[int, tuple[str, str | None, Column | None]] = {}  # index -> (key, kind, col)
         for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
@@ -184,6 +184,11 @@ class WorkbookReader:
             else:
                 expected = "、".join(f"{c.zh}/{c.en}" for c in spec.columns)
                 self.problem(f"未知列名：本表可用的列名为 {expected}", ws.title, 1, f"{letter} 列「{header}」")
+        return columns
+
+    def _read_table(self, ws, spec: Sheet, measure_kinds: dict[str, str]) -> SheetData:
+        data = SheetData(spec, ws.title)
+        columns = self._read_header(ws, spec, data)
         for col in spec.columns:
             if col.required and col.key not in data.headers:
                 self.problem(f"缺少必填列「{col.zh}」（{col.en}）", ws.title, 1)

@@ -17,7 +17,7 @@ from reporter.errors import DeliveryError
 from reporter.writers.manifest import Manifest, Recipient
 from reporter.writers.templates import default_templates
 
-ATTACHMENT_NAMES = {"letter": "绩效考核结果确认书", "scorecard": "绩效考核表", "agreement": "目标责任书"}
+ATTACHMENT_NAMES = {"letters": "绩效考核结果确认书", "scorecards": "绩效考核表", "agreements": "目标责任书"}
 # A display name may not smuggle in header lines or encoded words that decode to other addresses.
 _UNSAFE_HEADER_TEXT = re.compile(r"[\r\n\x00-\x1f\x7f]|=\?")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,9 +22,9 @@ from reporter.mail.config import PASSWORD_VARIABLE, SmtpConfig
 from reporter.mail.ledger import Ledger
 from reporter.mail.message import Outgoing, build_message, text_environment
 from reporter.store.atomic import write_bytes_atomic
-from reporter.writers.manifest import read_manifest
+from reporter.writers.manifest import Recipient, read_manifest
 
-ATTACHABLE = ("letter", "scorecard", "agreement")
+ATTACHABLE = ("letters", "scorecards", "agreements")  # the same names as `build --only`
 
 
 @dataclass
@@ -145,13 +146,32 @@ class _Batch:
             self.close()
 
 
-def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, only: Iterable[str] = (),
-                 attach: Iterable[str] = ("letter",), test_to: str | None = None, resend_unknown: bool = False,
-                 retry_failed: bool = False, password: str | None = None, db_path: Path | None = None,
-                 now: Callable[[], datetime] = datetime.now, connector=connect, sleep=None) -> DeliveryReport:
-    """Build every message; write them as .eml files (dry run) or send those not yet sent."""
-    import time
+def select_recipients(recipients: Iterable[Recipient], employee_ids: Iterable[str] = (),
+                      departments: Iterable[str] = ()) -> list[Recipient]:
+    """Everyone, or the named employees plus every member of the named departments (公司-部门 or 部门)."""
+    recipients = list(recipients)
+    wanted = {e.strip() for e in employee_ids if e.strip()}
+    unknown_ids = sorted(wanted - {r.employee_id for r in recipients})
+    if unknown_ids:
+        raise DeliveryError(f"工号 {'、'.join(unknown_ids)} 不在本期结果中")
+    for name in (d.strip() for d in departments if d.strip()):
+        members = {r.employee_id for r in recipients if name in (r.department, f"{r.company}-{r.department}")}
+        if not members:
+            raise DeliveryError(f"本期结果中没有部门「{name}」")
+        wanted |= members
+    return [r for r in recipients if not wanted or r.employee_id in wanted]
 
+
+def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, employee_ids: Iterable[str] = (),
+                 departments: Iterable[str] = (), attach: Iterable[str] = ("letters",), test_to: str | None = None,
+                 resend_unknown: bool = False, retry_failed: bool = False, password: str | None = None, db_path: Path | None = None,
+                 now: Callable[[], datetime] = datetime.now, connector=connect, sleep=None,
+                 templates: Path | None = None) -> DeliveryReport:
+    """Build every message; write them as .eml files (dry run) or send those not yet sent.
+
+    ``connector`` opens the SMTP connection (the transport; tests pass their own), ``now`` is the clock,
+    ``sleep`` the pause between messages, ``templates`` a company's own template folder.
+    """
     manifest = read_manifest(period_dir)
     attach = tuple(attach)
     bad = sorted(set(attach) - set(ATTACHABLE))
@@ -160,12 +180,8 @@ def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, on
     config.check(sending=send)
     if send and config.user and password is None:
         raise DeliveryError(f"请在环境变量 {PASSWORD_VARIABLE} 中提供邮箱密码（不要写在任何文件里）")
-    wanted = {e.strip() for e in only if e.strip()}
-    unknown_ids = sorted(wanted - {r.employee_id for r in manifest.recipients})
-    if unknown_ids:
-        raise DeliveryError(f"工号 {'、'.join(unknown_ids)} 不在本期结果中")
-    env = text_environment()
-    chosen = [r for r in manifest.recipients if not wanted or r.employee_id in wanted]
+    chosen = select_recipients(manifest.recipients, employee_ids, departments)
+    env = text_environment(templates)
     problems, outgoing = [], []
     for r in chosen:  # build everything first: one bad name must not leave half a batch sent
         try:
@@ -188,22 +204,28 @@ def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, on
     ledger = Ledger(db_path or manifest.folder.parent / "reporter.sqlite", manifest.period, channel,
                     lambda: now().astimezone().isoformat(timespec="seconds"))
     try:
-        queue = []
-        for out in outgoing:
-            eid = out.recipient.employee_id
-            state = ledger.status(eid)
-            status, reply = state if state else ("", "")
-            if status == "sent":
-                report.skipped.append((eid, "此前已发送"))
-            elif status in ("unknown", "sending") and not resend_unknown:
-                report.skipped.append((eid, "上次发送时连接中断、可能已送达：确认未收到后加 --resend-unknown 重发"))
-            elif status == "failed" and not retry_failed:
-                report.skipped.append((eid, f"此前被服务器拒收（{reply}）：改正地址并重新生成后加 --retry-failed"))
-            else:
-                ledger.plan(eid, out.to, out.message_id)
-                queue.append(out)
+        queue = _claim(ledger, outgoing, report, resend_unknown=resend_unknown, retry_failed=retry_failed)
         if queue:
             _Batch(config, password, ledger, report, connector, sleep or time.sleep).run(queue)
     finally:
         ledger.close()
     return report
+
+
+def _claim(ledger: Ledger, outgoing: list[Outgoing], report: DeliveryReport, *, resend_unknown: bool,
+           retry_failed: bool) -> list[Outgoing]:
+    """The messages to send now, planned in the ledger; the others go to the report as skipped, with why."""
+    queue = []
+    for out in outgoing:
+        eid = out.recipient.employee_id
+        status, reply = ledger.status(eid) or ("", "")
+        if status == "sent":
+            report.skipped.append((eid, "此前已发送"))
+        elif status in ("unknown", "sending") and not resend_unknown:
+            report.skipped.append((eid, "上次发送时连接中断、可能已送达：确认未收到后加 --resend-unknown 重发"))
+        elif status == "failed" and not retry_failed:
+            report.skipped.append((eid, f"此前被服务器拒收（{reply}）：改正地址并重新生成后加 --retry-failed"))
+        else:
+            ledger.plan(eid, out.to, out.message_id)
+            queue.append(out)
+    return queue

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from reporter.errors import UsageError
 from reporter.input.schema import sheet_by_key
 from reporter.period import parse_period
 from reporter.samples.kpi_library import (
@@ -246,10 +247,47 @@ def _history(rng: random.Random, people: list[dict], p1) -> list[tuple]:
     return rows
 
 
+KIND_FORMATS = {"id": "text", "money": "money", "percent": "pct"}
+
+
+def _write_sheet(wb, f: dict, key: str, rows, headers=None, kinds=None):
+    """One input sheet of the schema ``key``: its Chinese headers, then the rows, each value in its format."""
+    spec = sheet_by_key(key)
+    headers = headers or [c.zh for c in spec.columns]
+    fmts = [f[KIND_FORMATS.get(k)] for k in (kinds or [c.kind for c in spec.columns])]
+    ws = wb.add_worksheet(spec.zh)
+    ws.freeze_panes(1, 0)
+    for c, h in enumerate(headers):
+        ws.set_column(c, c, WIDTHS.get(h, 12))
+        ws.write_string(0, c, h, f["head"])
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            fmt = fmts[c]
+            if isinstance(v, tuple):
+                v, fmt = v
+            if isinstance(v, str):
+                ws.write_string(r, c, v, fmt)
+            elif isinstance(v, date):
+                ws.write_datetime(r, c, v, f["date"])
+            else:
+                ws.write_number(r, c, float(v), fmt)
+    return ws
+
+
+def _settings_rows(per, appraisal_day: date, pct, money) -> list[tuple]:
+    return [("公司名称", "云栖电子商务集团有限公司"), ("考核期间", per.key), ("币种", "CNY"),
+            ("考核日期", appraisal_day), ("申诉截止日期", appraisal_day + timedelta(days=7)),
+            ("考核人", "部门负责人"), ("人事负责人", "集团人力资源部 周敏"), ("公共提成比例", (0.005, pct)),
+            ("连续第一奖励", (200, money)), ("连续月数", 3), ("缺勤上限月数", 2),
+            ("工龄工资每年", (50, money)), ("工龄工资上限", (500, money))]
+
+
 def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "2026-10") -> None:
     """A valid input workbook of a synthetic group: N employees, deterministic for a seed."""
     if employees < 20:
-        raise ValueError("a demo group needs at least 20 employees")
+        raise UsageError("示例工作簿至少需要 20 名员工")
     per = parse_period(period)
     rng = random.Random(seed)
     people, adjustments, history = _generate(rng, employees, per)
@@ -261,42 +299,16 @@ def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "20
     f = {"head": wb.add_format({"bold": True, "bg_color": "#DDEBF7"}), "text": wb.add_format({"num_format": "@"}),
          "date": wb.add_format({"num_format": "yyyy-mm-dd"}), "pct": wb.add_format({"num_format": "0.00%"}),
          "money": wb.add_format({"num_format": "#,##0.00"}), None: None}
-    kind_fmt = {"id": "text", "money": "money", "percent": "pct"}
 
     def sheet(key, rows, headers=None, kinds=None):
-        spec = sheet_by_key(key)
-        headers = headers or [c.zh for c in spec.columns]
-        fmts = [f[kind_fmt.get(k)] for k in (kinds or [c.kind for c in spec.columns])]
-        ws = wb.add_worksheet(spec.zh)
-        ws.freeze_panes(1, 0)
-        for c, h in enumerate(headers):
-            ws.set_column(c, c, WIDTHS.get(h, 12))
-            ws.write_string(0, c, h, f["head"])
-        for r, row in enumerate(rows, start=1):
-            for c, v in enumerate(row):
-                if v is None or v == "":
-                    continue
-                fmt = fmts[c]
-                if isinstance(v, tuple):
-                    v, fmt = v
-                if isinstance(v, str):
-                    ws.write_string(r, c, v, fmt)
-                elif isinstance(v, date):
-                    ws.write_datetime(r, c, v, f["date"])
-                else:
-                    ws.write_number(r, c, float(v), fmt)
-        return ws
+        return _write_sheet(wb, f, key, rows, headers, kinds)
 
     intro = wb.add_worksheet("说明")
     intro.set_column(0, 0, 100)
     for r, line in enumerate([f"云栖电商集团 {per.label} 绩效考核输入（合成演示数据，随机种子 {seed}，{employees} 人）",
                               "由 reporter.samples.demo_data 生成；姓名、工号、邮箱均为虚构，邮箱使用 example.com 保留域名。"]):
         intro.write_string(r, 0, line)
-    settings = [("公司名称", "云栖电子商务集团有限公司"), ("考核期间", per.key), ("币种", "CNY"),
-                ("考核日期", appraisal_day), ("申诉截止日期", appraisal_day + timedelta(days=7)),
-                ("考核人", "部门负责人"), ("人事负责人", "集团人力资源部 周敏"), ("公共提成比例", (0.005, f["pct"])),
-                ("连续第一奖励", (200, f["money"])), ("连续月数", 3), ("缺勤上限月数", 2),
-                ("工龄工资每年", (50, f["money"])), ("工龄工资上限", (500, f["money"]))]
+    settings = _settings_rows(per, appraisal_day, f["pct"], f["money"])
     sheet("settings", settings, ["项目", "值"], ["text", "text"])
     pools = {e["company"]: e["company"][:-2] + "客服" for e in people}
     team = Counter(e["company"] for e in people if e["role"] == CS)

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from reporter.errors import UsageError
 from reporter.model import PeriodResult
 from reporter.writers.paths import employee_files
 
@@ -45,9 +46,9 @@ def render_manifest(result: PeriodResult) -> bytes:
     recipients = []
     for r in result.results:
         _, letter, agreement, *scorecard = employee_files(Path(), r)
-        files = {"letter": str(letter), "agreement": str(agreement)}
+        files = {"letters": str(letter), "agreements": str(agreement)}
         if scorecard:
-            files["scorecard"] = str(scorecard[0])
+            files["scorecards"] = str(scorecard[0])
         e = r.employee
         recipients.append({"employee_id": e.employee_id, "name": e.name, "email": e.email, "company": e.company,
                            "department": e.department, "appraised": r.appraised, "files": files})
@@ -62,7 +63,16 @@ def render_manifest(result: PeriodResult) -> bytes:
 
 
 def read_manifest(folder: Path) -> Manifest:
-    data = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+    """The manifest of a built period folder; a clear error for any other folder (e.g. the output root)."""
+    folder = Path(folder)
+    if not (folder / MANIFEST).is_file():
+        periods = sorted(p.parent.name for p in folder.glob(f"*/{MANIFEST}"))
+        if periods:
+            raise UsageError(f"{folder} 是输出根目录，不是一个期间：请指定期间文件夹，例如 {folder / periods[-1]}"
+                             f"（已有：{'、'.join(periods)}）")
+        raise UsageError(f"{folder} 不是 reporter build 生成的期间文件夹（缺少 {MANIFEST}）：请先运行 reporter build，"
+                         "再指定 OUT/<期间> 文件夹")
+    data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     return Manifest(Path(folder), data["period"], data["period_label"], data["company"], data["hr_signatory"],
                     data["appeal_deadline"], data["mail"],
                     tuple(Recipient(**r) for r in data["recipients"]))

@@ -9,6 +9,7 @@ published ranks.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from reporter.input.schema import CATEGORIES, CHANGE_REASONS
 from reporter.model import EmployeeResult, PeriodResult, PlanLine
 from reporter.rules.scoring import fmt_number, line_parameters
-from reporter.writers.pdf.renderer import PdfRenderer, document_date
+from reporter.writers.pdf.renderer import PdfRenderer
 
 CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
 REASON_NAMES = {code: names[0] for code, names in CHANGE_REASONS.items()}
@@ -169,15 +170,15 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
     return context
 
 
-def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult) -> bytes:
+def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime) -> bytes:
     period = result.input.settings.period
     return renderer.render("letter.html.j2", letter_context(result, r),
                            identifier=f"letter/{period.key}/{r.employee.employee_id}",
-                           created=document_date(period.end))
+                           created=created)
 
 
-def render_agreement(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult) -> bytes:
+def render_agreement(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime) -> bytes:
     period = result.input.settings.period
     return renderer.render("agreement.html.j2", agreement_context(result, r, renderer.templates),
                            identifier=f"agreement/{period.key}/{r.employee.employee_id}",
-                           created=document_date(period.end))
+                           created=created)

@@ -10,10 +10,9 @@ that asks for anything else fails the build.
 from __future__ import annotations
 
 import mimetypes
-import os
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -49,14 +48,6 @@ def check_subsetting() -> None:
     if ffi.harfbuzz_subset is None:
         raise RenderError("缺少 libharfbuzz-subset0（字体子集化库），生成 PDF 会极慢：请运行 make demo 或 "
                           "apt-get install libharfbuzz-subset0")
-
-
-def document_date(period_end) -> datetime:
-    """The date stamped in a document: SOURCE_DATE_EPOCH if set (reproducible builds), else the period's end."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
-    return datetime(period_end.year, period_end.month, period_end.day)
 
 
 def _make_fetcher(root: Path):

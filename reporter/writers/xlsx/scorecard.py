@@ -417,9 +417,10 @@ def created_at(result: PeriodResult) -> datetime:
     return datetime(end.year, end.month, end.day)
 
 
-def render_scorecard(result: PeriodResult, r: EmployeeResult, password: str = "") -> bytes:
+def render_scorecard(result: PeriodResult, r: EmployeeResult, password: str = "",
+                     created: datetime | None = None) -> bytes:
     buffer = io.BytesIO()
-    book = new_workbook(buffer, created_at(result))
+    book = new_workbook(buffer, created or created_at(result))
     write_scorecard_sheet(book, Styles(book), sheet_name(r), result, r, password)
     book.close()
     return buffer.getvalue()

@@ -12,6 +12,7 @@ the whole workbook follows.
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -272,9 +273,9 @@ class _Summary:
             ws.write_string(i, 5, w.message, self.s.get("cell"))
 
 
-def render_summary(result: PeriodResult, password: str = "") -> bytes:
+def render_summary(result: PeriodResult, password: str = "", created: datetime | None = None) -> bytes:
     buffer = io.BytesIO()
-    book = new_workbook(buffer, created_at(result), streaming=True)
+    book = new_workbook(buffer, created or created_at(result), streaming=True)
     _Summary(book, result).write(password)
     book.close()
     return buffer.getvalue()

@@ -1,0 +1,161 @@
+"""Commands that produce a period's outputs: ``build`` and ``merge``."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from reporter.pipeline import build as pipeline
+from reporter.pipeline.render import KINDS
+
+from .app import cli, handle_errors
+from .options import (
+    ProgressBar,
+    check_choices,
+    db_option,
+    department_option,
+    employee_option,
+    force_option,
+    input_argument,
+    out_option,
+    split_list,
+    workers_option,
+)
+
+SHEET_PASSWORD_VARIABLE = "REPORTER_SHEET_PASSWORD"
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _options(workers: int | None) -> pipeline.RenderOptions:
+    """Rendering options from the environment: the sheet password and SOURCE_DATE_EPOCH, never a file."""
+    return pipeline.RenderOptions(workers=workers, sheet_password=os.environ.get(SHEET_PASSWORD_VARIABLE, ""),
+                                  created=pipeline.source_date(os.environ))
+
+
+def _parse_shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise click.BadParameter("write it as K/N, e.g. 2/4", param_hint="--shard") from None
+    if not 1 <= k <= n:
+        raise click.BadParameter(f"{text}: K must be between 1 and N", param_hint="--shard")
+    return k, n
+
+
+@cli.command()
+@input_argument
+@out_option()
+@employee_option
+@department_option
+@click.option("--only", "only", multiple=True, metavar="KINDS",
+              help=f"Only these outputs: {', '.join(KINDS)} (comma-separated or repeated). "
+                   "Replaces just those files; the history is not updated.")
+@force_option("Replace this period's existing outputs. Other periods are never touched.")
+@db_option()
+@workers_option
+@click.option("--shard", metavar="K/N", default=None,
+              help="Render only shard K of N of the employees (split by ID, stable); combine with `reporter merge`.")
+@handle_errors
+def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departments: tuple[str, ...],
+          only: tuple[str, ...], force: bool, db_path: Path | None, workers: int | None, shard: str | None):
+    """Validate INPUT, score every employee and write the period's results.
+
+    \b
+    Writes into OUT/<period>/:
+      letters/<工号>.pdf                review letter (绩效考核结果确认书)
+      agreements/<工号>.pdf             target-responsibility agreement (目标责任书)
+      print/<kind>-<公司-部门>.pdf      print batches for duplex printing
+      scorecards/<公司-部门>/<工号>.xlsx  one scorecard per appraised employee,
+                                        live formulas with cached values
+      summary.xlsx                      everyone, grade distribution, averages,
+                                        payroll, not appraised, warnings
+      payroll.csv                       UTF-8 with BOM, opens in Excel
+      results/<工号>.json               every number with its formula
+      manifest.json                     what the period holds (read by `email`)
+    and records the period in the history database so that later periods'
+    streak rules can see it. An existing period is never overwritten
+    without --force; a failed build leaves nothing behind.
+
+    \b
+    Formula cells are protected without a password; to set one, put it in
+    the environment variable REPORTER_SHEET_PASSWORD (never in a file).
+    SOURCE_DATE_EPOCH, when set, dates every PDF and workbook.
+
+    \b
+    Examples:
+      reporter build sample_inputs/appraisal-2026-10.xlsx
+      reporter build 2026-10.xlsx --out /srv/hr/appraisal --force
+      reporter build 2026-10.xlsx --employee HZ0007,HZ0012 --force
+      reporter build 2026-10.xlsx --department 华东公司-客服部 --force
+      reporter build 2026-10.xlsx --only letters,agreements --force
+      reporter build 2026-10.xlsx --shard 1/4 --out /shared/shard-1   # on four machines,
+      reporter merge 2026-10.xlsx /shared/shard-* --out output        # then combine
+    """
+    kinds = check_choices(split_list(only), KINDS, "--only")
+    report = pipeline.build(input_path, out_dir, employee_ids=split_list(employee_ids),
+                            departments=split_list(departments), only=kinds or None, force=force,
+                            db_path=db_path, shard=_parse_shard(shard), now=_now, progress=ProgressBar(),
+                            options=_options(workers))
+    print_summary(report)
+
+
+@cli.command()
+@input_argument
+@click.argument("shard_dirs", metavar="SHARD_OUT_DIR...", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@out_option("Folder for the combined period.")
+@force_option("Replace this period's existing outputs. Other periods are never touched.")
+@db_option()
+@handle_errors
+def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: bool, db_path: Path | None):
+    """Combine the outputs of `build --shard K/N` runs into one period.
+
+    \b
+    Every employee's files must come from one of the shard folders; the
+    print batches, summary workbook, payroll and manifest are then written
+    for everyone, and the period is recorded in the history, exactly as a
+    single full build would have done.
+
+    \b
+    Example:
+      reporter build 2026-10.xlsx --shard 1/2 --out /tmp/s1
+      reporter build 2026-10.xlsx --shard 2/2 --out /tmp/s2
+      reporter merge 2026-10.xlsx /tmp/s1 /tmp/s2 --out output
+    """
+    report = pipeline.merge(input_path, shard_dirs, out_dir, force=force, db_path=db_path, now=_now,
+                            progress=ProgressBar(), options=_options(1))
+    print_summary(report)
+
+
+def print_summary(report: pipeline.BuildReport) -> None:
+    """What was written and skipped, and why: the last thing a build prints."""
+    result = report.result
+    s = result.input.settings
+    click.echo(f"{s.company} {s.period.label}")
+    click.echo(f"  已评分：{len(result.appraised)} 人")
+    if result.not_appraised:
+        click.echo(f"  未参与考核：{len(result.not_appraised)} 人")
+        for r in result.not_appraised:
+            click.echo(f"    {r.employee.employee_id} {r.employee.name} — {r.not_appraised_reason}")
+    flagged = [r for r in result.appraised if r.flags]
+    if flagged:
+        click.echo("  连续三个月规则：")
+        for r in flagged:
+            for flag in r.flags:
+                click.echo(f"    {r.employee.employee_id} {r.employee.name} — {flag}")
+    if report.warnings:
+        click.echo(f"  提示：{len(report.warnings)} 条")
+        for w in report.warnings:
+            click.echo(f"    {w}")
+    for note in report.skipped:
+        click.echo(f"  未生成：{note}")
+    kind = "（部分生成，未更新历史记录）" if report.partial else ""
+    click.echo(f"  已写入 {len(report.files)} 个文件到 {report.folder}{kind}")

@@ -1,0 +1,80 @@
+"""Options shared by several commands, written once so they read the same everywhere."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from reporter.pipeline.render import Progress
+
+
+def input_argument(func):
+    return click.argument("input_path", metavar="INPUT",
+                          type=click.Path(exists=True, dir_okay=False, path_type=Path))(func)
+
+
+def period_dir_argument(func):
+    return click.argument("period_dir", metavar="PERIOD_DIR",
+                          type=click.Path(exists=True, file_okay=False, path_type=Path))(func)
+
+
+def out_option(help_text: str = "Folder for the outputs; each period gets its own sub-folder."):
+    return click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("output"), show_default=True, help=help_text)
+
+
+def db_option(help_text: str = "History database [default: OUT/reporter.sqlite]."):
+    return click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help=help_text)
+
+
+def force_option(help_text: str):
+    return click.option("--force", is_flag=True, help=help_text)
+
+
+def employee_option(func):
+    return click.option("--employee", "employee_ids", multiple=True, metavar="ID",
+                        help="Only these employees (repeatable, or comma-separated).")(func)
+
+
+def department_option(func):
+    return click.option("--department", "departments", multiple=True, metavar="NAME",
+                        help="Only this department's employees (repeatable): 客服部, or 华东公司-客服部 "
+                             "for one company's.")(func)
+
+
+def workers_option(func):
+    return click.option("--workers", type=click.IntRange(1, 256), default=None,
+                        help="Processes rendering the files [default: one per CPU core].")(func)
+
+
+def split_list(values: tuple[str, ...]) -> list[str]:
+    """Repeated options and comma-separated lists mean the same: --x a --x b == --x a,b."""
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def check_choices(values: list[str], choices: tuple[str, ...], option: str) -> list[str]:
+    unknown = sorted(set(values) - set(choices))
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}; choose from {', '.join(choices)}", param_hint=option)
+    return values
+
+
+class ProgressBar(Progress):
+    """The build's progress as tqdm bars on stderr (hidden when stderr is not a terminal)."""
+
+    def __init__(self):
+        self.bar = None
+
+    def start(self, stage, total):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, desc=stage, unit="人", disable=None, leave=False, file=sys.stderr)
+
+    def advance(self, n=1):
+        self.bar.update(n)
+
+    def close(self):
+        self.bar.close()

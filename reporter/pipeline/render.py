@@ -1,0 +1,205 @@
+"""Rendering a scored period's files, on one process or a pool of forked workers.
+
+Everything a worker needs is one explicit :class:`RenderJob`.  A pool is
+forked with the job as its initializer's argument: under ``fork`` the child
+inherits it from the parent's memory, so the scored period is never pickled,
+and each worker builds its one PDF renderer on first use (or inherits the one
+the caller passed in).  Without a pool the same task functions run in this
+process with the same job.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from reporter.model import EmployeeResult, PeriodResult
+from reporter.store.atomic import write_bytes_atomic
+from reporter.writers.manifest import MANIFEST, render_manifest
+from reporter.writers.paths import batch_path, department_label, employee_files
+from reporter.writers.payroll_csv import render_payroll_csv
+from reporter.writers.pdf.documents import render_agreement, render_letter
+from reporter.writers.pdf.print_batch import merge_for_duplex
+from reporter.writers.pdf.renderer import PdfRenderer
+from reporter.writers.result_json import render_result_json
+from reporter.writers.xlsx.scorecard import render_scorecard
+from reporter.writers.xlsx.summary import render_summary
+
+KINDS = ("scorecards", "letters", "agreements", "summary")
+EMPLOYEE_KINDS = ("results", "scorecards", "letters", "agreements")
+STAGE_NAMES = {"results": "结果明细", "scorecards": "评分卡", "letters": "确认书", "agreements": "责任书",
+               "print": "打印合集", "summary": "汇总表"}
+CHUNK = 8  # employees per task: small enough to balance, large enough to amortise the hand-off
+# A worker is replaced after this many tasks (~500 documents): WeasyPrint's caches grow ~20 KB per
+# document, which over 20,000 documents would approach the memory bound; a fresh fork starts clean.
+TASKS_PER_WORKER = 64
+
+
+class Progress:
+    """What the build reports as it goes; the CLI draws it as a progress bar."""
+
+    def start(self, stage: str, total: int) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class RenderJob:
+    """One period's rendering: what to render from, where to, and with which collaborators."""
+
+    result: PeriodResult
+    folder: Path
+    created: datetime  # the date stamped in every PDF and workbook of the period
+    sheet_password: str = ""
+    templates: Path | None = None  # None: the bundled templates
+    renderer: PdfRenderer | None = field(default=None, repr=False)
+
+    def pdf_renderer(self) -> PdfRenderer:
+        """The process's renderer, built on first use (fonts checked, stylesheet parsed once)."""
+        if self.renderer is None:
+            self.renderer = PdfRenderer(self.templates)
+        return self.renderer
+
+    def render_employee_file(self, kind: str, index: int) -> Path | None:
+        r = self.result.results[index]
+        path = employee_paths(self.folder, r).get(kind)
+        if path is None:
+            return None  # no scorecard for someone not appraised
+        if kind == "results":
+            data = render_result_json(self.result, r)
+        elif kind == "letters":
+            data = render_letter(self.pdf_renderer(), self.result, r, self.created)
+        elif kind == "agreements":
+            data = render_agreement(self.pdf_renderer(), self.result, r, self.created)
+        else:
+            data = render_scorecard(self.result, r, self.sheet_password, self.created)
+        write_bytes_atomic(path, data)
+        return path
+
+    def render_batch(self, kind: str, label: str, members: list[str], copies: int) -> Path:
+        documents = [(self.folder / kind / f"{eid}.pdf").read_bytes() for eid in members]
+        path = batch_path(self.folder, kind, label)
+        write_bytes_atomic(path, merge_for_duplex(documents, copies))
+        return path
+
+    def run_task(self, task: tuple) -> list[Path]:
+        if task[0] == "batch":
+            return [self.render_batch(*task[1:])]
+        kind, indices = task
+        return [p for i in indices if (p := self.render_employee_file(kind, i)) is not None]
+
+
+_worker_job: RenderJob | None = None  # set in each worker process by _start_worker, never in the parent
+
+
+def _start_worker(job: RenderJob) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _run_in_worker(task: tuple) -> list[Path]:
+    assert _worker_job is not None, "a render worker runs only in a pool started by Renderer.run"
+    return _worker_job.run_task(task)
+
+
+def employee_paths(folder: Path, r: EmployeeResult) -> dict[str, Path]:
+    trace, letter, agreement, *scorecard = employee_files(folder, r)
+    paths = {"results": trace, "letters": letter, "agreements": agreement}
+    if scorecard:
+        paths["scorecards"] = scorecard[0]
+    return paths
+
+
+class Renderer:
+    """Writes the chosen kinds of output for the chosen employees into the job's folder."""
+
+    def __init__(self, job: RenderJob, kinds: set[str], progress: Progress, workers: int):
+        self.job, self.kinds, self.progress, self.workers = job, kinds, progress, workers
+        self.written: list[Path] = []
+        self.skipped: list[str] = []
+
+    @property
+    def folder(self) -> Path:
+        return self.job.folder
+
+    def targets(self, chosen: list[EmployeeResult]) -> list[Path]:
+        """Every file this run would write, to check for overwrites before writing any."""
+        wanted = {"results"} | self.kinds
+        paths = [p for r in chosen for k, p in employee_paths(self.folder, r).items() if k in wanted]
+        if "summary" in self.kinds:
+            paths += [self.folder / "summary.xlsx", self.folder / "payroll.csv", self.folder / MANIFEST]
+        return paths
+
+    def run_tasks(self, stage: str, tasks: list[tuple], sizes: list[int], pool) -> None:
+        self.progress.start(STAGE_NAMES[stage], sum(sizes))
+        results = pool.imap(_run_in_worker, tasks) if pool is not None else map(self.job.run_task, tasks)
+        for paths, size in zip(results, sizes, strict=True):
+            self.written += paths
+            self.progress.advance(size)
+        self.progress.close()
+
+    def employee_tasks(self, kind: str, chosen: list[EmployeeResult]) -> tuple[list[tuple], list[int]]:
+        index = {id(r): i for i, r in enumerate(self.job.result.results)}
+        positions = [index[id(r)] for r in chosen]
+        chunks = [positions[i:i + CHUNK] for i in range(0, len(positions), CHUNK)]
+        return [(kind, chunk) for chunk in chunks], [len(chunk) for chunk in chunks]
+
+    def batch_tasks(self, chosen: list[EmployeeResult]) -> tuple[list[tuple], list[int]]:
+        """A department's letters (one copy) and agreements (two originals), each on a right-hand page."""
+        affected = {department_label(r) for r in chosen}
+        departments: dict[str, list[EmployeeResult]] = {}
+        for r in self.job.result.results:
+            if department_label(r) in affected:
+                departments.setdefault(department_label(r), []).append(r)
+        tasks, sizes = [], []
+        for label, members in sorted(departments.items()):
+            for kind, copies in (("letters", 1), ("agreements", 2)):
+                if kind not in self.kinds:
+                    continue
+                ids = [r.employee.employee_id for r in members]
+                missing = [eid for eid in ids if not (self.folder / kind / f"{eid}.pdf").exists()]
+                if missing:
+                    name = batch_path(self.folder, kind, label).name
+                    self.skipped.append(f"{name}：{'、'.join(missing)} 的文件尚未生成")
+                    continue
+                tasks.append(("batch", kind, label, ids, copies))
+                sizes.append(len(ids))
+        return tasks, sizes
+
+    def period_files(self) -> None:
+        result, job = self.job.result, self.job
+        self.progress.start(STAGE_NAMES["summary"], 1)
+        for name, data in (("summary.xlsx", render_summary(result, job.sheet_password, job.created)),
+                           ("payroll.csv", render_payroll_csv(result)), (MANIFEST, render_manifest(result))):
+            write_bytes_atomic(self.folder / name, data)
+            self.written.append(self.folder / name)
+        self.progress.advance()
+        self.progress.close()
+
+    def run(self, chosen: list[EmployeeResult], batches: bool = True) -> None:
+        if self.kinds & {"letters", "agreements"}:
+            self.job.pdf_renderer()  # fail on missing fonts before anything is written; forks inherit it
+        pool = None
+        if self.workers > 1 and len(chosen) > CHUNK:
+            gc.collect()
+            gc.freeze()  # keep the inherited objects' pages shared: the collector would touch them all
+            pool = multiprocessing.get_context("fork").Pool(
+                self.workers, initializer=_start_worker, initargs=(self.job,), maxtasksperchild=TASKS_PER_WORKER)
+        try:
+            for kind in EMPLOYEE_KINDS:
+                if kind == "results" or kind in self.kinds:
+                    self.run_tasks(kind, *self.employee_tasks(kind, chosen), pool)
+            if batches and self.kinds & {"letters", "agreements"}:
+                self.run_tasks("print", *self.batch_tasks(chosen), pool)
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+                gc.unfreeze()
+        if "summary" in self.kinds:
+            self.period_files()
