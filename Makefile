@@ -31,6 +31,7 @@ bench: setup-test
 bench-big: setup-test
 	$(BIN)/python bench/run.py --employees 10000
 
+# Regenerate the generated parts of docs/: the column reference, the scoring and pay formulas.
 docs: setup
 	$(BIN)/python scripts/update_docs.py
 

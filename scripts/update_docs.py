@@ -1,14 +1,94 @@
-"""Rewrite the README's column reference from reporter/schema.py (run by `make docs`)."""
+"""Rewrite the generated parts of docs/ from the code (run by `make docs`).
 
+Each generated part sits between ``<!-- BEGIN name … -->`` and ``<!-- END name -->``
+in a Markdown file; everything outside the markers is written by hand.
+``tests/test_docs.py`` imports :func:`generated_parts` and fails when a
+document is not what this script would write.
+
+    python scripts/update_docs.py          # rewrite the documents
+    python scripts/update_docs.py --check  # exit 1 if any document is out of date
+"""
+
+from __future__ import annotations
+
+import sys
 from pathlib import Path
 
 from reporter.input.template import columns_markdown
+from reporter.rules.pay import PAY_FORMULAS
+from reporter.rules.scoring import DEFAULTS, METHOD_FORMULAS, METHOD_NAMES
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-START, END = "<!-- columns:start", "<!-- columns:end -->"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
-text = README.read_text(encoding="utf-8")
-before, rest = text.split(START, 1)
-marker, rest = rest.split("-->", 1)
-_, after = rest.split(END, 1)
-README.write_text(f"{before}{START}{marker}-->\n{columns_markdown()}{END}{after}", encoding="utf-8")
+DIRECTIONS = {
+    "higher": "高优 (higher is better)",
+    "lower": "低优 (lower is better)",
+    None: "either",
+    "uncapped": "blank 封顶 (a penalty line, or a bonus without a cap)",
+}
+PAY_NAMES = {
+    "personal_commission": "个人绩效提成",
+    "shared_commission": "公共绩效提成",
+    "seniority_pay": "工龄工资 (when the employee's own figure is blank)",
+    "monthly_pay": "应发合计",
+    "reward_part": "年度绩效奖励, each of its two parts (篇五)",
+}
+
+
+def methods_markdown() -> str:
+    """The scoring methods table, from reporter.rules.scoring.METHOD_FORMULAS."""
+    rows = ["| 评分方法 (method) | direction (方向) | points |", "|---|---|---|"]
+    for (method, direction), formula in METHOD_FORMULAS.items():
+        rows.append(f"| {METHOD_NAMES[method]} (`{method}`) | {DIRECTIONS.get(direction, direction)} | `{formula}` |")
+    blanks = ", ".join(f"`{name}` = {value}" for name, value in DEFAULTS.items())
+    rows.append(f"\nA parameter left blank in 考核方案 takes its default: {blanks}.\n")
+    return "\n".join(rows)
+
+
+def pay_markdown() -> str:
+    """The pay rules table, from reporter.rules.pay.PAY_FORMULAS."""
+    rows = ["| amount | rule |", "|---|---|"]
+    for name, formula in PAY_FORMULAS.items():
+        rows.append(f"| {PAY_NAMES.get(name, name)} (`{name}`) | `{formula}` |")
+    return "\n".join(rows) + "\n"
+
+
+def generated_parts() -> list[tuple[Path, str, str]]:
+    """Every generated part: (document, part name, the Markdown it must hold)."""
+    return [
+        (DOCS / "input.md", "columns", columns_markdown()),
+        (DOCS / "rules.md", "methods", methods_markdown()),
+        (DOCS / "rules.md", "pay", pay_markdown()),
+    ]
+
+
+def split_part(text: str, name: str) -> tuple[str, str, str]:
+    """(text up to and including the BEGIN marker, the part, text from the END marker on)."""
+    begin, end = f"<!-- BEGIN {name}", f"<!-- END {name} -->"
+    if text.count(begin) != 1 or text.count(end) != 1:
+        raise ValueError(f"expected one '{begin} … -->' and one '{end}'")
+    head, rest = text.split(begin, 1)
+    marker, rest = rest.split("-->", 1)
+    part, tail = rest.split(end, 1)
+    return f"{head}{begin}{marker}-->\n", part.lstrip("\n"), f"{end}{tail}"
+
+
+def update(check: bool = False) -> list[str]:
+    """Rewrite every generated part (or, with ``check``, only report); returns the parts out of date."""
+    stale = []
+    for path, name, content in generated_parts():
+        text = path.read_text(encoding="utf-8")
+        head, part, tail = split_part(text, name)
+        if part.strip() != content.strip():
+            stale.append(f"{path.name}: {name}")
+            if not check:
+                path.write_text(f"{head}{content.strip()}\n{tail}", encoding="utf-8")
+    return stale
+
+
+if __name__ == "__main__":
+    check = "--check" in sys.argv[1:]
+    out_of_date = update(check)
+    for item in out_of_date:
+        print(("out of date: " if check else "rewrote: ") + item)  # noqa: T201 - a script reports
+    sys.exit(1 if check and out_of_date else 0)

@@ -2,7 +2,7 @@
 
 This table is the single description of the input. The reader uses it to map
 headers and parse cells, ``reporter init`` uses it to write the blank
-workbook with its instructions, and the README's column reference is
+workbook with its instructions, and the column reference in docs/input.md is
 checked against it by a test.
 """
 

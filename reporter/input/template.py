@@ -1,7 +1,7 @@
 """``reporter init``: a blank input workbook that explains itself.
 
 Written from :mod:`reporter.input.schema`, so the template, the reader and the
-README's column reference cannot disagree.
+column reference in docs/input.md cannot disagree.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def _write_instructions(book, fmt: _Formats) -> None:
 
 
 def columns_markdown() -> str:
-    """The README's column reference, generated from the schema (``make docs`` rewrites it)."""
+    """The column reference of docs/input.md, generated from the schema (``make docs`` rewrites it)."""
     out = []
     for sheet in SHEETS:
         out.append(f"#### {sheet.zh} ({sheet.en}){'' if sheet.required else ' — optional'}\n")
