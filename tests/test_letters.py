@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from reporter.cli import cli
-from reporter.rules.scoring import fmt_number
 from reporter.writers.pdf.documents import render_agreement, render_letter
 from reporter.writers.pdf.renderer import PdfRenderer, RenderError, _make_fetcher, check_fonts
+from reporter.writers.wording import fmt_number
 from tests.conftest import ROOT
 
 

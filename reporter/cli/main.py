@@ -18,6 +18,7 @@ from reporter.errors import InputError, InputFileError, OutputExistsError, Repor
 from reporter.input.template import write_template
 from reporter.input.validate import load_input
 from reporter.pipeline import build as build_module
+from reporter.writers.wording import flag_text, not_appraised_text, running
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -359,13 +360,13 @@ def _print_summary(report) -> None:
     if result.not_appraised:
         click.echo(f"  未参与考核：{len(result.not_appraised)} 人")
         for r in result.not_appraised:
-            click.echo(f"    {r.employee.employee_id} {r.employee.name} — {r.not_appraised_reason}")
+            click.echo(f"    {r.employee.employee_id} {r.employee.name} — {not_appraised_text(r.not_appraised_reason)}")
     flagged = [r for r in result.appraised if r.flags]
     if flagged:
-        click.echo("  连续三个月规则：")
+        click.echo(f"  {running(s.streak_months, s.period.kind)}规则：")
         for r in flagged:
             for flag in r.flags:
-                click.echo(f"    {r.employee.employee_id} {r.employee.name} — {flag}")
+                click.echo(f"    {r.employee.employee_id} {r.employee.name} — {flag_text(flag, s.period.kind)}")
     if report.warnings:
         click.echo(f"  提示：{len(report.warnings)} 条")
         for w in report.warnings:

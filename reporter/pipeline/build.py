@@ -32,6 +32,7 @@ from reporter.writers.pdf.documents import render_agreement, render_letter
 from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.result_json import render_result_json
+from reporter.writers.wording import period_warnings
 from reporter.writers.xlsx.scorecard import render_scorecard
 from reporter.writers.xlsx.summary import render_summary
 
@@ -60,7 +61,7 @@ class BuildReport:
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return self.result.warnings
+        return period_warnings(self.result)
 
 
 def file_sha256(path: Path) -> str:
