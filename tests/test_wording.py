@@ -6,6 +6,7 @@ Every expected sentence is written out by hand from the fact's numbers.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from decimal import Decimal as D
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from reporter.input.validate import load_input
 from reporter.model import FAILING_STREAK, FIRST_RANK_STREAK, Flag, LineResult, NotAppraised, PlanLine
 from reporter.rules.engine import score_period
+from reporter.writers.result_json import render_result_json
 from reporter.writers.wording import explain_line, flag_text, hr_note, not_appraised_text, period_warnings
 from tests.conftest import ROOT, streak_of_two
 
@@ -104,3 +106,16 @@ def test_the_scan_finds_cjk_literals_and_spares_docstrings():
 @pytest.mark.parametrize("path", sorted((ROOT / "reporter" / "rules").glob("*.py")), ids=lambda p: p.name)
 def test_no_rules_module_writes_chinese(path: Path):
     assert cjk_literals(path.read_text(encoding="utf-8")) == []
+
+
+def test_result_json_keeps_the_facts_and_their_words(base_sheets, make_book):
+    result = score_period(load_input(make_book(streak_of_two(base_sheets))))
+    trace = {r.employee.employee_id: json.loads(render_result_json(result, r)) for r in result.results}
+    assert trace["E002"]["flags"] == [{"rule": "failing_streak", "streak": 2, "threshold": 2, "amount": None,
+                                       "hr_only": True, "text": "连续 2 个月考核不及格，请人事部门跟进"}]
+    assert trace["E001"]["flags"][0]["amount"] == "200" and trace["E001"]["flags"][0]["hr_only"] is False
+    assert trace["E003"]["not_appraised"] == {"months_absent": "3", "limit": "2"}
+    assert trace["E003"]["not_appraised_reason"] == "考评期内累计缺岗 3 个月，超过 2 个月，按制度不参与本期考核"
+    # E004 conversion 1500 / 50000 = 3 %, linear from 2 % to 4 %: (3 − 2) / (4 − 2) × 60 = 30
+    assert trace["E004"]["lines"][0]["explanation"] == (
+        "（实际 3.00% − 零分点 2.00%）÷（目标 4.00% − 零分点 2.00%），限 0～100.00%，× 权重 60 = 30.00 分")
