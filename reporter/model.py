@@ -207,12 +207,15 @@ class AppraisalInput:
 # ---- results ---------------------------------------------------------------
 
 
+# The engine states what it found as facts with their numbers; the writers
+# (reporter.writers.wording) put them into words.  No result carries a sentence.
+
+
 @dataclass(frozen=True)
 class LineResult:
     line: PlanLine
     value: Decimal | None  # the KPI value, rating or deduction count the points come from
     points: Decimal
-    explanation: str  # how the points were derived, in words
     inputs: Mapping[str, Decimal] = field(default_factory=_empty)  # measures the value was computed from
 
 
@@ -228,6 +231,38 @@ class Pay:
     annual_reward: Decimal | None = None
 
 
+FIRST_RANK_STREAK = "first_rank_streak"  # first in the department for a full streak: one-time bonus
+FAILING_STREAK = "failing_streak"  # a failing grade for a full streak: HR follows up
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A streak rule that fired this period, with the numbers that made it fire."""
+
+    rule: str  # FIRST_RANK_STREAK or FAILING_STREAK
+    streak: int  # periods in a row, this one included
+    threshold: int  # Settings.streak_months, the streak length the rule asks for
+    amount: Decimal | None = None  # the one-time bonus it pays, if any
+    hr_only: bool = False  # for HR's eyes: never printed on the employee's own documents
+
+
+@dataclass(frozen=True)
+class NotAppraised:
+    """Why someone is left out of this period's appraisal: absent longer than the limit."""
+
+    months_absent: Decimal
+    limit: Decimal  # Settings.absence_limit_months
+
+
+@dataclass(frozen=True)
+class ZeroDivisor:
+    """A KPI whose divisor was 0 for one employee; the KPI value was taken as 0."""
+
+    employee_id: str
+    kpi: str  # KPI code
+    divisor: str  # the divisor as written in the KPI formula
+
+
 @dataclass(frozen=True)
 class EmployeeResult:
     employee: Employee
@@ -240,10 +275,10 @@ class EmployeeResult:
     department_size: int = 0
     role_rank: int | None = None
     role_size: int = 0
-    not_appraised_reason: str = ""
+    not_appraised_reason: NotAppraised | None = None
     first_rank_streak: int = 0
     failing_streak: int = 0
-    flags: tuple[str, ...] = ()  # the three-month rules, in words
+    flags: tuple[Flag, ...] = ()  # the streak rules that fired
     review: Review | None = None
 
 
@@ -251,7 +286,8 @@ class EmployeeResult:
 class PeriodResult:
     input: AppraisalInput
     results: tuple[EmployeeResult, ...]
-    warnings: tuple[Problem, ...] = field(default=())
+    warnings: tuple[Problem, ...] = field(default=())  # the input's; the engine's own are zero_divisors
+    zero_divisors: tuple[ZeroDivisor, ...] = field(default=())
 
     @property
     def appraised(self) -> tuple[EmployeeResult, ...]:

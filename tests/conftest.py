@@ -156,3 +156,11 @@ def make_book(tmp_path):
         return write_book(tmp_path / (name or f"input-{next(counter)}.xlsx"), sheets or copy.deepcopy(BASE))
 
     return make
+
+
+def streak_of_two(sheets: dict) -> dict:
+    """连续月数 = 2, and 2026-09 on record: E001 first (again first now), E002 failing (again D now)."""
+    sheets["设置"].append(["连续月数", 2])
+    sheets["历史"] = [["考核期间", "工号", "总分", "等级", "部门排名"],
+                    ["2026-09", "E001", 95, "S", 1], ["2026-09", "E002", 50, "D", 2]]
+    return sheets

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from reporter.cli import cli
 from reporter.store.atomic import staged_folder
+from tests.conftest import streak_of_two
 
 
 def run(*args):
@@ -127,10 +128,22 @@ def test_other_periods_survive_and_feed_the_history_rules(tmp_path, base_sheets,
         assert run("build", make_book(base_sheets), "--out", out).exit_code == 0
     assert {p.name for p in out.iterdir() if p.is_dir()} == {"2026-08", "2026-09", "2026-10"}
     rows = {r["工号"]: r for r in read_payroll(out / "2026-10")}
-    assert rows["E001"]["一次性奖励"] == "200.00" and "连续 3 个月部门排名第一" in rows["E001"]["备注"]
-    assert "连续 3 个月考核不及格" in rows["E002"]["备注"]
+    assert rows["E001"]["一次性奖励"] == "200.00"
+    assert rows["E001"]["备注"] == "连续 3 个月部门排名第一，发放一次性奖励 ¥200.00"
+    assert rows["E002"]["备注"] == "连续 3 个月考核不及格，请人事部门跟进"  # for HR: no "automatic resignation"
     aug = {r["工号"]: r for r in read_payroll(out / "2026-08")}
     assert aug["E001"]["一次性奖励"] == "0.00"
+
+
+def test_build_summary_words_the_settings(tmp_path, base_sheets, make_book):
+    """连续月数 = 2 and 缺勤上限月数 = 1: what the build prints says 2 and 1."""
+    base_sheets["设置"].append(["缺勤上限月数", 1])
+    result = run("build", make_book(streak_of_two(base_sheets)), "--out", tmp_path / "out", "--only", "summary")
+    assert result.exit_code == 0, result.output
+    assert "E003 王芳 — 考评期内累计缺岗 3 个月，超过 1 个月，按制度不参与本期考核" in result.output
+    assert "连续 2 个月规则：" in result.output
+    assert "E001 张伟 — 连续 2 个月部门排名第一，发放一次性奖励 ¥200.00" in result.output
+    assert "E002 李娜 — 连续 2 个月考核不及格，请人事部门跟进" in result.output
 
 
 def test_partial_build_writes_only_the_chosen_employees(tmp_path, make_book):

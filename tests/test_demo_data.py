@@ -8,6 +8,7 @@ import pytest
 from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
 from reporter.samples.demo_data import write_demo_workbook
+from reporter.writers.wording import period_warnings
 
 ROLES = {"运营专员", "推广专员", "活动策划专员", "在线客服专员", "平面设计专员"}
 
@@ -41,7 +42,8 @@ def test_shape(demo):
 def test_edge_cases_fire(demo):
     _, inp, result = demo
     assert result.not_appraised and len(result.appraised) + len(result.not_appraised) == 200
-    assert any("分母" in w.message and "为 0" in w.message for w in result.warnings)
+    assert result.zero_divisors
+    assert any("分母" in w.message and "为 0" in w.message for w in period_warnings(result))
     assert any(r.flags for r in result.appraised)
     assert any(r.pay.one_time_bonus > 0 for r in result.appraised)
     assert any(r.failing_streak >= 3 for r in result.appraised)

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import subprocess
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pdfplumber
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 from reporter.cli import cli
-from reporter.rules.scoring import fmt_number
+from reporter.input.validate import load_input
+from reporter.rules.engine import score_period
 from reporter.writers.pdf.documents import render_agreement, render_letter
 from reporter.writers.pdf.renderer import PdfRenderer, RenderError, _make_fetcher, check_fonts
-from tests.conftest import ROOT
+from reporter.writers.wording import fmt_number
+from tests.conftest import ROOT, streak_of_two
+
+OCT_31 = datetime(2026, 10, 31)  # the sample period's last day: the default date of its documents
 
 
 def pdftext(path: Path, *, page: int | None = None) -> str:
@@ -72,8 +78,58 @@ def test_every_letter_matches_the_engine(sample_build, sample_result):
         assert f"¥{r.pay.total:,.2f}" in text
         assert "2026年11月13日" in text  # the appeal deadline
         assert "员工签字" in text and "考核人签字" in text
-        for flag in r.flags:
-            assert squeeze(flag) in text
+        for flag in r.flags:  # the bonus is the employee's news; the failing streak is for HR only
+            if flag.hr_only:
+                assert "考核不及格" not in text and "请人事部门跟进" not in text
+            else:
+                assert f"连续{flag.streak}个月部门排名第一，发放一次性奖励¥{flag.amount:,.2f}" in text
+        assert "请辞" not in text
+
+
+def test_failing_streak_is_for_hr_not_for_the_letter(sample_build):
+    """GZ0010 failed 2026-08, 2026-09 and now: HR's summary and payroll say so, her letter does not."""
+    letter = squeeze(pdftext(sample_build / "letters" / "GZ0010.pdf"))
+    assert "GZ0010" in letter and "D·不合格" in letter
+    assert "考核不及格" not in letter and "请人事部门跟进" not in letter and "请辞" not in letter
+    summary = openpyxl.load_workbook(sample_build / "summary.xlsx", read_only=True)["汇总"]
+    notes = {row[0]: row[18] for row in summary.iter_rows(min_row=2, values_only=True)}
+    assert notes["GZ0010"] == "连续 3 个月考核不及格，请人事部门跟进"
+    assert notes["HZ0016"] == "连续 3 个月部门排名第一，发放一次性奖励 ¥200.00"
+    with open(sample_build / "payroll.csv", encoding="utf-8-sig", newline="") as fh:
+        payroll = {row["工号"]: row["备注"] for row in csv.DictReader(fh)}
+    assert payroll["GZ0010"] == "连续 3 个月考核不及格，请人事部门跟进"
+    card = openpyxl.load_workbook(sample_build / "scorecards" / "华南公司-推广部" / "GZ0010.xlsx", read_only=True)
+    texts = "".join(str(v) for ws in card.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "GZ0010" in texts and "不及格" not in texts
+
+
+def render_to(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return squeeze(pdftext(path))
+
+
+def test_streak_of_two_is_what_the_letter_and_agreement_say(renderer, base_sheets, make_book, tmp_path):
+    """连续月数 = 2 and E001 first in 2026-09 and now: every sentence says 2, none says 3."""
+    result = score_period(load_input(make_book(streak_of_two(base_sheets))))
+    e001, e002 = (next(r for r in result.results if r.employee.employee_id == x) for x in ("E001", "E002"))
+    letter = render_to(tmp_path, "E001.pdf", render_letter(renderer, result, e001, OCT_31))
+    assert "连续2个月部门排名第一，发放一次性奖励¥200.00" in letter  # the flag
+    assert "一次性奖励¥200.00连续2个月部门排名第一" in letter  # the pay row and its note
+    assert "¥9,200.00" in letter and "连续3" not in letter and "三个月" not in letter
+    agreement = render_to(tmp_path, "E001-agreement.pdf", render_agreement(renderer, result, e001, OCT_31))
+    assert "连续2个月部门排名第一的，给予一次性奖励¥200.00" in agreement and "连续3" not in agreement
+    failing = render_to(tmp_path, "E002.pdf", render_letter(renderer, result, e002, OCT_31))
+    assert "李娜" in failing and "不及格" not in failing and "跟进" not in failing
+
+
+def test_absence_limit_of_one_is_what_the_letter_says(renderer, base_sheets, make_book, tmp_path):
+    base_sheets["设置"].append(["缺勤上限月数", 1])
+    result = score_period(load_input(make_book(base_sheets)))
+    e003 = next(r for r in result.results if r.employee.employee_id == "E003")
+    text = render_to(tmp_path, "E003.pdf", render_letter(renderer, result, e003, OCT_31))
+    assert "考评期内累计缺岗3个月，超过1个月，按制度不参与本期考核" in text
+    assert "考评期内未到岗累计超过1个月的员工不参与当期考核" in text and "超过2个月" not in text
 
 
 def test_every_agreement_lists_the_plan(sample_build, sample_result):
@@ -167,9 +223,6 @@ def test_each_letter_holds_only_its_own_employee(sample_build, sample_result):
                     assert eid not in text, (kind, own.employee_id, eid)
                     if not any(name in a for a in allowed if a):
                         assert name not in text, (kind, own.employee_id, name)
-
-
-OCT_31 = datetime(2026, 10, 31)
 
 
 def test_same_input_same_bytes(renderer, sample_result):

@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 
 from reporter.input.validate import load_input
+from reporter.model import FAILING_STREAK, FIRST_RANK_STREAK, Flag, NotAppraised
 from reporter.rules.engine import score_period
 from tests.conftest import SAMPLE
 
@@ -57,6 +58,7 @@ def test_customer_service_star_hz0016(sample):
     assert r.grade.grade == "S" and r.department_rank == 1
     # first in her department in 2026-08 and 2026-09 (history sheet) and now: ¥200 once (篇六 第12条)
     assert r.first_rank_streak == 3 and r.pay.one_time_bonus == D("200")
+    assert r.flags == (Flag(FIRST_RANK_STREAK, streak=3, threshold=3, amount=D("200")),)  # shown to her too
     # pay (篇六 第9–11条):
     assert r.pay.personal_commission == D("3823.68")  # 318,640 × 1 % × grade S coefficient 120 %
     assert r.pay.shared_commission == D("2400.00")    # 2,400,000 × 0.5 % ÷ 5 appraised (HZ0017 on leave)
@@ -82,7 +84,7 @@ def test_promotion_failing_third_month_gz0010(sample):
     )]
     assert r.total == D("43.17")  # 9.96+7.05+0+8.48+6.88+4+3.2+1.6+2+3+0−3
     assert r.grade.grade == "D" and r.failing_streak == 3  # D in 2026-08, 2026-09 and now → flag for HR
-    assert any("不及格" in f for f in r.flags)
+    assert r.flags == (Flag(FAILING_STREAK, streak=3, threshold=3, hr_only=True),)  # no bonus, for HR only
     assert r.pay.total == D("7200.00")  # position pay only: no sales, hired 2025-11 (0 full years)
 
 
@@ -107,7 +109,7 @@ def test_operations_director_hz0001(sample):
 
 def test_absent_employee_is_listed_not_scored(sample):
     r = result(sample, "HZ0017")
-    assert not r.appraised and "缺岗 3 个月" in r.not_appraised_reason
+    assert not r.appraised and r.not_appraised_reason == NotAppraised(D("3"), D("2"))  # 3 months > limit 2
 
 
 def test_department_pay_totals_add_up(sample):

@@ -7,6 +7,7 @@ cent for money, to 1e-9 otherwise.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import zipfile
@@ -20,7 +21,9 @@ from click.testing import CliRunner
 from reporter.cli import cli
 from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
-from tests.conftest import SAMPLE
+from reporter.writers.xlsx.scorecard import render_scorecard
+from reporter.writers.xlsx.summary import render_summary
+from tests.conftest import SAMPLE, streak_of_two
 from tests.recalc import assert_parity, compare, recalculate
 
 PERIOD = "2026-10"
@@ -214,3 +217,48 @@ def test_random_organisation_parity(tmp_path):
     sample_cards = scorecards(out / PERIOD)[:10]
     checked = assert_parity([out / PERIOD / "summary.xlsx", *sample_cards], tmp_path / "parity")
     assert checked > 10_000
+
+
+def summary_rows(result, sheet: str) -> list[tuple]:
+    book = openpyxl.load_workbook(io.BytesIO(render_summary(result)), read_only=True)
+    return [row for row in book[sheet].iter_rows(min_row=2, values_only=True) if row[0]]
+
+
+def card_texts(result, employee_id: str) -> list[str]:
+    r = next(x for x in result.results if x.employee.employee_id == employee_id)
+    ws = openpyxl.load_workbook(io.BytesIO(render_scorecard(result, r)), read_only=True)[employee_id]
+    return [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+
+
+def test_streak_of_two_in_the_summary_and_scorecards(base_sheets, make_book):
+    """连续月数 = 2, E001 first and E002 failing in 2026-09 and now: the words say 2; E002's card says nothing."""
+    result = score_period(load_input(make_book(streak_of_two(base_sheets))))
+    notes = {row[0]: row[18] for row in summary_rows(result, "汇总")}
+    assert notes["E001"] == "连续 2 个月部门排名第一，发放一次性奖励 ¥200.00"
+    assert notes["E002"] == "连续 2 个月考核不及格，请人事部门跟进"
+    e001 = card_texts(result, "E001")
+    assert "一次性奖励（连续 2 个月第一）" in e001
+    assert "岗位排名 1/2；连续 2 个月部门排名第一，发放一次性奖励 ¥200.00" in e001  # E001 and E002 share the role
+    e002 = card_texts(result, "E002")
+    assert "一次性奖励（连续 2 个月第一）" in e002 and "岗位排名 2/2" in e002
+    assert not any("不及格" in t or "跟进" in t for t in e002)
+
+
+def test_quarterly_streak_counts_quarters(base_sheets, make_book):
+    base_sheets["设置"][2][1] = "2026-Q3"
+    base_sheets["设置"].append(["连续月数", 2])
+    base_sheets["历史"] = [["考核期间", "工号", "总分", "等级", "部门排名"], ["2026-Q2", "E001", 95, "S", 1]]
+    result = score_period(load_input(make_book(base_sheets)))
+    notes = {row[0]: row[18] for row in summary_rows(result, "汇总")}
+    assert notes["E001"] == "连续 2 个季度部门排名第一，发放一次性奖励 ¥200.00"
+    assert "一次性奖励（连续 2 个季度第一）" in card_texts(result, "E001")
+
+
+def test_absence_limit_and_zero_divisor_reach_the_summary(base_sheets, make_book):
+    base_sheets["设置"].append(["缺勤上限月数", 1])
+    base_sheets["月度数据"][4][4] = 0  # E004 刘洋: uv = 0 → conversion buyers / uv taken as 0
+    result = score_period(load_input(make_book(base_sheets)))
+    reason = "考评期内累计缺岗 3 个月，超过 1 个月，按制度不参与本期考核"
+    assert [(row[0], row[6]) for row in summary_rows(result, "未参与考核")] == [("E003", reason)]
+    assert {row[0]: row[18] for row in summary_rows(result, "汇总")}["E003"] == reason
+    assert [row[5] for row in summary_rows(result, "提示")] == ["刘洋（E004）：指标「订单转换率」的分母 uv 为 0，指标值按 0 计"]

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from reporter.model import PlanLine
-from reporter.rules.scoring import METHOD_FORMULAS, explain_line, score_line
+from reporter.rules.scoring import METHOD_FORMULAS, score_line
 
 
 def line(method, weight, direction="higher", **params):
@@ -63,12 +63,3 @@ def test_points_round_half_up_like_excel():
 @pytest.mark.parametrize("method", ["achievement", "linear", "pass_fail", "deduction", "rating", "bonus"])
 def test_every_method_has_a_formula(method):
     assert any(key[0] == method for key in METHOD_FORMULAS)
-
-
-def test_explanations_show_the_arithmetic():
-    gmv = line("achievement", "0.3", target="1000000", cap="1.2")
-    text = explain_line(PlanLine(**{**gmv.__dict__, "unit": "元"}), D("900000"), D("27.00"))
-    assert "¥900,000.00" in text and "¥1,000,000.00" in text and "27.00 分" in text
-    lower = explain_line(line("achievement", "0.26", "lower", target="2", cap="1.2"), D("0"), D("31.20"))
-    assert lower == "实际为 0，按封顶 120.00% × 权重 26 = 31.20 分"
-    assert "未达标" in explain_line(line("pass_fail", "0.15", "lower", target="30"), D("31"), D("0.00"))

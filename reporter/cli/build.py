@@ -10,6 +10,7 @@ import click
 
 from reporter.pipeline import build as pipeline
 from reporter.pipeline.render import KINDS
+from reporter.writers.wording import flag_text, not_appraised_text, running
 
 from .app import cli, handle_errors
 from .options import (
@@ -144,13 +145,13 @@ def print_summary(report: pipeline.BuildReport) -> None:
     if result.not_appraised:
         click.echo(f"  未参与考核：{len(result.not_appraised)} 人")
         for r in result.not_appraised:
-            click.echo(f"    {r.employee.employee_id} {r.employee.name} — {r.not_appraised_reason}")
+            click.echo(f"    {r.employee.employee_id} {r.employee.name} — {not_appraised_text(r.not_appraised_reason)}")
     flagged = [r for r in result.appraised if r.flags]
     if flagged:
-        click.echo("  连续三个月规则：")
+        click.echo(f"  {running(s.streak_months, s.period.kind)}规则：")
         for r in flagged:
             for flag in r.flags:
-                click.echo(f"    {r.employee.employee_id} {r.employee.name} — {flag}")
+                click.echo(f"    {r.employee.employee_id} {r.employee.name} — {flag_text(flag, s.period.kind)}")
     if report.warnings:
         click.echo(f"  提示：{len(report.warnings)} 条")
         for w in report.warnings:

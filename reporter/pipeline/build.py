@@ -27,6 +27,7 @@ from reporter.store.atomic import staged_folder
 from reporter.store.history import load_history, record_period
 from reporter.writers.paths import department_label, employee_files
 from reporter.writers.pdf.renderer import PdfRenderer
+from reporter.writers.wording import period_warnings
 
 from .render import KINDS, Progress, Renderer, RenderJob
 
@@ -44,7 +45,7 @@ class BuildReport:
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return self.result.warnings
+        return period_warnings(self.result)
 
 
 @dataclass(frozen=True)

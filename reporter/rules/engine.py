@@ -11,21 +11,25 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import cache
 
-from reporter.errors import Problem
 from reporter.formula import Formula, parse_formula
 from reporter.model import (
+    FAILING_STREAK,
+    FIRST_RANK_STREAK,
     AppraisalInput,
     Employee,
     EmployeeResult,
+    Flag,
     GradeBand,
     HistoryRecord,
     LineResult,
+    NotAppraised,
     Pay,
     PeriodResult,
     PlanLine,
+    ZeroDivisor,
 )
 from reporter.rules.pay import compute, money, years_of_service
-from reporter.rules.scoring import explain_line, score_line
+from reporter.rules.scoring import score_line
 
 # The total of a scorecard: the sum of its lines' points, never below 0.
 TOTAL_FORMULA = "ROUND(MAX(0, points_sum), 2)"
@@ -50,8 +54,8 @@ def rank_eq(value: Decimal, values: list[Decimal]) -> int:
 
 
 def line_value(inp: AppraisalInput, employee: Employee, line: PlanLine,
-               notes: list[str]) -> tuple[Decimal, dict[str, Decimal]]:
-    """The value a line is scored on, and the measures it was computed from."""
+               zero_divisors: list[ZeroDivisor]) -> tuple[Decimal, dict[str, Decimal]]:
+    """The value a line is scored on, and the measures it was computed from; a 0 divisor is noted."""
     eid = employee.employee_id
     if line.method == "rating":
         return inp.ratings[eid][line.item], {}
@@ -62,17 +66,16 @@ def line_value(inp: AppraisalInput, employee: Employee, line: PlanLine,
         return value, {line.kpi: value}
     zero: list[str] = []
     value = kpi.formula.evaluate({**{n: Decimal(0) for n in kpi.formula.names}, **measures}, zero)
-    for divisor in zero:
-        notes.append(f"指标「{kpi.name}」的分母 {divisor} 为 0，指标值按 0 计")
+    zero_divisors.extend(ZeroDivisor(eid, kpi.code, divisor) for divisor in zero)
     return value, {n: measures.get(n, Decimal(0)) for n in sorted(kpi.formula.names)}
 
 
-def score_lines(inp: AppraisalInput, employee: Employee, notes: list[str]) -> tuple[LineResult, ...]:
+def score_lines(inp: AppraisalInput, employee: Employee,
+                zero_divisors: list[ZeroDivisor]) -> tuple[LineResult, ...]:
     results = []
     for line in inp.plan_for(employee).lines:
-        value, used = line_value(inp, employee, line, notes)
-        points = score_line(line, value)
-        results.append(LineResult(line, value, points, explain_line(line, value, points), used))
+        value, used = line_value(inp, employee, line, zero_divisors)
+        results.append(LineResult(line, value, score_line(line, value), used))
     return tuple(results)
 
 
@@ -93,18 +96,26 @@ def merge_history(stored: list[HistoryRecord], imported: tuple[HistoryRecord, ..
     return merged
 
 
+def streak_flags(first: int, fail: int, streak_months: int, bonus: Decimal) -> tuple[Flag, ...]:
+    """The streak rules that fire: a bonus at every full streak of firsts, HR follow-up for failing."""
+    flags = []
+    if first >= streak_months and first % streak_months == 0:
+        flags.append(Flag(FIRST_RANK_STREAK, first, streak_months, amount=bonus))
+    if fail >= streak_months:
+        # The policy says "deemed to resign"; Chinese labour law does not allow that, so a person decides.
+        flags.append(Flag(FAILING_STREAK, fail, streak_months, hr_only=True))
+    return tuple(flags)
+
+
 def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) -> PeriodResult:
     s = inp.settings
-    warnings: list[Problem] = list(inp.warnings)
     history = merge_history(list(stored_history), inp.history)
     appraised = [e for e in inp.employees if e.months_absent <= s.absence_limit_months]
-    lines, totals = {}, {}
+    lines, totals, zero_divisors = {}, {}, []
     for e in appraised:
-        notes: list[str] = []
-        lines[e.employee_id] = score_lines(inp, e, notes)
+        lines[e.employee_id] = score_lines(inp, e, zero_divisors)
         points_sum = sum((r.points for r in lines[e.employee_id]), Decimal(0))
         totals[e.employee_id] = total_formula().evaluate({"points_sum": points_sum}).quantize(Decimal("0.01"))
-        warnings.extend(Problem(f"{e.name}（{e.employee_id}）：{n}", inp.source, severity="warning") for n in notes)
     by_department, by_role, pool_size = defaultdict(list), defaultdict(list), defaultdict(int)
     for e in appraised:
         by_department[e.department_key].append(totals[e.employee_id])
@@ -116,29 +127,24 @@ def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) 
     for e in inp.employees:
         eid = e.employee_id
         if eid not in totals:
-            reason = (f"考评期内累计缺岗 {e.months_absent:f} 个月，超过 {s.absence_limit_months:f} 个月，"
-                      "按制度不参与本期考核")
             results.append(EmployeeResult(e, False, compute_pay(inp, e, None, 0, Decimal(0)),
-                                          not_appraised_reason=reason, review=inp.reviews.get(eid)))
+                                          not_appraised_reason=NotAppraised(e.months_absent, s.absence_limit_months),
+                                          review=inp.reviews.get(eid)))
             continue
         total = totals[eid]
         grade = find_grade(total, inp.grades)
         dept_rank = rank_eq(total, by_department[e.department_key])
         first = _streak(eid, dept_rank == 1, s.period, history, lambda r: r.department_rank == 1)
         fail = _streak(eid, grade.failing, s.period, history, lambda r: r.grade in failing)
-        flags, bonus = [], Decimal(0)
-        if first >= s.streak_months and first % s.streak_months == 0:
-            bonus = s.first_rank_bonus
-            flags.append(f"连续 {first} 个月部门排名第一，发放一次性奖励 ¥{bonus:,.2f}")
-        if fail >= s.streak_months:
-            flags.append(f"连续 {fail} 个月考核不及格，已提请人事部门处理（制度规定：自动请辞，由人事决定）")
+        flags = streak_flags(first, fail, s.streak_months, s.first_rank_bonus)
+        bonus = sum((f.amount for f in flags if f.amount is not None), Decimal(0))
         results.append(EmployeeResult(
             e, True, compute_pay(inp, e, grade, pool_size.get(e.commission_pool, 0), bonus),
             lines=lines[eid], total=total, grade=grade,
             department_rank=dept_rank, department_size=len(by_department[e.department_key]),
             role_rank=rank_eq(total, by_role[e.role]), role_size=len(by_role[e.role]),
-            first_rank_streak=first, failing_streak=fail, flags=tuple(flags), review=inp.reviews.get(eid)))
-    return PeriodResult(inp, tuple(results), tuple(warnings))
+            first_rank_streak=first, failing_streak=fail, flags=flags, review=inp.reviews.get(eid)))
+    return PeriodResult(inp, tuple(results), inp.warnings, tuple(zero_divisors))
 
 
 def compute_pay(inp: AppraisalInput, e: Employee, grade: GradeBand | None, pool_size: int,

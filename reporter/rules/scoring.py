@@ -32,11 +32,6 @@ CENT = Decimal("0.01")
 # Parameters left blank in the plan take these values.
 DEFAULTS = {"cap": Decimal(1), "step": Decimal(1), "floor": Decimal(0), "target": Decimal(0)}
 
-METHOD_NAMES = {
-    "achievement": "达成率", "linear": "线性", "pass_fail": "达标制",
-    "deduction": "扣分制", "rating": "评级", "bonus": "加分",
-}
-
 
 def formula_key(line: PlanLine) -> tuple[str, str | None]:
     """Which entry of METHOD_FORMULAS scores this line."""
@@ -72,43 +67,3 @@ def score_line(line: PlanLine, value: Decimal) -> Decimal:
     """Points for one plan line, given the line's value (KPI value, rating or count)."""
     points = points_formula(line).evaluate({**line_parameters(line), "value": value})
     return points.quantize(CENT)  # already rounded by the formula; this fixes the display to 2 places
-
-
-def fmt_number(value: Decimal | None, unit: str = "") -> str:
-    """A value as a person reads it: 3.52%, ¥1,234.50, 28 秒, 4."""
-    if value is None:
-        return "—"
-    if unit == "%":
-        return f"{(value * 100).quantize(Decimal('0.01')):f}%"
-    if unit in ("元", "¥"):
-        return f"¥{value.quantize(Decimal('0.01')):,f}"
-    text = f"{value.quantize(Decimal('0.01')).normalize():f}" if value != value.to_integral() else f"{value:.0f}"
-    return f"{text} {unit}".strip() if unit not in ("", "分") else text
-
-
-def explain_line(line: PlanLine, value: Decimal, points: Decimal) -> str:
-    """How the points were derived, in words, with the numbers of this line."""
-    p = line_parameters(line)
-    w = fmt_number(p["weight"] * 100)
-    v, t = fmt_number(value, line.unit), fmt_number(p["target"], line.unit)
-    cap = fmt_number(p["cap"], "%")
-    if line.method == "achievement":
-        if line.direction == "lower":
-            if value <= 0:
-                return f"实际为 0，按封顶 {cap} × 权重 {w} = {points} 分"
-            return f"目标 {t} ÷ 实际 {v}（封顶 {cap}）× 权重 {w} = {points} 分"
-        return f"实际 {v} ÷ 目标 {t}（封顶 {cap}）× 权重 {w} = {points} 分"
-    if line.method == "linear":
-        f = fmt_number(p["floor"], line.unit)
-        return f"（实际 {v} − 零分点 {f}）÷（目标 {t} − 零分点 {f}），限 0～{cap}，× 权重 {w} = {points} 分"
-    if line.method == "pass_fail":
-        sign = "≥" if line.direction == "higher" else "≤"
-        held = "达标" if points > 0 else "未达标"
-        return f"实际 {v}，标准 {sign} {t}：{held}，得 {points} 分"
-    if line.method == "deduction":
-        step = fmt_number(p["step"])
-        return f"满分 {w} − 扣分 {fmt_number(value)} × {step}（不低于 0）= {points} 分"
-    if line.method == "rating":
-        return f"评级 {fmt_number(value)} / {fmt_number(p['target'])} × 权重 {w} = {points} 分"
-    limit = f"，上限 {fmt_number(p['cap'] * 100)} 分" if line.cap is not None else ""
-    return f"合计 {fmt_number(value)} 分{limit}，计 {points} 分"

@@ -11,25 +11,26 @@ import csv
 import io
 
 from reporter.model import EmployeeResult, PeriodResult
+from reporter.period import Period
 from reporter.writers.text_safety import csv_safe
+from reporter.writers.wording import hr_note
 
 HEADER = ("考核期间", "工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "部门排名",
           "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计",
           "年度绩效奖励", "备注")
 
 
-def payroll_row(period: str, r: EmployeeResult) -> list[str]:
+def payroll_row(period: Period, r: EmployeeResult) -> list[str]:
     e, pay = r.employee, r.pay
     status = "已考核" if r.appraised else "未参与考核"
-    note = r.not_appraised_reason if not r.appraised else "；".join(r.flags)
     return [
-        period, csv_safe(e.employee_id), csv_safe(e.name), csv_safe(e.company), csv_safe(e.department),
+        period.key, csv_safe(e.employee_id), csv_safe(e.name), csv_safe(e.company), csv_safe(e.department),
         csv_safe(e.role), status, "" if r.total is None else f"{r.total:.2f}", r.grade.grade if r.grade else "",
         "" if r.department_rank is None else str(r.department_rank),
         "" if pay.pay_coefficient is None else f"{pay.pay_coefficient:.2f}",
         f"{pay.position_pay:.2f}", f"{pay.personal_commission:.2f}", f"{pay.shared_commission:.2f}",
         f"{pay.seniority_pay:.2f}", f"{pay.one_time_bonus:.2f}", f"{pay.total:.2f}",
-        "" if pay.annual_reward is None else f"{pay.annual_reward:.2f}", csv_safe(note),
+        "" if pay.annual_reward is None else f"{pay.annual_reward:.2f}", csv_safe(hr_note(r, period.kind)),
     ]
 
 
@@ -37,7 +38,7 @@ def render_payroll_csv(result: PeriodResult, employee_ids: set[str] | None = Non
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    period = result.input.settings.period.key
+    period = result.input.settings.period
     for r in result.results:
         if employee_ids is None or r.employee.employee_id in employee_ids:
             writer.writerow(payroll_row(period, r))

@@ -13,6 +13,7 @@ from decimal import Decimal
 from reporter.model import EmployeeResult, PeriodResult
 from reporter.rules.pay import PAY_FORMULAS
 from reporter.rules.scoring import METHOD_FORMULAS, formula_key, line_parameters
+from reporter.writers.wording import explain_line, flag_text, not_appraised_text
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -33,20 +34,25 @@ def employee_trace(result: PeriodResult, r: EmployeeResult) -> dict:
             "inputs": {k: _num(v) for k, v in lr.inputs.items()},
             "value": _num(lr.value), "method": line.method, "points_formula": method_text,
             "parameters": {k: _num(v) for k, v in line_parameters(line).items()},
-            "points": _num(lr.points), "explanation": lr.explanation,
+            "points": _num(lr.points), "explanation": explain_line(lr),
             "supports": line.supports or None,
             "target_change": None if line.original_target is None else {
                 "original_target": _num(line.original_target), "target": _num(line.target),
                 "reason": line.change_reason, "approved_by": line.approved_by},
         })
-    pay = r.pay
+    pay, kind, absent = r.pay, inp.settings.period.kind, r.not_appraised_reason
     return {
         "period": inp.settings.period.key, "employee_id": e.employee_id, "name": e.name,
         "company": e.company, "department": e.department, "role": e.role,
-        "appraised": r.appraised, "not_appraised_reason": r.not_appraised_reason or None,
+        "appraised": r.appraised,
+        "not_appraised_reason": not_appraised_text(absent) if absent else None,
+        "not_appraised": None if absent is None else {"months_absent": _num(absent.months_absent),
+                                                      "limit": _num(absent.limit)},
         "lines": lines, "total": _num(r.total), "grade": r.grade.grade if r.grade else None,
         "department_rank": r.department_rank, "department_size": r.department_size,
-        "role_rank": r.role_rank, "role_size": r.role_size, "flags": list(r.flags),
+        "role_rank": r.role_rank, "role_size": r.role_size,
+        "flags": [{"rule": f.rule, "streak": f.streak, "threshold": f.threshold, "amount": _num(f.amount),
+                   "hr_only": f.hr_only, "text": flag_text(f, kind)} for f in r.flags],
         "pay": {k: _num(getattr(pay, k)) for k in ("position_pay", "personal_commission", "shared_commission",
                                                     "seniority_pay", "one_time_bonus", "total",
                                                     "pay_coefficient", "annual_reward")},

@@ -16,15 +16,22 @@ from pathlib import Path
 
 from reporter.input.schema import CATEGORIES, CHANGE_REASONS
 from reporter.model import EmployeeResult, PeriodResult, PlanLine
-from reporter.rules.scoring import fmt_number, line_parameters
+from reporter.rules.scoring import line_parameters
 from reporter.writers.pdf.renderer import PdfRenderer
+from reporter.writers.wording import (
+    absence_rule,
+    employee_flags,
+    explain_line,
+    first_rank_rule,
+    flag_text,
+    fmt_number,
+    is_reward,
+    money,
+    not_appraised_text,
+)
 
 CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
 REASON_NAMES = {code: names[0] for code, names in CHANGE_REASONS.items()}
-
-
-def money(value: Decimal | None) -> str:
-    return "—" if value is None else f"¥{value:,.2f}"
 
 
 def percent(value: Decimal | None) -> str:
@@ -64,7 +71,7 @@ def common_context(result: PeriodResult, r: EmployeeResult, title: str, subtitle
     }
 
 
-def pay_rows(r: EmployeeResult) -> list[dict]:
+def pay_rows(result: PeriodResult, r: EmployeeResult) -> list[dict]:
     p = r.pay
     personal = ""
     if r.employee.personal_sales:
@@ -75,7 +82,7 @@ def pay_rows(r: EmployeeResult) -> list[dict]:
             ("公共绩效提成", p.shared_commission, "公共销售业绩总额 × 比例 ÷ 参与人数" if p.shared_commission else ""),
             ("工龄工资", p.seniority_pay, "")]
     if p.one_time_bonus:
-        rows.append(("一次性奖励", p.one_time_bonus, "连续三个月部门排名第一"))
+        rows.append(("一次性奖励", p.one_time_bonus, first_rank_rule(result.input.settings)))
     items = [{"label": label, "amount": money(amount), "note": note, "total": False} for label, amount, note in rows]
     items.append({"label": "应发合计", "amount": money(p.total), "note": "各项四舍五入到分后相加", "total": True})
     return items
@@ -88,13 +95,15 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
                              f"考核期间：{s.period.label}（{s.period.start} 至 {s.period.end}）")
     items = result.input.adjustments.get(r.employee.employee_id, ())
     context.update({
-        "appraised": r.appraised, "not_appraised_reason": r.not_appraised_reason,
+        "appraised": r.appraised,
+        "not_appraised_reason": not_appraised_text(r.not_appraised_reason) if r.not_appraised_reason else "",
+        "absence_rule": absence_rule(s.absence_limit_months),
         "reviewer": review.reviewer if review else "—",
         "appraisal_date": s.appraisal_date.isoformat() if s.appraisal_date else "—",
         "interview_date": review.interview_date.isoformat() if review and review.interview_date else "—",
         "comment": review.comment if review else "", "improvement": review.improvement if review else "",
         "appeal_deadline": f"{s.appeal_deadline.year}年{s.appeal_deadline.month}月{s.appeal_deadline.day}日",
-        "hr_signatory": s.hr_signatory, "pay": pay_rows(r),
+        "hr_signatory": s.hr_signatory, "pay": pay_rows(result, r),
         "annual_reward": money(r.pay.annual_reward) if r.pay.annual_reward is not None else "",
         "adjustments": [{"item": a.item, "points": f"{a.points:+}", "approved_by": a.approved_by} for a in items],
     })
@@ -106,7 +115,7 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
                 "weight": percent(lr.line.weight) if lr.line.weight else "另计",
                 "target": target_text(lr.line),
                 "value": fmt_number(lr.value, lr.line.unit if lr.line.method != "rating" else ""),
-                "points": f"{lr.points:.2f}", "explanation": lr.explanation, "change": change_text(lr.line),
+                "points": f"{lr.points:.2f}", "explanation": explain_line(lr), "change": change_text(lr.line),
             } for lr in r.lines],
             "total": f"{r.total:.2f}",
             "grade": {"grade": g.grade, "name": g.name, "coefficient": percent(g.pay_coefficient),
@@ -114,7 +123,7 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
                       "salary_change": g.salary_change},
             "department_rank": f"{r.department_rank} / {r.department_size}",
             "role_rank": f"{r.role_rank} / {r.role_size}",
-            "flags": [{"text": f, "good": "奖励" in f} for f in r.flags],
+            "flags": [{"text": flag_text(f, s.period.kind), "good": is_reward(f)} for f in employee_flags(r)],
         })
     return context
 
@@ -161,7 +170,7 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
         "commission_rate": percent(e.commission_rate),
         "has_commission": bool(e.commission_rate or e.personal_sales), "has_pool": pool is not None,
         "shared_rate": percent(pool.rate if pool else s.shared_commission_rate),
-        "first_rank_bonus": money(s.first_rank_bonus),
+        "first_rank_bonus": money(s.first_rank_bonus), "first_rank_rule": first_rank_rule(s),
         "bands": [{"grade": b.grade, "name": b.name,
                    "range": f"{fmt_number(b.min_score)} ～ {fmt_number(b.max_score) if b.max_score is not None else ''}",
                    "coefficient": percent(b.pay_coefficient), "salary_change": b.salary_change,

@@ -27,7 +27,8 @@ from reporter.input.schema import CATEGORIES
 from reporter.model import EmployeeResult, PeriodResult
 from reporter.rules.engine import total_formula
 from reporter.rules.pay import pay_formula
-from reporter.rules.scoring import METHOD_NAMES, line_parameters, points_formula
+from reporter.rules.scoring import line_parameters, points_formula
+from reporter.writers.wording import METHOD_NAMES, employee_flags, flag_text, running
 from reporter.writers.xlsx.style import (
     MONEY,
     Styles,
@@ -250,14 +251,14 @@ class _Sheet:
         row += 1
         self.ws.merge_range(row, 0, row, 8, "部门排名 / 岗位排名（生成时按全体员工计算）", self.s.get("total"))
         self.text(row, POINTS_COL, f"{r.department_rank}/{r.department_size}", self.s.get("total", align="center"))
-        flags = "；".join(r.flags)
+        flags = "；".join(flag_text(f, self.inp.settings.period.kind) for f in employee_flags(r))
         self.text(row, STANDARD_COL, f"岗位排名 {r.role_rank}/{r.role_size}" + (f"；{flags}" if flags else ""),
                   self.s.get("total", text_wrap=True))
         self.fit_height(row, [(flags, STANDARD_COL)])
 
     def pay(self):
         """Two columns of pay items, written row by row (the summary streams rows: no going back)."""
-        e, p = self.r.employee, self.r.pay
+        e, p, s = self.r.employee, self.r.pay, self.inp.settings
         top = self.section(self.at.pay, "工资核算", "金额逐项四舍五入到分；黄色单元格可修改")
         coefficient = f"INDEX({self.band['coefficient']},MATCH({self.cells.grade},{self.band['code']},0))"
         left = [("position_pay", "岗位工资", p.position_pay, MONEY, None),
@@ -267,7 +268,7 @@ class _Sheet:
                 ("personal_commission", "个人绩效提成 = 销售额 × 比例 × 系数", p.personal_commission, MONEY,
                  lambda refs: pay_formula("personal_commission").to_excel(refs))]
         right = [("seniority_pay", "工龄工资", p.seniority_pay, MONEY, None),
-                 ("one_time_bonus", "一次性奖励（连续三个月第一）", p.one_time_bonus, MONEY, None)]
+                 ("one_time_bonus", f"一次性奖励（{running(s.streak_months, s.period.kind)}第一）", p.one_time_bonus, MONEY, None)]
         pool = self.inp.pools.get(e.commission_pool)
         if pool is not None:
             members = sum(1 for x in self.result.appraised if x.employee.commission_pool == pool.pool)

@@ -19,7 +19,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from reporter.model import PeriodResult
 from reporter.rules.pay import PAY_FORMULAS, pay_formula
-from reporter.rules.scoring import METHOD_FORMULAS, METHOD_NAMES
+from reporter.rules.scoring import METHOD_FORMULAS
+from reporter.writers.wording import METHOD_NAMES, hr_note, not_appraised_text, period_warnings
 from reporter.writers.xlsx.scorecard import ScorecardCells, created_at, num, sheet_name, write_scorecard_sheet
 from reporter.writers.xlsx.style import MONEY, Styles, new_workbook
 
@@ -137,8 +138,7 @@ class _Summary:
             for name, value in (("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
                                 ("岗位", e.role), ("考核状态", APPRAISED if r.appraised else NOT_APPRAISED)):
                 ws.write_string(i, COL[name], value, self.s.get("cell"))
-            note = "；".join(r.flags) if r.appraised else r.not_appraised_reason
-            ws.write_string(i, COL["备注"], note, self.s.get("cell"))
+            ws.write_string(i, COL["备注"], hr_note(r, self.inp.settings.period.kind), self.s.get("cell"))
             total = cell(i, COL["总分"])
             if r.appraised:
                 own = cells[e.employee_id]
@@ -261,11 +261,11 @@ class _Summary:
             e = r.employee
             ws.write_row(i, 0, (e.employee_id, e.name, e.company, e.department, e.role), self.s.get("cell"))
             ws.write_number(i, 5, num(e.months_absent), self.s.get("cell", num="0.0"))
-            ws.write_string(i, 6, r.not_appraised_reason, self.s.get("cell"))
+            ws.write_string(i, 6, not_appraised_text(r.not_appraised_reason), self.s.get("cell"))
 
     def warnings(self, ws) -> None:
         self.header(ws, ("级别", "文件", "工作表", "行", "列", "说明"), {1: 24, 2: 12, 4: 18, 5: 90})
-        for i, w in enumerate(self.result.warnings, start=1):
+        for i, w in enumerate(period_warnings(self.result), start=1):
             ws.write_row(i, 0, ("提示", w.file, w.sheet), self.s.get("cell"))
             if w.row is not None:
                 ws.write_number(i, 3, w.row, self.s.get("cell"))

@@ -1,0 +1,157 @@
+"""Results in words: the one place that turns the engine's facts into Chinese sentences.
+
+The engine states what it found with the numbers it used (a streak of 3
+periods against a setting of 3, 2.5 months absent against a limit of 2, a
+KPI whose divisor was 0).  The letter, the scorecard, the summary, the
+payroll CSV, the result JSON and the CLI all word those facts here, so they
+say the same thing the same way, and every number in a sentence is the
+number of the setting or the fact that governs it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reporter.errors import Problem
+from reporter.model import (
+    FAILING_STREAK,
+    FIRST_RANK_STREAK,
+    EmployeeResult,
+    Flag,
+    LineResult,
+    NotAppraised,
+    PeriodResult,
+    Settings,
+    ZeroDivisor,
+)
+from reporter.rules.scoring import line_parameters
+
+# How many periods of each kind: 3 个月, 2 个季度, 2 年.
+PERIOD_UNITS = {"month": "个月", "quarter": "个季度", "year": "年"}
+METHOD_NAMES = {
+    "achievement": "达成率", "linear": "线性", "pass_fail": "达标制",
+    "deduction": "扣分制", "rating": "评级", "bonus": "加分",
+}
+FLAG_WORDS = {
+    FIRST_RANK_STREAK: "{running}部门排名第一，发放一次性奖励 {amount}",
+    # Neutral on purpose: the policy's "deemed to resign" is not lawful; HR decides what follows.
+    FAILING_STREAK: "{running}考核不及格，请人事部门跟进",
+}
+
+
+# ---- numbers -----------------------------------------------------------------
+
+
+def money(value: Decimal | None) -> str:
+    return "—" if value is None else f"¥{value:,.2f}"
+
+
+def fmt_number(value: Decimal | None, unit: str = "") -> str:
+    """A value as a person reads it: 3.52%, ¥1,234.50, 28 秒, 4."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{(value * 100).quantize(Decimal('0.01')):f}%"
+    if unit in ("元", "¥"):
+        return f"¥{value.quantize(Decimal('0.01')):,f}"
+    text = f"{value.quantize(Decimal('0.01')).normalize():f}" if value != value.to_integral() else f"{value:.0f}"
+    return f"{text} {unit}".strip() if unit not in ("", "分") else text
+
+
+def periods(count: int, kind: str) -> str:
+    """A number of periods of the appraisal's kind: 3 个月, 2 个季度, 2 年."""
+    return f"{count} {PERIOD_UNITS[kind]}"
+
+
+def running(count: int, kind: str) -> str:
+    """连续 3 个月 / 连续 2 个季度."""
+    return f"连续 {periods(count, kind)}"
+
+
+# ---- plan lines --------------------------------------------------------------
+
+
+def explain_line(lr: LineResult) -> str:
+    """How the points were derived, in words, with the numbers of this line."""
+    line, value, points = lr.line, lr.value, lr.points
+    p = line_parameters(line)
+    w = fmt_number(p["weight"] * 100)
+    v, t = fmt_number(value, line.unit), fmt_number(p["target"], line.unit)
+    cap = fmt_number(p["cap"], "%")
+    if line.method == "achievement":
+        if line.direction == "lower":
+            if value <= 0:
+                return f"实际为 0，按封顶 {cap} × 权重 {w} = {points} 分"
+            return f"目标 {t} ÷ 实际 {v}（封顶 {cap}）× 权重 {w} = {points} 分"
+        return f"实际 {v} ÷ 目标 {t}（封顶 {cap}）× 权重 {w} = {points} 分"
+    if line.method == "linear":
+        f = fmt_number(p["floor"], line.unit)
+        return f"（实际 {v} − 零分点 {f}）÷（目标 {t} − 零分点 {f}），限 0～{cap}，× 权重 {w} = {points} 分"
+    if line.method == "pass_fail":
+        sign = "≥" if line.direction == "higher" else "≤"
+        held = "达标" if points > 0 else "未达标"
+        return f"实际 {v}，标准 {sign} {t}：{held}，得 {points} 分"
+    if line.method == "deduction":
+        step = fmt_number(p["step"])
+        return f"满分 {w} − 扣分 {fmt_number(value)} × {step}（不低于 0）= {points} 分"
+    if line.method == "rating":
+        return f"评级 {fmt_number(value)} / {fmt_number(p['target'])} × 权重 {w} = {points} 分"
+    limit = f"，上限 {fmt_number(p['cap'] * 100)} 分" if line.cap is not None else ""
+    return f"合计 {fmt_number(value)} 分{limit}，计 {points} 分"
+
+
+# ---- the streak rules and absence --------------------------------------------
+
+
+def first_rank_rule(settings: Settings) -> str:
+    """The bonus rule as the settings define it: 连续 3 个月部门排名第一."""
+    return f"{running(settings.streak_months, settings.period.kind)}部门排名第一"
+
+
+def flag_text(flag: Flag, kind: str) -> str:
+    """One fired rule in words, with the streak it counted."""
+    return FLAG_WORDS[flag.rule].format(running=running(flag.streak, kind), amount=money(flag.amount))
+
+
+def employee_flags(r: EmployeeResult) -> tuple[Flag, ...]:
+    """The flags the employee's own documents show: none that are for HR only."""
+    return tuple(f for f in r.flags if not f.hr_only)
+
+
+def is_reward(flag: Flag) -> bool:
+    return flag.rule == FIRST_RANK_STREAK
+
+
+def not_appraised_text(reason: NotAppraised) -> str:
+    return (f"考评期内累计缺岗 {fmt_number(reason.months_absent)} 个月，超过 {fmt_number(reason.limit)} 个月，"
+            "按制度不参与本期考核")
+
+
+def absence_rule(limit: Decimal) -> str:
+    """The absence rule as the settings define it."""
+    return f"考评期内未到岗累计超过 {fmt_number(limit)} 个月的员工不参与当期考核"
+
+
+def hr_note(r: EmployeeResult, kind: str) -> str:
+    """What HR's outputs (summary, payroll, CLI) note for one employee: every flag, or why not appraised."""
+    if not r.appraised:
+        return not_appraised_text(r.not_appraised_reason) if r.not_appraised_reason else ""
+    return "；".join(flag_text(f, kind) for f in r.flags)
+
+
+# ---- warnings ----------------------------------------------------------------
+
+
+def zero_divisor_problem(result: PeriodResult, fact: ZeroDivisor, name: str = "") -> Problem:
+    kpi = result.input.kpis.get(fact.kpi)
+    return Problem(f"{name}（{fact.employee_id}）：指标「{kpi.name if kpi else fact.kpi}」的分母 {fact.divisor} 为 0，"
+                   "指标值按 0 计", result.input.source, severity="warning")
+
+
+def period_warnings(result: PeriodResult) -> tuple[Problem, ...]:
+    """Everything HR should look at: the input's warnings, then the engine's, in words."""
+    if not result.zero_divisors:
+        return result.warnings
+    names = {e.employee_id: e.name for e in result.input.employees}
+    return result.warnings + tuple(zero_divisor_problem(result, z, names.get(z.employee_id, ""))
+                                   for z in result.zero_divisors)
