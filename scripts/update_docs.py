@@ -16,7 +16,8 @@ from pathlib import Path
 
 from reporter.input.template import columns_markdown
 from reporter.rules.pay import PAY_FORMULAS
-from reporter.rules.scoring import DEFAULTS, METHOD_FORMULAS, METHOD_NAMES
+from reporter.rules.scoring import DEFAULTS, METHOD_FORMULAS
+from reporter.writers.wording import METHOD_NAMES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
