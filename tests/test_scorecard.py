@@ -128,8 +128,8 @@ def test_round_trip_with_openpyxl(sample_build, sample_result):
     assert values[f"J{line_row}"].value == pytest.approx(14.4)
     total_row = find_row(ws, "A", "总分")
     assert values[f"J{total_row}"].value == pytest.approx(110.4) and values[f"J{total_row + 1}"].value == "S"
-    assert re.fullmatch(r"=INDEX\(\$A\$\d+:\$A\$\d+,MATCH\(\$J\$%d,\$C\$\d+:\$C\$\d+,1\)\)" % total_row,
-                        ws[f"J{total_row + 1}"].value)  # the grade rule, over the appendix's band table
+    grade_rule = rf"=INDEX\(\$A\$\d+:\$A\$\d+,MATCH\(\$J\${total_row},\$C\$\d+:\$C\$\d+,1\)\)"
+    assert re.fullmatch(grade_rule, ws[f"J{total_row + 1}"].value)  # the grade rule, over the appendix's band table
     # protection: formula cells locked under sheet protection, inputs unlocked and yellow
     assert ws.protection.sheet
     assert ws[f"J{line_row}"].protection.locked

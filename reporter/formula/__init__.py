@@ -46,38 +46,17 @@ Semantics, the same in both languages:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, DecimalException, localcontext
 
+from reporter.formula.criteria import Column
 from reporter.formula.evaluate import Evaluator
 from reporter.formula.excel import EXCEL_MAX_LENGTH, to_excel
 from reporter.formula.syntax import COMPARISONS, FUNCTIONS, MAX_DEPTH, MAX_LENGTH, FormulaError, Parser
 
 __all__ = ["COMPARISONS", "Column", "EXCEL_MAX_LENGTH", "FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "Formula", "FormulaError",
            "parse_formula"]
-
-
-class Column(tuple):
-    """A column of cells, checked once so that many evaluations can share it: Decimal, text or None (blank)."""
-
-    __slots__ = ()
-
-    def __new__(cls, cells: Iterable[object] = ()):
-        if isinstance(cells, str | bytes):
-            raise TypeError(f"{cells!r} is one value, not a column")
-        return super().__new__(cls, (_cell(cell) for cell in cells))
-
-
-def _cell(value: object) -> Decimal | str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
-        raise TypeError(f"not a number or text: {value!r}")
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    if not number.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
-    return number
 
 
 @dataclass(frozen=True)
