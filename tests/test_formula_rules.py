@@ -251,7 +251,8 @@ PARITY_CRITERIA = [">0", "<0", "=0", "5", D(5), "<>5", "abc", "a*c", "a~*c", "x~
 
 
 def test_criteria_and_lookups_recalculated_by_libreoffice(tmp_path):
-    """Every criterion above in SUMIF and COUNTIFS, plus MATCH/INDEX, with our values cached: LibreOffice must agree."""
+    """Every criterion above in SUMIF and COUNTIFS, the grade and coefficient lookups, our values cached:
+    LibreOffice must agree."""
     path = tmp_path / "criteria.xlsx"
     book = xlsxwriter.Workbook(path)
     ws = book.add_worksheet("cases")
@@ -279,6 +280,16 @@ def test_criteria_and_lookups_recalculated_by_libreoffice(tmp_path):
         refs = {"band_grade": "$G$1:$G$5", "band_min": "$H$1:$H$5", "total": f"I{row + 1}"}
         ws.write_formula(row, 9, "=" + formula.to_excel(refs), None,
                          formula.evaluate({"band_grade": CODES, "band_min": MINS, "total": total}))
+    coefficients = [D(0), D("0.8"), D(1), D("1.1"), D("1.2")]
+    for row, grade in enumerate(["S", "a", "c"]):  # MATCH(grade, codes, 0) ignores case
+        ws.write_number(row, 10, float(coefficients[row]))
+        ws.write_string(row, 11, grade)
+        formula = rule("pay_coefficient")
+        refs = {"band_grade": "$G$1:$G$5", "band_coefficient": "$K$1:$K$5", "grade": f"L{row + 1}"}
+        value = formula.evaluate({"band_grade": CODES, "band_coefficient": coefficients, "grade": grade})
+        ws.write_formula(row, 12, "=" + formula.to_excel(refs), None, float(value))
+    for row in range(3, 5):
+        ws.write_number(row, 10, float(coefficients[row]))
     book.close()
     texts_like_formulas = sum(str(c).startswith("=") for c in PARITY_CRITERIA)  # the harness checks those too
-    assert assert_parity([path], tmp_path / "recalculated") == 3 * len(PARITY_CRITERIA) + 5 + texts_like_formulas
+    assert assert_parity([path], tmp_path / "recalculated") == 3 * len(PARITY_CRITERIA) + 5 + 3 + texts_like_formulas
