@@ -227,7 +227,8 @@ def match(value: Decimal | str, cells: Sequence[Cell], match_type: int) -> int |
     """MATCH: 1-based position, or None (Excel's #N/A).
 
     Type 0 finds the first cell equal to ``value`` (text: ignoring case, with
-    wildcards; a text that reads as a number also finds that number, as in LibreOffice).  Type 1 finds the last cell ≤ ``value`` of an ascending run
+    wildcards; a text that reads as a number also finds that number, as in
+    LibreOffice).  Type 1 finds the last cell ≤ ``value`` of an ascending run
     of cells of the same kind (number or text), as Excel's binary search does
     on the ascending ranges it requires.
     """

@@ -75,9 +75,9 @@ class Ranks:
 
     A rank rule counts the rows of everyone that its criteria match.  A plain
     text criterion (see :func:`equality_key`) matches exactly the rows whose
-    text folds to the same key, so for those the rule is evaluated over that
-    group only - the same count, in time linear in the group, not in the
-    whole company.  Any other name (wildcards, a leading ``<``, a number) is
+    text folds to the same key, so for those names the rule is evaluated over
+    that group only: the same count, without reading the whole company for
+    every employee.  Any other name (wildcards, a leading ``<``, a number) is
     evaluated over everyone.  Ties share their rank, so results are kept per total.
     """
 
