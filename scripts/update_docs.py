@@ -15,7 +15,9 @@ import sys
 from pathlib import Path
 
 from reporter.input.template import columns_markdown
+from reporter.rules.engine import TOTAL_FORMULA
 from reporter.rules.pay import PAY_FORMULAS
+from reporter.rules.rulebook import RULE_FORMULAS
 from reporter.rules.scoring import DEFAULTS, METHOD_FORMULAS
 from reporter.writers.wording import METHOD_NAMES
 
@@ -54,12 +56,29 @@ def pay_markdown() -> str:
     return "\n".join(rows) + "\n"
 
 
+RULE_NAMES = {
+    "grade": "等级 (grade)", "grade_name": "等级名称", "pay_coefficient": "绩效系数 (pay coefficient)",
+    "department_rank": "部门排名", "role_rank": "岗位排名", "bonus_points": "加分合计 (bonus_points)",
+    "penalty_points": "扣分合计 (penalty_points)", "annual_reward": "年度绩效奖励 (annual reward)",
+}
+
+
+def rulebook_markdown() -> str:
+    """The lookup, rank and sum rules, from reporter.rules.rulebook.RULE_FORMULAS."""
+    rows = ["| result | rule (the engine evaluates it; the workbooks hold it as a live formula) |", "|---|---|"]
+    rows.append(f"| 总分 (total) | `{TOTAL_FORMULA}` |")
+    for name, formula in RULE_FORMULAS.items():
+        rows.append(f"| {RULE_NAMES.get(name, name)} | `{formula.replace('|', '&#124;')}` |")
+    return "\n".join(rows) + "\n"
+
+
 def generated_parts() -> list[tuple[Path, str, str]]:
     """Every generated part: (document, part name, the Markdown it must hold)."""
     return [
         (DOCS / "input.md", "columns", columns_markdown()),
         (DOCS / "rules.md", "methods", methods_markdown()),
         (DOCS / "rules.md", "pay", pay_markdown()),
+        (DOCS / "rules.md", "rulebook", rulebook_markdown()),
     ]
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from reporter.input.validate import load_input
 from reporter.model import FAILING_STREAK, FIRST_RANK_STREAK, Flag, HistoryRecord, NotAppraised, ZeroDivisor
-from reporter.rules.engine import rank_eq, score_period
+from reporter.rules.engine import score_period
+from reporter.rules.rulebook import rule
 from tests.conftest import streak_of_two
 
 
@@ -87,7 +88,8 @@ def test_department_pay_adds_up_to_the_cent(period):
     ([D(90)], D(90), 1),
 ])
 def test_rank_like_excel(values, value, expected):
-    assert rank_eq(value, values) == expected
+    peers = {"peer_role": ["客服"] * len(values), "peer_total": values}
+    assert rule("role_rank").evaluate({**peers, "role": "客服", "total": value}) == expected
 
 
 def test_ties_share_department_rank(base_sheets, make_book):

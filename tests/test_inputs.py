@@ -212,6 +212,13 @@ def test_grade_bands_gap_or_overlap(base_sheets, make_book, row, max_score, word
     find(problems_of(make_book(base_sheets)), "等级", row, "分数上限", word)
 
 
+@pytest.mark.parametrize("code, word", [("s", "等级代码重复"), ("A*", "通配符")])
+def test_grade_codes_that_a_workbook_lookup_would_confuse(base_sheets, make_book, code, word):
+    set_cell(base_sheets, "等级", 3, "等级", code)  # the band after S
+    problems = problems_of(make_book(base_sheets))
+    assert any(p.sheet == "等级" and word in p.message for p in problems)
+
+
 def test_employee_without_a_plan(base_sheets, make_book):
     set_cell(base_sheets, "员工", 5, "岗位", "数据分析师")
     find(problems_of(make_book(base_sheets)), "员工", 5, "岗位", "没有考核方案")

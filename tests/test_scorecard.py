@@ -11,6 +11,7 @@ import io
 import re
 import shutil
 import zipfile
+from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -20,7 +21,10 @@ from click.testing import CliRunner
 
 from reporter.cli import cli
 from reporter.input.validate import load_input
-from reporter.rules.engine import score_period
+from reporter.rules.engine import TOTAL_FORMULA, score_period
+from reporter.rules.pay import PAY_FORMULAS
+from reporter.rules.rulebook import RULE_FORMULAS
+from reporter.rules.scoring import METHOD_FORMULAS
 from reporter.writers.xlsx.scorecard import render_scorecard
 from reporter.writers.xlsx.summary import render_summary
 from tests.conftest import SAMPLE, streak_of_two
@@ -131,7 +135,8 @@ def test_round_trip_with_openpyxl(sample_build, sample_result):
     assert values[f"J{line_row}"].value == pytest.approx(14.4)
     total_row = find_row(ws, "A", "总分")
     assert values[f"J{total_row}"].value == pytest.approx(110.4) and values[f"J{total_row + 1}"].value == "S"
-    assert ws[f"J{total_row + 1}"].value.startswith("=LOOKUP(")
+    grade_rule = rf"=INDEX\(\$A\$\d+:\$A\$\d+,MATCH\(\$J\${total_row},\$C\$\d+:\$C\$\d+,1\)\)"
+    assert re.fullmatch(grade_rule, ws[f"J{total_row + 1}"].value)  # the grade rule, over the appendix's band table
     # protection: formula cells locked under sheet protection, inputs unlocked and yellow
     assert ws.protection.sheet
     assert ws[f"J{line_row}"].protection.locked
@@ -192,6 +197,9 @@ def test_summary_workbook_sheets(sample_build, sample_result):
         assert any(n.startswith("xl/charts/chart") for n in z.namelist())  # native Excel chart
     payroll = values["工资表"]
     assert payroll["B2"].value == sample_result.results[0].employee.employee_id
+    shown = {c.value for row in wb["规则"].iter_rows() for c in row}
+    every_rule = {TOTAL_FORMULA, *RULE_FORMULAS.values(), *PAY_FORMULAS.values(), *METHOD_FORMULAS.values()}
+    assert every_rule <= shown  # the 规则 sheet lists the text of every rule the workbook computes with
 
 
 def test_sheet_password_comes_from_the_environment(tmp_path, make_book):
@@ -262,3 +270,83 @@ def test_absence_limit_and_zero_divisor_reach_the_summary(base_sheets, make_book
     assert [(row[0], row[6]) for row in summary_rows(result, "未参与考核")] == [("E003", reason)]
     assert {row[0]: row[18] for row in summary_rows(result, "汇总")}["E003"] == reason
     assert [row[5] for row in summary_rows(result, "提示")] == ["刘洋（E004）：指标「订单转换率」的分母 uv 为 0，指标值按 0 计"]
+
+
+def tied_company(sheets: dict) -> dict:
+    """The fixture company, changed so that the rules meet their corners.
+
+    客服部: E001 and E002 tie at 122.20 (E002: clean attendance +3, bonus 12 + 10 capped at 20, penalty −3);
+    E005 lands exactly on the S boundary, 90.00 = 30 + 31.2 + attitude 2/5 × 30 + 4 + 10 + bonus 3 + 2
+    − penalties 1.2 + 1.  运营部: E006 lands exactly on the A boundary, 80.00 = conversion 3.6 % (48) +
+    ability 4/5 × 40; E004 scores 62.  Annual rewards: E006 sales exactly at the 80 % threshold
+    (800,000 × 0.3 % = 2,400), campaign below it (0); E004 4,320.99 + 2,250.00 = 6,570.99.
+    """
+    staff = sheets["员工"]
+    staff.append(["E005", "赵磊", "zhaolei@example.com", "华东公司", "客服部", "在线客服专员", date(2023, 5, 1), 4500, 0,
+                  50000, "1%", "客服池"])
+    staff.append(["E006", "孙丽", "sunli@example.com", "华东公司", "运营部", "运营专员", date(2021, 7, 1), 8000, 0,
+                  None, None, None])
+    sheets["月度数据"][2][2:4] = [25, 0]
+    sheets["月度数据"] += [["E005", "赵磊", 25, 0, None, None], ["E006", "孙丽", None, None, 50000, 1800]]
+    sheets["考勤"][2][2:7] = [0, 0, 0, 4, 4]
+    sheets["考勤"].append(["E005", "赵磊", 0, 0, 0, 4, 4])
+    sheets["评分"][2][2] = 5
+    sheets["评分"] += [["E005", "工作态度", 2], ["E006", "工作能力", 4]]
+    sheets["加减分"] = [sheets["加减分"][0], ["E001", "双11值班支援", 15], ["E001", "大促客服培训讲师", 8],
+                     ["E002", "夜班支援", 12], ["E002", "新人带教", 10], ["E002", "违规用语", -3],
+                     ["E005", "活动支援", 3], ["E005", "知识库整理", 2], ["E005", "超时回复", -1.2], ["E005", "漏登记", -1]]
+    sheets["年度奖励"] = [
+        ["工号", "年销售目标", "年销售实绩", "销售奖励比例", "活动销售目标", "活动销售实绩", "活动奖励比例", "达成率门槛"],
+        ["E006", 1000000, 800000, "0.3%", 500000, 390000, "0.5%", "80%"],
+        ["E004", 1000000, 1234567.89, "0.35%", 500000, 500001, "0.45%", "80%"]]
+    return sheets
+
+
+def exact_row(ws, column: str, text: str) -> int:
+    return next(row for row in range(1, ws.max_row + 1) if ws[f"{column}{row}"].value == text)
+
+
+def test_ties_boundaries_and_adjustments_recalculated_by_libreoffice(tmp_path, base_sheets, make_book):
+    """Grade, coefficient, ranks, bonus/penalty sums and annual reward: LibreOffice recalculates what the engine says."""
+    source = make_book(tied_company(base_sheets))
+    result = score_period(load_input(source))
+    by_id = {r.employee.employee_id: r for r in result.results}
+    # The engine, worked by hand (see tied_company).
+    assert by_id["E001"].total == by_id["E002"].total == D("122.20")
+    assert [by_id[e].department_rank for e in ("E001", "E002", "E005", "E004", "E006")] == [1, 1, 3, 2, 1]
+    assert [by_id[e].role_rank for e in ("E001", "E002", "E005", "E004", "E006")] == [1, 1, 3, 2, 1]
+    assert (by_id["E005"].total, by_id["E005"].grade.grade, by_id["E005"].pay.pay_coefficient) == (D("90.00"), "S", D("1.2"))
+    assert (by_id["E006"].total, by_id["E006"].grade.grade, by_id["E006"].pay.pay_coefficient) == (D("80.00"), "A", D("1.1"))
+    assert (by_id["E006"].pay.annual_reward, by_id["E004"].pay.annual_reward) == (D("2400.00"), D("6570.99"))
+
+    out = tmp_path / "out"
+    args = ["build", str(source), "--out", str(out), "--only", "scorecards,summary"]
+    assert CliRunner().invoke(cli, args, catch_exceptions=False).exit_code == 0
+    summary, cards = out / PERIOD / "summary.xlsx", scorecards(out / PERIOD)
+    recalculated = recalculate([summary, *cards], tmp_path / "re")
+    assert compare(summary, recalculated[summary])[0] == []
+    for card in cards:
+        assert compare(card, recalculated[card])[0] == []
+
+    # LibreOffice's own numbers, read back, against the engine's.
+    sheet = openpyxl.load_workbook(recalculated[summary], data_only=True)["汇总"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2) if row[0].value in by_id}
+    for eid, r in by_id.items():
+        if r.appraised:
+            grade, name, dept_rank, role_rank, coefficient = (c.value for c in rows[eid][7:12])
+            assert (grade, name, dept_rank, role_rank) == (r.grade.grade, r.grade.name, r.department_rank, r.role_rank)
+            assert D(str(round(coefficient, 4))) == r.pay.pay_coefficient
+    for card in cards:
+        eid = card.stem
+        ws = openpyxl.load_workbook(recalculated[card], data_only=True)[eid]
+        r = by_id[eid]
+        assert ws[f"J{find_row(ws, 'A', '等级')}"].value == r.grade.grade
+        values = {lr.line.kpi: lr.value for lr in r.lines}
+        for item, kpi in (("自愿性任务", "bonus_points"), ("违规扣分", "penalty_points")):
+            if kpi in values:
+                assert D(str(round(ws[f"I{find_row(ws, 'C', item)}"].value, 2))) == values[kpi]
+        if r.pay.annual_reward is not None:
+            assert D(str(round(ws[f"E{exact_row(ws, 'A', '年度绩效奖励')}"].value, 2))) == r.pay.annual_reward
+    sums = {eid: {lr.line.kpi: lr.value for lr in by_id[eid].lines} for eid in ("E002", "E005")}
+    assert (sums["E002"]["bonus_points"], sums["E002"]["penalty_points"]) == (D(22), D(-3))
+    assert (sums["E005"]["bonus_points"], sums["E005"]["penalty_points"]) == (D(5), D("-2.2"))

@@ -127,8 +127,11 @@ class PlanRules:
                 v.get("training") or "", v.get("promotion") or "", v.get("level_change") or "",
                 v.get("salary_change") or "", bool(v.get("failing")))))
         bands.sort(key=lambda b: b[1].min_score)
-        if len({b.grade for _, b in bands}) != len(bands):
-            self.problem("等级代码重复", "grades", bands[0][0] if bands else None, "grade")
+        if len({b.grade.lower() for _, b in bands}) != len(bands):  # the workbooks' MATCH ignores case
+            self.problem("等级代码重复（不区分大小写）", "grades", bands[0][0] if bands else None, "grade")
+        for row, band in bands:
+            if any(c in band.grade for c in "*?~"):
+                self.problem(f"等级代码「{band.grade}」不能含 * ? ~：工作簿按等级查表时它们是通配符", "grades", row, "grade")
         for (row, band), (_, upper) in zip(bands, bands[1:], strict=False):
             if band.max_score is None or band.max_score != upper.min_score:
                 gap = "重叠" if band.max_score is not None and band.max_score > upper.min_score else "有空档"

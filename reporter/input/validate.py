@@ -77,12 +77,7 @@ class _Validator(PlanRules):
                              "commission_pool")
         measures = self.measures(by_id, measure_defs)
         ratings = self.ratings(by_id)
-        adjustments = self.adjustments(by_id)
-        for eid, items in adjustments.items():
-            values = dict(measures.get(eid, {}))
-            values["bonus_points"] = sum((a.points for a in items if a.points > 0), Decimal(0))
-            values["penalty_points"] = sum((a.points for a in items if a.points < 0), Decimal(0))
-            measures[eid] = values
+        adjustments = self.adjustments(by_id)  # summed into bonus_points / penalty_points by the rules stage
         self.check_inputs_present(employees, appraised, plans, kpis, measures, ratings)
         self.check_adjustments_scored(employees, plans, adjustments)
         reviews = self.reviews(by_id, appraised)

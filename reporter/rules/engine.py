@@ -29,6 +29,14 @@ from reporter.model import (
     ZeroDivisor,
 )
 from reporter.rules.pay import compute, money, years_of_service
+from reporter.rules.rulebook import (
+    ADJUSTMENT_RULES,
+    Ranks,
+    adjustment_sums,
+    annual_reward,
+    find_grade,
+    pay_coefficient,
+)
 from reporter.rules.scoring import score_line
 
 # The total of a scorecard: the sum of its lines' points, never below 0.
@@ -40,19 +48,6 @@ def total_formula() -> Formula:
     return parse_formula(TOTAL_FORMULA)
 
 
-def find_grade(total: Decimal, grades: tuple[GradeBand, ...]) -> GradeBand:
-    """The band whose [min, max) holds the total; bands are validated to leave no gap."""
-    for band in reversed(grades):
-        if total >= band.min_score:
-            return band
-    return grades[0]
-
-
-def rank_eq(value: Decimal, values: list[Decimal]) -> int:
-    """Rank in descending order, ties sharing a rank, like Excel's RANK.EQ."""
-    return 1 + sum(1 for v in values if v > value)
-
-
 def line_value(inp: AppraisalInput, employee: Employee, line: PlanLine,
                zero_divisors: list[ZeroDivisor]) -> tuple[Decimal, dict[str, Decimal]]:
     """The value a line is scored on, and the measures it was computed from; a 0 divisor is noted."""
@@ -61,6 +56,8 @@ def line_value(inp: AppraisalInput, employee: Employee, line: PlanLine,
         return inp.ratings[eid][line.item], {}
     measures = inp.measures.get(eid, {})
     kpi = inp.kpis.get(line.kpi)
+    if not (kpi.formula.names if kpi else {line.kpi}).isdisjoint(ADJUSTMENT_RULES):
+        measures = {**measures, **adjustment_sums(inp.adjustments.get(eid, ()))}
     if kpi is None:
         value = measures.get(line.kpi, Decimal(0))
         return value, {line.kpi: value}
@@ -123,6 +120,7 @@ def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) 
         if e.commission_pool:
             pool_size[e.commission_pool] += 1
     failing = {g.grade for g in inp.grades if g.failing}
+    ranks = Ranks((e, totals[e.employee_id]) for e in appraised)
     results = []
     for e in inp.employees:
         eid = e.employee_id
@@ -133,7 +131,7 @@ def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) 
             continue
         total = totals[eid]
         grade = find_grade(total, inp.grades)
-        dept_rank = rank_eq(total, by_department[e.department_key])
+        dept_rank = ranks.department(e, total)
         first = _streak(eid, dept_rank == 1, s.period, history, lambda r: r.department_rank == 1)
         fail = _streak(eid, grade.failing, s.period, history, lambda r: r.grade in failing)
         flags = streak_flags(first, fail, s.streak_months, s.first_rank_bonus)
@@ -142,7 +140,7 @@ def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) 
             e, True, compute_pay(inp, e, grade, pool_size.get(e.commission_pool, 0), bonus),
             lines=lines[eid], total=total, grade=grade,
             department_rank=dept_rank, department_size=len(by_department[e.department_key]),
-            role_rank=rank_eq(total, by_role[e.role]), role_size=len(by_role[e.role]),
+            role_rank=ranks.role(e, total), role_size=len(by_role[e.role]),
             first_rank_streak=first, failing_streak=fail, flags=flags, review=inp.reviews.get(eid)))
     return PeriodResult(inp, tuple(results), inp.warnings, tuple(zero_divisors))
 
@@ -151,7 +149,7 @@ def compute_pay(inp: AppraisalInput, e: Employee, grade: GradeBand | None, pool_
                 one_time_bonus: Decimal) -> Pay:
     """Monthly pay; someone not appraised has no grade, so commission is paid at coefficient 1 and no shared part."""
     s = inp.settings
-    coefficient = grade.pay_coefficient if grade else Decimal(1)
+    coefficient = pay_coefficient(grade, inp.grades) if grade else Decimal(1)
     personal = compute("personal_commission", personal_sales=e.personal_sales,
                        commission_rate=e.commission_rate, pay_coefficient=coefficient)
     pool = inp.pools.get(e.commission_pool)
@@ -171,10 +169,9 @@ def compute_pay(inp: AppraisalInput, e: Employee, grade: GradeBand | None, pool_
     annual = None
     plan = inp.annual_rewards.get(e.employee_id)
     if plan is not None:
-        annual = sum((compute("reward_part", actual=actual, target=target, threshold=plan.threshold, rate=rate)
-                      for actual, target, rate in ((plan.sales_actual, plan.sales_target, plan.sales_rate),
-                                                   (plan.campaign_actual, plan.campaign_target, plan.campaign_rate))),
-                     Decimal(0))
-        annual = money(annual)
+        sales, campaign = (compute("reward_part", actual=actual, target=target, threshold=plan.threshold, rate=rate)
+                           for actual, target, rate in ((plan.sales_actual, plan.sales_target, plan.sales_rate),
+                                                        (plan.campaign_actual, plan.campaign_target, plan.campaign_rate)))
+        annual = money(annual_reward(sales, campaign))
     return Pay(**parts, total=money(compute("monthly_pay", **parts)), pay_coefficient=coefficient,
                annual_reward=annual)

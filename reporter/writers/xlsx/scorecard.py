@@ -27,6 +27,7 @@ from reporter.input.schema import CATEGORIES
 from reporter.model import EmployeeResult, PeriodResult
 from reporter.rules.engine import total_formula
 from reporter.rules.pay import pay_formula
+from reporter.rules.rulebook import ADJUSTMENT_RULES, rule
 from reporter.rules.scoring import line_parameters, points_formula
 from reporter.writers.wording import METHOD_NAMES, employee_flags, flag_text, running
 from reporter.writers.xlsx.style import (
@@ -128,11 +129,11 @@ class _Sheet:
         adjustments = len(self.inp.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
         self.adjustment_range = f"{ref(self.at.adjustments, VALUE_AT)}:{ref(self.at.adjustments + adjustments - 1, VALUE_AT)}"
         self.refs = {name: ref(self.at.measures + i, VALUE_AT) for i, name in enumerate(self.measures)}
-        self.refs["bonus_points"] = f'SUMIF({self.adjustment_range},">0")'
-        self.refs["penalty_points"] = f'SUMIF({self.adjustment_range},"<0")'
+        for name in ADJUSTMENT_RULES:
+            self.refs[name] = rule(name).to_excel({"adjustment_points": self.adjustment_range})
         bands = self.at.bands, self.at.bands + len(self.inp.grades) - 1
         self.band = {key: f"{ref(bands[0], col)}:{ref(bands[1], col)}"
-                     for key, col in (("code", 0), ("name", 1), ("min", 2), ("coefficient", 4))}
+                     for key, col in (("band_grade", 0), ("band_name", 1), ("band_min", 2), ("band_coefficient", 4))}
 
     # -- small writers ----------------------------------------------------
 
@@ -239,11 +240,11 @@ class _Sheet:
         self.cells.total = ref(row, POINTS_COL)
         row += 1
         self.ws.merge_range(row, 0, row, 8, "等级（按附页等级标准查表）", self.s.get("total"))
-        lookup = f"LOOKUP({self.cells.total},{self.band['min']},{{}})"
-        self.formula(row, POINTS_COL, lookup.format(self.band["code"]), r.grade.grade,
-                     fmt=self.s.get("total", align="center"))
-        self.formula(row, STANDARD_COL, lookup.format(self.band["name"]), r.grade.name, fmt=self.s.get("total"))
         self.cells.grade = ref(row, POINTS_COL)
+        self.formula(row, POINTS_COL, rule("grade").to_excel({**self.band, "total": self.cells.total}), r.grade.grade,
+                     fmt=self.s.get("total", align="center"))
+        self.formula(row, STANDARD_COL, rule("grade_name").to_excel({**self.band, "grade": self.cells.grade}),
+                     r.grade.name, fmt=self.s.get("total"))
         ordered = sorted(self.inp.grades, key=lambda g: g.min_score, reverse=True)
         for i, band in enumerate(ordered):
             self.ws.conditional_format(row, POINTS_COL, row, POINTS_COL, {
@@ -260,7 +261,7 @@ class _Sheet:
         """Two columns of pay items, written row by row (the summary streams rows: no going back)."""
         e, p, s = self.r.employee, self.r.pay, self.inp.settings
         top = self.section(self.at.pay, "工资核算", "金额逐项四舍五入到分；黄色单元格可修改")
-        coefficient = f"INDEX({self.band['coefficient']},MATCH({self.cells.grade},{self.band['code']},0))"
+        coefficient = rule("pay_coefficient").to_excel({**self.band, "grade": self.cells.grade})
         left = [("position_pay", "岗位工资", p.position_pay, MONEY, None),
                 ("personal_sales", "个人销售额", e.personal_sales, MONEY, None),
                 ("commission_rate", "个人提成比例", e.commission_rate, "0.00%", None),
@@ -317,9 +318,10 @@ class _Sheet:
         row = top + 3
         threshold = ref(row, RIGHT_VALUE_AT)
         part = pay_formula("reward_part")
-        excel = "+".join(f"({part.to_excel({**cells, 'threshold': threshold})})" for cells in parts)
+        sales, campaign = (part.to_excel({**cells, "threshold": threshold}) for cells in parts)
+        excel = rule("annual_reward").to_excel({"sales_reward": sales, "campaign_reward": campaign})
         self.ws.merge_range(row, 0, row, 3, "年度绩效奖励", self.s.get("total"))
-        self.formula(row, VALUE_AT, f"ROUND({excel},2)", self.r.pay.annual_reward, fmt=self.s.get("total", num=MONEY))
+        self.formula(row, VALUE_AT, excel, self.r.pay.annual_reward, fmt=self.s.get("total", num=MONEY))
         self.ws.merge_range(row, 5, row, 7, "达成率门槛", self.s.get("label"))
         self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True)
         self.cells.pay["annual_reward"] = ref(row, VALUE_AT)

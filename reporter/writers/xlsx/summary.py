@@ -4,7 +4,7 @@ Sheets: 汇总 (one row per employee; totals and pay refer to the employee's
 own scorecard sheet, grade and ranks are formulas), 等级分布 (COUNTIF
 against the bands, with a chart), 部门统计 (department and company
 averages), 工资表 (what payroll imports), 未参与考核, 提示 (every warning),
-规则 (bands, scoring and pay formulas, the KPI library), then one scorecard
+规则 (bands, the scoring methods, every other rule's formula, the KPI library), then one scorecard
 sheet per appraised employee.  Correct a value on an employee's sheet and
 the whole workbook follows.
 """
@@ -18,7 +18,9 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from reporter.model import PeriodResult
+from reporter.rules.engine import TOTAL_FORMULA
 from reporter.rules.pay import PAY_FORMULAS, pay_formula
+from reporter.rules.rulebook import RULE_FORMULAS, rule
 from reporter.rules.scoring import METHOD_FORMULAS
 from reporter.writers.wording import METHOD_NAMES, hr_note, not_appraised_text, period_warnings
 from reporter.writers.xlsx.scorecard import ScorecardCells, created_at, num, sheet_name, write_scorecard_sheet
@@ -32,6 +34,11 @@ COL = {name: i for i, name in enumerate(HEAD)}
 PAY_PARTS = (("position_pay", "岗位工资"), ("personal_commission", "个人绩效提成"),
              ("shared_commission", "公共绩效提成"), ("seniority_pay", "工龄工资"), ("one_time_bonus", "一次性奖励"))
 APPRAISED, NOT_APPRAISED = "已考核", "未参与考核"
+
+
+def every_rule() -> list[tuple[str, str]]:
+    """Every rule's name and formula text but the scoring methods', in the order a scorecard applies them."""
+    return [("total", TOTAL_FORMULA), *RULE_FORMULAS.items(), *PAY_FORMULAS.items()]
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -78,6 +85,13 @@ class _Summary:
     def formula(self, ws, row, col, excel, value, fmt=None):
         ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell"), num(value))
 
+    def rank_refs(self, row: int) -> dict[str, str]:
+        """The rank rules' names on 汇总: peers are the columns (a not-appraised row's 总分 is blank, never counted)."""
+        refs = {}
+        for name, title in (("company", "公司"), ("department", "部门"), ("role", "岗位"), ("total", "总分")):
+            refs[name], refs[f"peer_{name}"] = cell(row, COL[title]), self.range[title]
+        return refs
+
     # -- sheets -------------------------------------------------------------
 
     def rules(self, ws) -> tuple[int, int]:
@@ -108,9 +122,11 @@ class _Summary:
                          self.s.get("cell"))
             row += 1
         row += 1
-        ws.write_string(row, 0, "工资公式（金额逐项四舍五入到分）", self.s.get("section"))
-        row += 1
-        for name, text in PAY_FORMULAS.items():
+        ws.write_string(row, 0, "规则公式（总分、等级、系数、排名、加减分、工资；金额逐项四舍五入到分）",
+                        self.s.get("section"))
+        ws.write_row(row + 1, 0, ("规则", "", "公式"), self.s.get("header"))
+        row += 2
+        for name, text in every_rule():
             ws.write_row(row, 0, (name, "", text), self.s.get("cell"))
             row += 1
         row += 1
@@ -129,9 +145,8 @@ class _Summary:
 
     def summary(self, ws, cells: dict[str, ScorecardCells], band_rows) -> None:
         self.header(ws, HEAD, {1: 10, 2: 12, 3: 12, 4: 14, 18: 60})
-        mins = column_range(RULES, 2, *band_rows)
-        codes = column_range(RULES, 0, *band_rows)
-        names = column_range(RULES, 1, *band_rows)
+        bands = {name: column_range(RULES, col, *band_rows)
+                 for name, col in (("band_grade", 0), ("band_name", 1), ("band_min", 2))}
         money = self.s.get("cell", num=MONEY)
         for i, r in enumerate(self.rows, start=1):
             e, p = r.employee, r.pay
@@ -144,13 +159,11 @@ class _Summary:
                 own = cells[e.employee_id]
                 sheet = f"'{sheet_name(r)}'!"
                 self.formula(ws, i, COL["总分"], sheet + own.total, r.total, self.s.get("cell", num="0.00"))
-                self.formula(ws, i, COL["等级"], f"LOOKUP({total},{mins},{codes})", r.grade.grade)
-                self.formula(ws, i, COL["等级名称"], f"LOOKUP({total},{mins},{names})", r.grade.name)
-                same = f'{self.range["考核状态"]},"{APPRAISED}",{self.range["总分"]},">"&{total}'
-                self.formula(ws, i, COL["部门排名"], f'COUNTIFS({self.range["公司"]},{cell(i, COL["公司"])},'
-                             f'{self.range["部门"]},{cell(i, COL["部门"])},{same})+1', r.department_rank)
-                self.formula(ws, i, COL["岗位排名"], f'COUNTIFS({self.range["岗位"]},{cell(i, COL["岗位"])},{same})+1',
-                             r.role_rank)
+                grade = cell(i, COL["等级"])
+                self.formula(ws, i, COL["等级"], rule("grade").to_excel({**bands, "total": total}), r.grade.grade)
+                self.formula(ws, i, COL["等级名称"], rule("grade_name").to_excel({**bands, "grade": grade}), r.grade.name)
+                self.formula(ws, i, COL["部门排名"], rule("department_rank").to_excel(self.rank_refs(i)), r.department_rank)
+                self.formula(ws, i, COL["岗位排名"], rule("role_rank").to_excel(self.rank_refs(i)), r.role_rank)
                 self.formula(ws, i, COL["绩效系数"], sheet + own.pay["pay_coefficient"], p.pay_coefficient,
                              self.s.get("cell", num="0%"))
                 for key, title in PAY_PARTS:
