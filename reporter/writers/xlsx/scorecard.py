@@ -9,20 +9,16 @@ one, recalculate, and points, total, grade and pay follow.
 Page 1 is the scorecard proper, ending with the signatures; page 2 is the
 appendix its formulas read: the month's data, bonus/penalty items and the
 grade bands.  Because formulas on page 1 refer to cells on page 2, the
-positions of all blocks are fixed first (:class:`Layout`), then written.
+positions of all blocks are fixed first (:mod:`.layout`), then written.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
-from reporter.input.plans import ADJUSTMENT_MEASURES
 from reporter.input.schema import CATEGORIES
 from reporter.model import EmployeeResult, PeriodResult
 from reporter.rules.engine import total_formula
@@ -30,6 +26,27 @@ from reporter.rules.pay import pay_formula
 from reporter.rules.rulebook import ADJUSTMENT_RULES, rule
 from reporter.rules.scoring import line_parameters, points_formula
 from reporter.writers.wording import METHOD_NAMES, employee_flags, flag_text, running
+from reporter.writers.xlsx.layout import (
+    COLUMNS,
+    DETAILS_ROW,
+    EXTRA_ADJUSTMENT_ROWS,
+    ITEMS_HEADER_ROW,
+    LAST_COL,
+    PARAM_COLUMN,
+    POINTS_COL,
+    RIGHT_VALUE_AT,
+    SECTION_ROWS,
+    SIGNATURE_ROWS,
+    STANDARD_COL,
+    VALUE_AT,
+    VALUE_COL,
+    WIDTHS,
+    ScorecardCells,
+    measure_names,
+    num,
+    plan_layout,
+    ref,
+)
 from reporter.writers.xlsx.style import (
     MONEY,
     Styles,
@@ -39,84 +56,11 @@ from reporter.writers.xlsx.style import (
     unit_format,
 )
 
-COLUMNS = ("序号", "类别", "考核项目", "权重", "目标值", "下限", "封顶", "每单位扣分", "实际值", "得分", "评分标准")
-WIDTHS = (5, 9, 18, 8, 13, 10, 8, 9, 14, 9, 44)
-PARAM_COLUMN = {"weight": 3, "target": 4, "floor": 5, "cap": 6, "step": 7}
-VALUE_COL, POINTS_COL, STANDARD_COL = 8, 9, 10
-LAST_COL = STANDARD_COL
-RIGHT_VALUE_AT = 8  # value column of the right-hand half of the pay block
-VALUE_AT = 4  # column of values in the appendix and pay blocks
-DETAILS_ROW, ITEMS_HEADER_ROW = 2, 6
-SECTION_ROWS = 3  # a blank row, the section title, the block's header
-EXTRA_ADJUSTMENT_ROWS = 2  # empty yellow rows where HR can add a bonus or penalty item
-SIGNATURE_ROWS = 6
 CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
 ATTENDANCE_NAMES = {"late": "迟到次数", "early_leave": "早退次数", "leave_days": "请假天数",
                     "reports_due": "周报应交", "reports_submitted": "周报实交"}
 KIND_FORMATS = {"amount": MONEY, "percent": "0.00%", "seconds": '0.0" 秒"', "count": "#,##0"}
 KIND_UNITS = {"amount": "元", "percent": "%", "seconds": "秒", "count": "次"}
-
-
-def ref(row: int, col: int) -> str:
-    return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
-
-
-def num(value) -> float:
-    return float(value) if isinstance(value, Decimal) else value
-
-
-@dataclass
-class ScorecardCells:
-    """Where the key results sit on a scorecard sheet, for the summary to refer to."""
-
-    total: str = ""
-    grade: str = ""
-    pay: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Layout:
-    """First row of every block, fixed before anything is written."""
-
-    lines: int
-    totals: int
-    pay: int
-    signatures: int
-    measures: int
-    adjustments: int
-    bands: int
-
-
-def measure_names(result: PeriodResult, r: EmployeeResult) -> list[str]:
-    """The measures this employee's plan reads, in order of first use (adjustments are summed, not listed)."""
-    names: list[str] = []
-    for lr in r.lines:
-        kpi = result.input.kpis.get(lr.line.kpi)
-        for name in (sorted(kpi.formula.names) if kpi else [lr.line.kpi] if lr.line.kpi else []):
-            if name not in names and name not in ADJUSTMENT_MEASURES:
-                names.append(name)
-    return names
-
-
-def pay_rows(result: PeriodResult, r: EmployeeResult) -> int:
-    """Blank and title, then two columns of items (left: own pay; right: seniority, bonus, pool), then the total."""
-    pooled = r.employee.commission_pool in result.input.pools
-    rows = SECTION_ROWS - 1 + max(5, 2 + (4 if pooled else 1)) + 1
-    if r.pay.annual_reward is not None:
-        rows += SECTION_ROWS - 1 + 3 + 1
-    return rows
-
-
-def plan_layout(result: PeriodResult, r: EmployeeResult, measures: list[str]) -> Layout:
-    lines = ITEMS_HEADER_ROW + 1
-    totals = lines + len(r.lines)
-    pay = totals + 3
-    signatures = pay + pay_rows(result, r)
-    appendix = signatures + SIGNATURE_ROWS
-    measures_at = appendix + SECTION_ROWS
-    adjustments = measures_at + len(measures) + SECTION_ROWS
-    count = len(result.input.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
-    return Layout(lines, totals, pay, signatures, measures_at, adjustments, adjustments + count + SECTION_ROWS)
 
 
 class _Sheet:

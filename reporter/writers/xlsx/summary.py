@@ -23,7 +23,8 @@ from reporter.rules.pay import PAY_FORMULAS, pay_formula
 from reporter.rules.rulebook import RULE_FORMULAS, rule
 from reporter.rules.scoring import METHOD_FORMULAS
 from reporter.writers.wording import METHOD_NAMES, hr_note, not_appraised_text, period_warnings
-from reporter.writers.xlsx.scorecard import ScorecardCells, created_at, num, sheet_name, write_scorecard_sheet
+from reporter.writers.xlsx.layout import ScorecardCells, num
+from reporter.writers.xlsx.scorecard import created_at, sheet_name, write_scorecard_sheet
 from reporter.writers.xlsx.style import MONEY, Styles, new_workbook
 
 SUMMARY = "汇总"

@@ -1,0 +1,90 @@
+"""Where each block of a scorecard sheet sits, fixed before anything is written.
+
+Formulas on page 1 (points, totals, pay) refer to cells of page 2 (the period's
+data, bonus/penalty items, grade bands), so every block's first row is planned
+here first; :mod:`.scorecard` then writes the blocks in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from reporter.input.plans import ADJUSTMENT_MEASURES
+from reporter.model import EmployeeResult, PeriodResult
+
+COLUMNS = ("序号", "类别", "考核项目", "权重", "目标值", "下限", "封顶", "每单位扣分", "实际值", "得分", "评分标准")
+WIDTHS = (5, 9, 18, 8, 13, 10, 8, 9, 14, 9, 44)
+PARAM_COLUMN = {"weight": 3, "target": 4, "floor": 5, "cap": 6, "step": 7}
+VALUE_COL, POINTS_COL, STANDARD_COL = 8, 9, 10
+LAST_COL = STANDARD_COL
+RIGHT_VALUE_AT = 8  # value column of the right-hand half of the pay block
+VALUE_AT = 4  # column of values in the appendix and pay blocks
+DETAILS_ROW, ITEMS_HEADER_ROW = 2, 6
+SECTION_ROWS = 3  # a blank row, the section title, the block's header
+EXTRA_ADJUSTMENT_ROWS = 2  # empty yellow rows where HR can add a bonus or penalty item
+SIGNATURE_ROWS = 6
+
+
+def ref(row: int, col: int) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
+
+
+def num(value) -> float:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+@dataclass
+class ScorecardCells:
+    """Where the key results sit on a scorecard sheet, for the summary to refer to."""
+
+    total: str = ""
+    grade: str = ""
+    pay: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Layout:
+    """First row of every block, fixed before anything is written."""
+
+    lines: int
+    totals: int
+    pay: int
+    signatures: int
+    measures: int
+    adjustments: int
+    bands: int
+
+
+def measure_names(result: PeriodResult, r: EmployeeResult) -> list[str]:
+    """The measures this employee's plan reads, in order of first use (adjustments are summed, not listed)."""
+    names: list[str] = []
+    for lr in r.lines:
+        kpi = result.input.kpis.get(lr.line.kpi)
+        for name in (sorted(kpi.formula.names) if kpi else [lr.line.kpi] if lr.line.kpi else []):
+            if name not in names and name not in ADJUSTMENT_MEASURES:
+                names.append(name)
+    return names
+
+
+def pay_rows(result: PeriodResult, r: EmployeeResult) -> int:
+    """Blank and title, then two columns of items (left: own pay; right: seniority, bonus, pool), then the total."""
+    pooled = r.employee.commission_pool in result.input.pools
+    rows = SECTION_ROWS - 1 + max(5, 2 + (4 if pooled else 1)) + 1
+    if r.pay.annual_reward is not None:
+        rows += SECTION_ROWS - 1 + 3 + 1
+    return rows
+
+
+def plan_layout(result: PeriodResult, r: EmployeeResult, measures: list[str]) -> Layout:
+    lines = ITEMS_HEADER_ROW + 1
+    totals = lines + len(r.lines)
+    pay = totals + 3
+    signatures = pay + pay_rows(result, r)
+    appendix = signatures + SIGNATURE_ROWS
+    measures_at = appendix + SECTION_ROWS
+    adjustments = measures_at + len(measures) + SECTION_ROWS
+    count = len(result.input.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
+    return Layout(lines, totals, pay, signatures, measures_at, adjustments, adjustments + count + SECTION_ROWS)
