@@ -9,14 +9,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from reporter.input.validate import load_input
-from reporter.rules.engine import score_period
-from tests.conftest import SAMPLE
 
-
-@pytest.fixture(scope="module")
-def sample():
-    return score_period(load_input(SAMPLE))
+@pytest.fixture
+def sample(sample_result):
+    """The demo company scored once for the whole run (conftest.sample_result)."""
+    return sample_result
 
 
 def result(sample, eid):
