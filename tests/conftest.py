@@ -150,6 +150,8 @@ class SlowWorkInFastTest(BaseException):
 @contextmanager
 def refuse_slow_work() -> Iterator[None]:
     """While active, rendering a PDF (WeasyPrint) or running soffice raises SlowWorkInFastTest."""
+    from weasyprint import HTML
+
     from reporter.writers.pdf.renderer import PdfRenderer
     from tests import recalc
 
@@ -160,6 +162,7 @@ def refuse_slow_work() -> Iterator[None]:
 
     with mock.patch.object(PdfRenderer, "__init__", refuse("PdfRenderer()")), \
             mock.patch.object(PdfRenderer, "render", refuse("PDF rendering")), \
+            mock.patch.object(HTML, "render", refuse("WeasyPrint rendering")), \
             mock.patch.object(recalc, "_run", refuse("LibreOffice (soffice)")):
         yield
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from weasyprint import HTML
 
 from reporter.cli import cli
 from reporter.writers.pdf.renderer import PdfRenderer
@@ -20,6 +21,8 @@ def test_a_fast_test_cannot_create_a_renderer_or_render():
         PdfRenderer()
     with pytest.raises(conftest.SlowWorkInFastTest, match="PDF rendering"):
         PdfRenderer.render(object(), "letter.html.j2", {}, identifier="2026-10/E001", created=None)
+    with pytest.raises(conftest.SlowWorkInFastTest, match="WeasyPrint"):
+        HTML(string="<p>x</p>").write_pdf()  # WeasyPrint itself, whoever calls it
 
 
 def test_a_fast_test_cannot_build_pdfs(make_book, tmp_path):
