@@ -3,21 +3,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := sample_inputs/appraisal-2026-10.xlsx
 
-.PHONY: setup setup-test demo test lint sample docs bench bench-big clean
+.PHONY: setup setup-test demo test test-fast lint sample docs bench bench-big clean
 
 setup:
 	bash scripts/setup.sh
 
-setup-test:
+# Runs again only when pyproject.toml or the script changes (the editable install picks up code changes).
+setup-test: $(VENV)/.setup-test
+
+$(VENV)/.setup-test: pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh --test
+	touch $@
 
 demo: setup
 	$(BIN)/reporter validate $(SAMPLE)
 	$(BIN)/reporter build $(SAMPLE) --out output --force
 
+# The whole suite: what CI runs.
 test: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench
 	$(BIN)/python -m pytest
+
+# Everything but the tests marked slow (PDF rendering, LibreOffice): under a minute, for while you work.
+test-fast: setup-test
+	$(BIN)/ruff check reporter tests sample_inputs scripts bench
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench

@@ -1,10 +1,22 @@
-"""Shared fixtures: a small valid input workbook, built in code so each test can break one thing."""
+"""Shared fixtures: a small valid input workbook, built in code so each test can break one thing.
+
+Each expensive artefact (a build with PDFs) is made once per test run by a session fixture and
+shared; a test that changes or rebuilds outputs works on a private copy (``small_build_copy``).
+Tests that render PDFs, start LibreOffice or use a slow fixture are marked ``slow``;
+``make test-fast`` runs the others, and any of them that tries to render a PDF or start
+LibreOffice fails (see ``refuse_slow_work``).
+"""
 
 from __future__ import annotations
 
 import copy
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -121,17 +133,118 @@ def write_book(path: Path, sheets: dict) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory):
-    """The demo company built once for the whole session (all outputs): the period folder."""
+# ------------------------------------------------------------------ slow tests and their guard
+
+# Fixtures that render PDFs (or hold a renderer): a test that uses one, even indirectly, is slow.
+SLOW_FIXTURES = frozenset({"sample_build", "small_build", "small_shards", "hostile_build", "renderer"})
+
+
+class SlowWorkInFastTest(BaseException):
+    """A test not marked slow rendered a PDF or started LibreOffice.
+
+    A BaseException, so that no ``except Exception`` on the way (the CLI's last line of defence)
+    turns it into an exit code: the test fails loudly with this message.
+    """
+
+
+@contextmanager
+def refuse_slow_work() -> Iterator[None]:
+    """While active, rendering a PDF (WeasyPrint) or running soffice raises SlowWorkInFastTest."""
+    from weasyprint import HTML
+
+    from reporter.writers.pdf.renderer import PdfRenderer
+    from tests import recalc
+
+    def refuse(what):
+        def refused(*args, **kwargs):
+            raise SlowWorkInFastTest(f"{what} in a test not marked slow: add @pytest.mark.slow")
+        return refused
+
+    with mock.patch.object(PdfRenderer, "__init__", refuse("PdfRenderer()")), \
+            mock.patch.object(PdfRenderer, "render", refuse("PDF rendering")), \
+            mock.patch.object(HTML, "render", refuse("WeasyPrint rendering")), \
+            mock.patch.object(recalc, "_run", refuse("LibreOffice (soffice)")):
+        yield
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Every test not marked slow runs (setup, call, teardown) with PDF rendering and soffice refused.
+
+    Patched on the class, so a renderer cached by an earlier slow test is refused too, and so are
+    forked build workers.
+    """
+    if item.get_closest_marker("slow"):
+        yield
+        return
+    with refuse_slow_work():
+        yield
+
+
+# ------------------------------------------------------------------ builds, once per run
+
+
+@dataclass(frozen=True)
+class Built:
+    book: Path  # the input workbook: read it, never change it
+    out: Path  # the --out folder: the period folder(s) and reporter.sqlite
+    output: str  # what the build printed
+
+
+def cli_build(book: Path, out: Path, *args: str) -> Built:
     from click.testing import CliRunner
 
     from reporter.cli import cli
 
-    out = tmp_path_factory.mktemp("sample-build")
-    result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--out", str(out)], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["build", str(book), "--out", str(out), *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return out / "2026-10"
+    return Built(book, out, result.output)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The demo company built once for the whole session (all outputs): the period folder."""
+    out = tmp_path_factory.mktemp("sample-build")
+    return cli_build(SAMPLE, out).out / "2026-10"
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory) -> Built:
+    """The fixture company (BASE) built once with every output, PDFs included. Read only."""
+    root = tmp_path_factory.mktemp("small-build")
+    return cli_build(write_book(root / "input.xlsx", copy.deepcopy(BASE)), root / "out")
+
+
+@pytest.fixture
+def small_build_copy(small_build, tmp_path) -> Built:
+    """A private copy of small_build's --out folder, for a test that rebuilds into it or changes it."""
+    out = tmp_path / "out"
+    shutil.copytree(small_build.out, out)
+    return Built(small_build.book, out, small_build.output)
+
+
+@pytest.fixture(scope="session")
+def small_shards(small_build, tmp_path_factory) -> list[Built]:
+    """small_build's workbook built as shards 1/2 and 2/2, each into its own --out folder. Read only."""
+    root = tmp_path_factory.mktemp("small-shards")
+    return [cli_build(small_build.book, root / f"shard-{k}", "--shard", f"{k}/2") for k in (1, 2)]
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory) -> Built:
+    """BASE with spreadsheet-formula text typed into a name, a bonus item and a comment. Read only."""
+    root = tmp_path_factory.mktemp("hostile-build")
+    sheets = copy.deepcopy(BASE)
+    sheets["员工"][1][1] = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+    sheets["加减分"][1][1] = "@SUM(1+1)*cmd|' /C calc'!A0"
+    sheets["评语"][1][2] = "+1+1"
+    return cli_build(write_book(root / "input.xlsx", sheets), root / "out")
 
 
 @pytest.fixture(scope="session")

@@ -66,11 +66,9 @@ def test_not_a_workbook_exits_2(tmp_path):
     assert result.exit_code == 2 and "CSV" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_build_writes_payroll_results_and_history(tmp_path, make_book):
-    out = tmp_path / "out"
-    result = run("build", make_book(), "--out", out)
-    assert result.exit_code == 0, result.output
-    assert "已评分：3 人" in result.output and "未参与考核：1 人" in result.output and "E003 王芳" in result.output
+def test_build_writes_payroll_results_and_history(small_build):
+    out, output = small_build.out, small_build.output  # the build's exit code 0 is checked by the fixture
+    assert "已评分：3 人" in output and "未参与考核：1 人" in output and "E003 王芳" in output
     rows = {r["工号"]: r for r in read_payroll(out / "2026-10")}
     assert rows["E001"]["应发合计"] == "9000.00" and rows["E001"]["等级"] == "S"
     assert rows["E003"]["考核状态"] == "未参与考核" and rows["E003"]["应发合计"] == "4850.00"
@@ -81,10 +79,8 @@ def test_build_writes_payroll_results_and_history(tmp_path, make_book):
     assert not list(out.glob(".staging-*"))
 
 
-def test_existing_period_is_not_overwritten_without_force(tmp_path, make_book):
-    out = tmp_path / "out"
-    book = make_book()
-    assert run("build", book, "--out", out).exit_code == 0
+def test_existing_period_is_not_overwritten_without_force(small_build_copy):
+    out, book = small_build_copy.out, small_build_copy.book
     before = snapshot(out / "2026-10")
     result = run("build", book, "--out", out)
     assert result.exit_code == 1 and "--force" in result.stderr
@@ -100,9 +96,8 @@ def test_bad_input_writes_nothing(tmp_path, base_sheets, make_book):
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_failed_rebuild_keeps_the_earlier_results(tmp_path, base_sheets, make_book):
-    out = tmp_path / "out"
-    assert run("build", make_book(), "--out", out).exit_code == 0
+def test_failed_rebuild_keeps_the_earlier_results(small_build_copy, base_sheets, make_book):
+    out = small_build_copy.out
     before = snapshot(out / "2026-10")
     base_sheets["员工"][1][7] = "abc"
     assert run("build", make_book(base_sheets), "--out", out, "--force").exit_code == 2
@@ -120,6 +115,7 @@ def test_staged_folder_leaves_target_intact_when_writing_fails(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["2026-10"]
 
 
+@pytest.mark.slow
 def test_other_periods_survive_and_feed_the_history_rules(tmp_path, base_sheets, make_book):
     """Build Aug, Sep, Oct from the same data: Oct sees E001 first three times running."""
     out = tmp_path / "out"
@@ -146,6 +142,7 @@ def test_build_summary_words_the_settings(tmp_path, base_sheets, make_book):
     assert "E002 李娜 — 连续 2 个月考核不及格，请人事部门跟进" in result.output
 
 
+@pytest.mark.slow
 def test_partial_build_writes_only_the_chosen_employees(tmp_path, make_book):
     out = tmp_path / "out"
     result = run("build", make_book(), "--out", out, "--employee", "E002")
@@ -164,14 +161,13 @@ def test_partial_build_with_unknown_id(tmp_path, make_book):
     assert result.exit_code == 2 and "E999" in result.stderr
 
 
-def test_injected_formula_text_stays_text_in_csv(tmp_path, base_sheets, make_book):
-    base_sheets["员工"][1][1] = '=HYPERLINK("http://evil.example","点我")'
-    out = tmp_path / "out"
-    assert run("build", make_book(base_sheets), "--out", out).exit_code == 0
-    rows = {r["工号"]: r for r in read_payroll(out / "2026-10")}
+def test_injected_formula_text_stays_text_in_csv(hostile_build):
+    # hostile_build: E001's name is '=HYPERLINK("http://evil.example","点我")'
+    rows = {r["工号"]: r for r in read_payroll(hostile_build.out / "2026-10")}
     assert rows["E001"]["姓名"].startswith("'=")
 
 
+@pytest.mark.slow
 def test_init_writes_a_template_that_builds(tmp_path):
     path = tmp_path / "blank.xlsx"
     assert run("init", path).exit_code == 0
@@ -197,10 +193,8 @@ def test_template_has_instructions_dropdowns_and_notes(tmp_path):
     assert wb["员工"]["A2"].data_type == "s"  # IDs are text
 
 
-def test_only_some_kinds_replaces_just_those_files(tmp_path, make_book):
-    out = tmp_path / "out"
-    book = make_book()
-    assert run("build", book, "--out", out).exit_code == 0
+def test_only_some_kinds_replaces_just_those_files(small_build_copy):
+    out, book = small_build_copy.out, small_build_copy.book
     folder = out / "2026-10"
     before = snapshot(folder)
     letter = folder / "letters" / "E001.pdf"
@@ -214,31 +208,26 @@ def test_only_some_kinds_replaces_just_those_files(tmp_path, make_book):
     assert run("build", book, "--out", out, "--only", "memos").exit_code == 2
 
 
-def test_shards_merge_into_the_same_period_as_one_build(tmp_path, make_book):
-    book = make_book()
-    whole = tmp_path / "whole"
-    assert run("build", book, "--out", whole).exit_code == 0
-    for k in (1, 2):
-        result = run("build", book, "--out", tmp_path / f"shard-{k}", "--shard", f"{k}/2")
-        assert result.exit_code == 0, result.output
-    shard_ids = [sorted(p.stem for p in (tmp_path / f"shard-{k}" / "2026-10" / "results").iterdir()) for k in (1, 2)]
+def test_shards_merge_into_the_same_period_as_one_build(small_build, small_shards, tmp_path):
+    book, whole = small_build.book, small_build.out  # the fixtures check each build's exit code
+    shard_ids = [sorted(p.stem for p in (shard.out / "2026-10" / "results").iterdir()) for shard in small_shards]
     assert shard_ids[0] and shard_ids[1] and not set(shard_ids[0]) & set(shard_ids[1])  # a real split
     merged = tmp_path / "merged"
-    result = run("merge", book, tmp_path / "shard-1", tmp_path / "shard-2", "--out", merged)
+    result = run("merge", book, small_shards[0].out, small_shards[1].out, "--out", merged)
     assert result.exit_code == 0, result.output
     assert snapshot(merged / "2026-10") == snapshot(whole / "2026-10")  # byte for byte
     with sqlite3.connect(merged / "reporter.sqlite") as conn:
         assert conn.execute("SELECT COUNT(*) FROM results WHERE period='2026-10'").fetchone()[0] == 4
 
 
-def test_merge_refuses_a_missing_shard(tmp_path, make_book):
-    book = make_book()
-    assert run("build", book, "--out", tmp_path / "shard-1", "--shard", "1/2").exit_code == 0
-    result = run("merge", book, tmp_path / "shard-1", "--out", tmp_path / "merged")
+def test_merge_refuses_a_missing_shard(small_shards, tmp_path):
+    shard = small_shards[0]  # the fixture checks the shard build's exit code
+    result = run("merge", shard.book, shard.out, "--out", tmp_path / "merged")
     assert result.exit_code == 1 and "分片结果不完整" in result.stderr
     assert not (tmp_path / "merged" / "2026-10").exists()
 
 
+@pytest.mark.slow
 def test_worker_processes_write_the_same_files_as_one_process(tmp_path):
     from reporter.samples.demo_data import write_demo_workbook
 
@@ -253,10 +242,8 @@ def test_worker_processes_write_the_same_files_as_one_process(tmp_path):
     assert folders[0] == folders[1] and len(folders[0]) > 60
 
 
-def test_redo_one_department(tmp_path, make_book):
-    out = tmp_path / "out"
-    book = make_book()
-    assert run("build", book, "--out", out).exit_code == 0
+def test_redo_one_department(small_build_copy):
+    out, book = small_build_copy.out, small_build_copy.book
     result = run("build", book, "--out", out, "--department", "运营部", "--force")
     assert result.exit_code == 0, result.output
     # E004's trace, letter, agreement and scorecard, and the department's two print batches

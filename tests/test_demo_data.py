@@ -1,6 +1,4 @@
-"""The synthetic group of reporter.samples.demo_data: valid, deterministic, with its edge cases, and fast."""
-
-import time
+"""The synthetic group of reporter.samples.demo_data: valid, deterministic, with its edge cases."""
 
 import openpyxl
 import pytest
@@ -85,11 +83,11 @@ def test_too_small(tmp_path):
         write_demo_workbook(tmp_path / "small.xlsx", 5, 1)
 
 
-def test_two_thousand_is_fast(tmp_path):
-    start = time.perf_counter()
+@pytest.mark.slow  # a few seconds of CPU: the biggest workbook in the suite
+def test_two_thousand_load_and_score(tmp_path):
+    # No wall-clock limit here: speed is measured by bench/run.py ("validation + scoring" stage).
     path = tmp_path / "big.xlsx"
     write_demo_workbook(path, 2000, 5)
     inp = load_input(path)
     result = score_period(inp)
     assert len(result.results) == 2000
-    assert time.perf_counter() - start < 30

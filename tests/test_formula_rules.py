@@ -250,6 +250,7 @@ PARITY_CRITERIA = [">0", "<0", "=0", "5", D(5), "<>5", "abc", "a*c", "a~*c", "x~
                    "=1", " 5", "1E1", "销售*", "销售部", "销售?", ">=2.5", "<=-3", "<>abc", "*", "?"]
 
 
+@pytest.mark.slow
 def test_criteria_and_lookups_recalculated_by_libreoffice(tmp_path):
     """Every criterion above in SUMIF and COUNTIFS, the grade and coefficient lookups, our values cached:
     LibreOffice must agree."""

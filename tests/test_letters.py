@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 from datetime import datetime
+from decimal import Decimal as D
 from pathlib import Path
 
 import openpyxl
@@ -20,7 +21,6 @@ from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
 from reporter.writers.pdf.documents import render_agreement, render_letter
 from reporter.writers.pdf.renderer import PdfRenderer, RenderError, _make_fetcher, check_fonts
-from reporter.writers.wording import fmt_number
 from tests.conftest import ROOT, streak_of_two
 
 OCT_31 = datetime(2026, 10, 31)  # the sample period's last day: the default date of its documents
@@ -44,6 +44,22 @@ def table_cells(path: Path) -> list[str]:
         return [squeeze(c) for page in pdf.pages for table in page.extract_tables() for row in table for c in row if c]
 
 
+# Each target of the sample's plans (value and unit as typed in 考核方案) as the agreement prints it,
+# worked out by hand: a percentage × 100 with two decimals, money as ¥ with separators and two
+# decimals, any other unit as the plain number followed by the unit (spaces do not count).
+TARGETS_PRINTED = {
+    (D("1"), "%"): "100.00%", (D("0.95"), "%"): "95.00%", (D("0.9"), "%"): "90.00%",
+    (D("0.45"), "%"): "45.00%", (D("0.4"), "%"): "40.00%", (D("0.35"), "%"): "35.00%",
+    (D("0.3"), "%"): "30.00%", (D("0.05"), "%"): "5.00%", (D("0.035"), "%"): "3.50%",
+    (D("0.03"), "%"): "3.00%",
+    (D("500000"), "元"): "¥500,000.00", (D("200"), "元"): "¥200.00", (D("1.2"), "元"): "¥1.20",
+    (D("50000"), "人"): "50000 人", (D("2500"), "人"): "2500 人",
+    (D("90"), "秒"): "90 秒", (D("30"), "秒"): "30 秒",
+    (D("5"), "次"): "5 次", (D("2"), "次"): "2 次",
+    (D("100"), "条"): "100 条", (D("40"), "项"): "40 项", (D("5"), "倍"): "5 倍", (D("4"), "页"): "4 页",
+}
+
+
 @pytest.fixture(scope="module")
 def renderer():
     return PdfRenderer()
@@ -62,11 +78,10 @@ def test_missing_fonts_fail_clearly():
 
 
 def test_every_letter_matches_the_engine(sample_build, sample_result):
-    s = sample_result.input.settings
     for r in sample_result.results:
         path = sample_build / "letters" / f"{r.employee.employee_id}.pdf"
         text = squeeze(pdftext(path))
-        assert r.employee.name in text and r.employee.employee_id in text and squeeze(s.period.label) in text
+        assert r.employee.name in text and r.employee.employee_id in text and "2026年10月" in text
         if not r.appraised:
             assert "不参与本期考核" in text and "不评定等级" in text
             continue
@@ -146,7 +161,7 @@ def test_every_agreement_lists_the_plan(sample_build, sample_result):
                 weight = f"{line.weight * 100:f}".rstrip("0").rstrip(".") + "%"
                 assert weight in cells, (r.employee.employee_id, line.item, weight)
             if line.method in ("achievement", "linear", "pass_fail"):
-                target = fmt_number(line.target, line.unit)
+                target = TARGETS_PRINTED[(line.target, line.unit)]
                 assert squeeze(target) in cells, (r.employee.employee_id, line.item, target)
 
 
@@ -239,6 +254,7 @@ def test_documents_carry_the_date_they_are_given(renderer, sample_result):
     assert info["/CreationDate"].startswith("D:20260101")
 
 
+@pytest.mark.slow
 def test_html_in_names_and_comments_is_text(tmp_path, base_sheets, make_book):
     base_sheets["员工"][1][1] = '张伟<img src="file:///etc/hostname">'
     base_sheets["评语"][1][2] = '<link rel="attachment" href="file:///etc/passwd">响应及时'
@@ -299,6 +315,7 @@ def test_long_letter_keeps_the_signature_block_whole(renderer, sample_result, tm
     assert "得分计算" in first and "得分计算" in squeeze(pdftext(path, page=2))  # the header row repeats
 
 
+@pytest.mark.slow
 def test_letterhead_and_seal_images_come_from_the_settings(tmp_path, base_sheets, make_book):
     from PIL import Image
 

@@ -82,11 +82,13 @@ def only(mismatches: list[Mismatch]) -> Mismatch:
     return mismatches[0]
 
 
+@pytest.mark.slow
 def test_correct_cached_values_pass(tmp_path):
     paths = [build(tmp_path / "a.xlsx"), build(tmp_path / "b.xlsx")]
     assert assert_parity(paths, tmp_path) == 2 * N_FORMULAS
 
 
+@pytest.mark.slow
 def test_planted_wrong_values_are_caught(tmp_path):
     """LibreOffice must recompute, not echo: every planted wrong cached value is reported, nothing else."""
     planted = {
@@ -126,6 +128,7 @@ def test_planted_wrong_values_are_caught(tmp_path):
     assert len(report.splitlines()) == 1 + len(planted)
 
 
+@pytest.mark.slow
 def test_libreoffice_errors_are_mismatches(tmp_path):
     path = build(
         tmp_path / "errors.xlsx",
@@ -152,6 +155,7 @@ def test_libreoffice_errors_are_mismatches(tmp_path):
     assert "#NAME?" in by_cell["D2"] and "NOSUCHFUNC(1)" in by_cell["D2"].upper()
 
 
+@pytest.mark.slow
 def test_missing_cached_values_are_mismatches(tmp_path):
     # openpyxl writes formulas without any cached value.
     wb = openpyxl.Workbook()
@@ -177,6 +181,7 @@ def test_missing_cached_values_are_mismatches(tmp_path):
     assert str(m) == "default_zero.xlsx › 数据 › D1: cached 0 ≠ LibreOffice 5 (=A1+B1)"
 
 
+@pytest.mark.slow
 def test_tolerances(tmp_path):
     """Money cells (¥ / 0.00 formats, or money_cells) agree to the cent; other numbers need ~exact equality."""
     path = build(
@@ -217,6 +222,7 @@ def test_missing_soffice_says_run_make_test(tmp_path, monkeypatch):
         recalculate([path], tmp_path / "out")
 
 
+@pytest.mark.slow
 def test_same_file_names_from_different_folders(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "y").mkdir()

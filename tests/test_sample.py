@@ -9,15 +9,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from reporter.input.validate import load_input
 from reporter.model import FAILING_STREAK, FIRST_RANK_STREAK, Flag, NotAppraised
-from reporter.rules.engine import score_period
-from tests.conftest import SAMPLE
 
 
-@pytest.fixture(scope="module")
-def sample():
-    return score_period(load_input(SAMPLE))
+@pytest.fixture
+def sample(sample_result):
+    """The demo company scored once for the whole run (conftest.sample_result)."""
+    return sample_result
 
 
 def result(sample, eid):

@@ -151,12 +151,8 @@ def test_round_trip_with_openpyxl(sample_build, sample_result):
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0  # width 1 is the default
 
 
-def test_injected_text_is_a_string_cell(tmp_path, base_sheets, make_book):
-    base_sheets["员工"][1][1] = "=HYPERLINK(\"http://evil.example\",\"点我\")"
-    base_sheets["加减分"][1][1] = "@SUM(1+1)*cmd|' /C calc'!A0"
-    base_sheets["评语"][1][2] = "+1+1"
-    out = tmp_path / "out"
-    assert CliRunner().invoke(cli, ["build", str(make_book(base_sheets)), "--out", str(out)]).exit_code == 0
+def test_injected_text_is_a_string_cell(hostile_build):
+    out = hostile_build.out  # E001's name, a bonus item and a comment typed as formulas; exit code: the fixture
     card = openpyxl.load_workbook(next((out / PERIOD / "scorecards").rglob("E001.xlsx")))["E001"]
     texts = [c for row in card.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=@+"]
     injected = [c for c in texts if "HYPERLINK" in c.value or "cmd|" in c.value]
@@ -202,6 +198,7 @@ def test_summary_workbook_sheets(sample_build, sample_result):
     assert every_rule <= shown  # the 规则 sheet lists the text of every rule the workbook computes with
 
 
+@pytest.mark.slow
 def test_sheet_password_comes_from_the_environment(tmp_path, make_book):
     out = tmp_path / "out"
     result = CliRunner(env={"REPORTER_SHEET_PASSWORD": "hr-2026"}).invoke(
@@ -212,6 +209,7 @@ def test_sheet_password_comes_from_the_environment(tmp_path, make_book):
     assert b"hr-2026" not in next((out / PERIOD / "scorecards").rglob("E001.xlsx")).read_bytes()
 
 
+@pytest.mark.slow
 def test_random_organisation_parity(tmp_path):
     """A seeded synthetic group of 220 people: every formula of the summary (with all scorecard sheets)."""
     from reporter.samples.demo_data import write_demo_workbook
@@ -306,6 +304,7 @@ def exact_row(ws, column: str, text: str) -> int:
     return next(row for row in range(1, ws.max_row + 1) if ws[f"{column}{row}"].value == text)
 
 
+@pytest.mark.slow
 def test_ties_boundaries_and_adjustments_recalculated_by_libreoffice(tmp_path, base_sheets, make_book):
     """Grade, coefficient, ranks, bonus/penalty sums and annual reward: LibreOffice recalculates what the engine says."""
     source = make_book(tied_company(base_sheets))
