@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import json
 import shutil
 from dataclasses import replace
 from email import policy
@@ -213,3 +214,20 @@ def test_no_clear_text_mail_or_credentials(period, tmp_path):
         with pytest.raises(DeliveryError, match="starttls 或 ssl"):
             deliver(period, server, config=config_for(server, security="none"))
         assert server.auth_attempts == [] and server.received == []
+
+
+def test_a_period_built_before_the_rename_still_mails_its_letters(tmp_path, make_book):
+    """manifest.json of version 0.1 named files in the singular (letter, scorecard): read under today's names."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(make_book()), "--out", str(out), "--only", "summary"])
+    assert result.exit_code == 0, result.output
+    period = out / "2026-10"
+    manifest = json.loads((period / "manifest.json").read_text(encoding="utf-8"))
+    for person in manifest["recipients"]:
+        person["files"] = {kind.rstrip("s"): path for kind, path in person["files"].items()}
+        (period / person["files"]["letter"]).parent.mkdir(exist_ok=True)
+        (period / person["files"]["letter"]).write_bytes(b"%PDF-1.7 " + person["employee_id"].encode())
+    (period / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    report = send_results(period, SmtpConfig(sender="hr@example.com"), employee_ids=["E001"])
+    msg = email.message_from_bytes(report.written[0].read_bytes(), policy=policy.default)
+    assert [part.get_content() for part in msg.iter_attachments()] == [b"%PDF-1.7 E001"]

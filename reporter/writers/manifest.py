@@ -16,6 +16,9 @@ from reporter.model import PeriodResult
 from reporter.writers.paths import employee_files
 
 MANIFEST = "manifest.json"
+# Periods built before version 0.2 named the files in the singular; they are read under today's names,
+# so mailing an earlier period still finds its attachments.
+OLD_FILE_KEYS = {"letter": "letters", "agreement": "agreements", "scorecard": "scorecards"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ def read_manifest(folder: Path) -> Manifest:
         raise UsageError(f"{folder} 不是 reporter build 生成的期间文件夹（缺少 {MANIFEST}）：请先运行 reporter build，"
                          "再指定 OUT/<期间> 文件夹")
     data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    recipients = tuple(Recipient(**{**r, "files": {OLD_FILE_KEYS.get(k, k): v for k, v in r["files"].items()}})
+                       for r in data["recipients"])
     return Manifest(Path(folder), data["period"], data["period_label"], data["company"], data["hr_signatory"],
-                    data["appeal_deadline"], data["mail"],
-                    tuple(Recipient(**r) for r in data["recipients"]))
+                    data["appeal_deadline"], data["mail"], recipients)
