@@ -17,7 +17,13 @@ from types import MappingProxyType
 
 from reporter.errors import CellError, InputError, Problem
 from reporter.formula import FormulaError, parse_formula
-from reporter.input.plans import ADJUSTMENT_MEASURES, ATTENDANCE_MEASURES, BUILT_IN_MEASURES, PlanRules  # noqa: E402
+from reporter.input.plans import (
+    ADJUSTMENT_MEASURES,
+    ATTENDANCE_MEASURES,
+    BUILT_IN_MEASURES,
+    PlanRules,
+    rating_scale,
+)
 from reporter.input.reader import SheetData, WorkbookReader
 from reporter.model import (
     Adjustment,
@@ -43,6 +49,7 @@ class _Validator(PlanRules):
         self.sheets: dict[str, SheetData] = {}
         self.listed_ids: set[str] = set()  # every ID in 员工, even on a row with a bad cell
         self.broken_codes: set[str] = set()  # KPIs already reported, so plans do not report them again
+        self.settings_value: Settings | None = None
 
     def problem(self, message, sheet_key="", row=None, column_key="", severity="error"):
         data = self.sheets.get(sheet_key)
@@ -58,7 +65,7 @@ class _Validator(PlanRules):
 
     def run(self) -> AppraisalInput:
         self.sheets = self.reader.read()
-        settings = self.settings()
+        settings = self.settings_value = self.settings()
         employees = self.employees()
         measure_defs = self.measure_defs()
         kpis = self.kpis(measure_defs)
@@ -263,6 +270,7 @@ class _Validator(PlanRules):
 
     def ratings(self, by_id) -> dict[str, dict]:
         ratings: dict[str, dict] = defaultdict(dict)
+        self.rating_rows: dict[tuple[str, str], int] = {}
         for eid, r in self._by_employee("ratings", by_id, unique=False):
             item, rating = r.values.get("item"), r.values.get("rating")
             if item is None or rating is None:
@@ -270,6 +278,7 @@ class _Validator(PlanRules):
             if item in ratings[eid]:
                 self.problem(f"{eid} 的「{item}」评分重复", "ratings", r.number, "item")
             ratings[eid][item] = rating
+            self.rating_rows[(eid, item)] = r.number
         return dict(ratings)
 
     def adjustments(self, by_id) -> dict[str, tuple]:
@@ -292,8 +301,7 @@ class _Validator(PlanRules):
                              "ratings", severity="warning")
             for line in plan.lines:
                 if line.method == "rating":
-                    if line.item not in ratings.get(e.employee_id, {}):
-                        self.problem(f"{e.name}（{e.employee_id}）缺少「{line.item}」的评分", "ratings", None, "rating")
+                    self.check_rating(e, line, ratings.get(e.employee_id, {}))
                     continue
                 needed = kpis[line.kpi].formula.names if line.kpi in kpis else {line.kpi}
                 for name in sorted(needed - set(have) - set(ADJUSTMENT_MEASURES)):
@@ -304,6 +312,17 @@ class _Validator(PlanRules):
                     what = "该单元格为空" if row else "「月度数据」中没有该员工的行"
                     self.problem(f"{e.name}（{e.employee_id}）的度量 {name} 缺失（{what}），"
                                  f"方案项目「{line.item}」需要它", "measures", row, name)
+
+    def check_rating(self, e, line, rated: dict) -> None:
+        """A rating is there and on its line's scale: 下限 (default 1) to 目标值 (default 5)."""
+        if line.item not in rated:
+            self.problem(f"{e.name}（{e.employee_id}）缺少「{line.item}」的评分", "ratings", None, "rating")
+            return
+        low, high = rating_scale(line)
+        if not low <= rated[line.item] <= high:
+            self.problem(f"{e.name}（{e.employee_id}）的「{line.item}」评分 {rated[line.item]:f} 不在评分标准 "
+                         f"{low:f}～{high:f} 之内（考核方案第 {line.row} 行的下限与目标值）",
+                         "ratings", self.rating_rows.get((e.employee_id, line.item)), "rating")
 
     def check_adjustments_scored(self, employees, plans, adjustments) -> None:
         """A bonus or penalty with no plan line to take it would vanish silently."""
@@ -320,16 +339,30 @@ class _Validator(PlanRules):
                                  f"请在方案中添加该项，否则{kind}不会计入", "adjustments", None, "points")
 
     def reviews(self, by_id, appraised) -> dict[str, Review]:
-        reviews = {}
+        reviews, self.review_rows = {}, {}
         for eid, r in self._by_employee("reviews", by_id):
             v = r.values
+            self.review_rows[eid] = r.number
             if v.get("reviewer"):
                 reviews[eid] = Review(v["reviewer"], v.get("comment") or "", v.get("improvement") or "",
                                       v.get("interview_date"))
+        self.check_interview_dates(reviews, by_id)
         for eid in sorted(appraised - set(reviews)):
             self.problem(f"{by_id[eid].name}（{eid}）没有考核评语：确认书中评语一栏将为空", "reviews",
                          severity="warning")
         return reviews
+
+    def check_interview_dates(self, reviews: dict[str, Review], by_id) -> None:
+        """The interview discusses the result, so it cannot come before the appraisal that made it."""
+        settings = self.settings_value
+        appraised_on = settings.appraisal_date if settings else None
+        if appraised_on is None:
+            return
+        for eid, review in reviews.items():
+            if review.interview_date is not None and review.interview_date < appraised_on:
+                self.problem(f"{by_id[eid].name}（{eid}）的面谈日期 {review.interview_date} 早于考核日期 {appraised_on}："
+                             "面谈应在考核之后进行，请改正面谈日期或「设置」中的考核日期",
+                             "reviews", self.review_rows.get(eid), "interview_date")
 
     def annual_rewards(self, by_id) -> dict[str, AnnualRewardPlan]:
         rewards = {}
@@ -352,6 +385,10 @@ class _Validator(PlanRules):
             except CellError as err:
                 self.problem(str(err), "history", r.number, "period")
                 continue
+            if self.settings_value and parse_period(period).kind != self.settings_value.period.kind:
+                self.problem(f"往期 {period} 与本期 {self.settings_value.period.key} 的期间类型不同，"
+                             "连续排名第一/不及格只按同类型的相邻期间计算，该行不计入", "history", r.number, "period",
+                             severity="warning")
             rank = v.get("department_rank")
             records.append(HistoryRecord(period, v["employee_id"], v["total"], v["grade"],
                                          int(rank) if rank is not None else None))
