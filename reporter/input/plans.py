@@ -127,6 +127,17 @@ class PlanRules:
             supports=v.get("supports") or "", unit=unit, original_target=original,
             change_reason=v.get("change_reason") or "", approved_by=v.get("approved_by") or "", row=r.number)
 
+    def check_rating(self, e, line, rated: dict) -> None:
+        """A rating is there and on its line's scale: 下限 (default 1) to 目标值 (default 5)."""
+        if line.item not in rated:
+            self.problem(f"{e.name}（{e.employee_id}）缺少「{line.item}」的评分", "ratings", None, "rating")
+            return
+        low, high = rating_scale(line)
+        if not low <= rated[line.item] <= high:
+            self.problem(f"{e.name}（{e.employee_id}）的「{line.item}」评分 {rated[line.item]:f} 不在评分标准 "
+                         f"{low:f}～{high:f} 之内（考核方案第 {line.row} 行的下限与目标值）",
+                         "ratings", self.rating_rows.get((e.employee_id, line.item)), "rating")
+
     def grades(self) -> list[GradeBand]:
         bands = []
         for r in self.rows("grades"):

@@ -186,6 +186,9 @@ EMPLOYEES = Sheet(
         C("commission_rate", "个人提成比例", "commission_rate", "percent", False, low="0", high="0.5", example=("", "1%")),
         C("commission_pool", "公共提成池", "commission_pool", "text", False,
           "参与公共提成分配的提成池名称", example=("", "华东客服")),
+        C("rank_group", "排名组", "rank_group", "text", False,
+          "留空则与同部门、同岗位的人一起排名；填写后只与同一排名组的人排名（如各部门负责人填「管理层」，不与下属排名）",
+          example=("", "")),
     ),
 )
 

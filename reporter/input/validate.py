@@ -17,12 +17,12 @@ from types import MappingProxyType
 
 from reporter.errors import CellError, InputError, Problem
 from reporter.formula import FormulaError, parse_formula
+from reporter.formula.criteria import equality_key
 from reporter.input.plans import (
     ADJUSTMENT_MEASURES,
     ATTENDANCE_MEASURES,
     BUILT_IN_MEASURES,
     PlanRules,
-    rating_scale,
 )
 from reporter.input.reader import SheetData, WorkbookReader
 from reporter.model import (
@@ -173,7 +173,11 @@ class _Validator(PlanRules):
             if any(v.get(k) is None for k in required):
                 continue  # the reader has already reported the blank or bad cell
             optional = {k: v[k] for k in ("manager", "seniority_pay", "months_absent", "personal_sales",
-                                          "commission_rate", "commission_pool") if v.get(k) is not None}
+                                          "commission_rate", "commission_pool", "rank_group") if v.get(k) is not None}
+            if v.get("rank_group") and equality_key(v["rank_group"]) is None:
+                self.problem(f"排名组「{v['rank_group']}」不能是数字、不能以 < > = 开头、不能含 * ? ~："
+                             "工作簿按排名组计数排名时它们是比较符或通配符", "employees", r.number, "rank_group")
+                continue
             employees.append(Employee(employee_id=eid, row=r.number, **{k: v[k] for k in required}, **optional))
         return employees
 
@@ -312,17 +316,6 @@ class _Validator(PlanRules):
                     what = "该单元格为空" if row else "「月度数据」中没有该员工的行"
                     self.problem(f"{e.name}（{e.employee_id}）的度量 {name} 缺失（{what}），"
                                  f"方案项目「{line.item}」需要它", "measures", row, name)
-
-    def check_rating(self, e, line, rated: dict) -> None:
-        """A rating is there and on its line's scale: 下限 (default 1) to 目标值 (default 5)."""
-        if line.item not in rated:
-            self.problem(f"{e.name}（{e.employee_id}）缺少「{line.item}」的评分", "ratings", None, "rating")
-            return
-        low, high = rating_scale(line)
-        if not low <= rated[line.item] <= high:
-            self.problem(f"{e.name}（{e.employee_id}）的「{line.item}」评分 {rated[line.item]:f} 不在评分标准 "
-                         f"{low:f}～{high:f} 之内（考核方案第 {line.row} 行的下限与目标值）",
-                         "ratings", self.rating_rows.get((e.employee_id, line.item)), "rating")
 
     def check_adjustments_scored(self, employees, plans, adjustments) -> None:
         """A bonus or penalty with no plan line to take it would vanish silently."""
