@@ -63,3 +63,34 @@ def test_a_rank_group_that_would_be_read_as_a_criterion_is_an_error(base_sheets,
         load_input(make_book(with_second_operator(base_sheets, group)))
     hits = [p for p in info.value.problems if p.sheet == "员工" and p.row == 6 and "排名组" in p.column]
     assert hits and "通配符" in hits[0].message
+
+
+def write_summary_of(result, path):
+    from reporter.writers.xlsx.summary import render_summary
+
+    path.write_bytes(render_summary(result))
+    return path
+
+
+def test_the_summary_ranks_by_the_rank_group_column(base_sheets, make_book, tmp_path):
+    import openpyxl
+
+    result = score_period(load_input(make_book(with_second_operator(base_sheets, "管理层"))))
+    ws = openpyxl.load_workbook(write_summary_of(result, tmp_path / "summary.xlsx"))["汇总"]
+    head = [c.value for c in ws[1]]
+    group_col = openpyxl.utils.get_column_letter(head.index("排名组") + 1)
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    assert ws[f"{group_col}{rows['E005']}"].value == "管理层"
+    assert ws[f"{group_col}{rows['E004']}"].value in (None, "")
+    for title in ("部门排名", "岗位排名"):
+        formula = ws.cell(rows["E005"], head.index(title) + 1).value
+        assert f"({group_col}{rows['E005']})&\"\"" in formula and f"${group_col}$2:${group_col}$" in formula
+
+
+@pytest.mark.slow  # LibreOffice recalculates the summary
+def test_libreoffice_ranks_by_the_rank_group_like_the_engine(base_sheets, make_book, tmp_path):
+    from tests.recalc import assert_parity
+
+    sheets = with_second_operator(base_sheets, "管理层")
+    result = score_period(load_input(make_book(sheets)))
+    assert assert_parity([write_summary_of(result, tmp_path / "summary.xlsx")], tmp_path / "re") > 0
