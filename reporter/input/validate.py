@@ -346,7 +346,11 @@ class _Validator(PlanRules):
         return reviews
 
     def check_interview_dates(self, reviews: dict[str, Review], by_id) -> None:
-        """The interview discusses the result, so it cannot come before the appraisal that made it."""
+        """The interview discusses the result, so it cannot come before the appraisal that made it.
+
+        A warning, not an error: the 考核日期 is one day of a 5–10 day window and either date may be the
+        typo; HR sees the cell in `reporter validate` and in the build's warnings, and no run is blocked.
+        """
         settings = self.settings_value
         appraised_on = settings.appraisal_date if settings else None
         if appraised_on is None:
@@ -355,7 +359,7 @@ class _Validator(PlanRules):
             if review.interview_date is not None and review.interview_date < appraised_on:
                 self.problem(f"{by_id[eid].name}（{eid}）的面谈日期 {review.interview_date} 早于考核日期 {appraised_on}："
                              "面谈应在考核之后进行，请改正面谈日期或「设置」中的考核日期",
-                             "reviews", self.review_rows.get(eid), "interview_date")
+                             "reviews", self.review_rows.get(eid), "interview_date", severity="warning")
 
     def annual_rewards(self, by_id) -> dict[str, AnnualRewardPlan]:
         rewards = {}
