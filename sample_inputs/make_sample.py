@@ -34,7 +34,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from reporter.input.validate import load_input
-from reporter.rules.engine import find_grade, rank_eq, score_period
+from reporter.rules.engine import find_grade, score_period
 from reporter.samples import kpi_library as seed
 from reporter.samples.demo_data import month_measures
 from reporter.samples.kpi_library import CAMP, CS, DES, DIR, OPS, PROMO
@@ -161,6 +161,11 @@ def plan_for(e):
     return seed.DIRECTOR_PLAN if e["id"] == DIRECTOR_ID else seed.PLANS[e["role"]]
 
 
+def rank_eq(total, totals) -> int:
+    """Excel's RANK.EQ, descending: 1 + how many scored more."""
+    return 1 + sum(t > total for t in totals)
+
+
 def make_history(rng, emps, grades):
     """August and September results: around this month's totals, the star first, the failing employee failing."""
     hist = {}
@@ -227,7 +232,7 @@ HAND_REVIEWS = {
     DIRECTOR_ID: ("运营团队梯队基本健全，活动审批制度已发布试行，双11筹备节奏总体可控。",
                   "加快运营助理岗位的人才储备，完善新人培养方案。双11结束后组织各部门复盘，修订活动费用管控制度。"),
 }
-INTERVIEW_DAYS = [dt.date(2026, 11, d) for d in (5, 6, 9, 10)]
+INTERVIEW_DAYS = [dt.date(2026, 11, d) for d in (6, 7, 9, 10)]  # on or after the appraisal date (11-06)
 
 
 def make_review(rng, e):
