@@ -339,9 +339,10 @@ def write_workbook(emps, adjustments, hist, reviews):
     sheets = [
         ("设置", ["项目", "值"], [[k, (v, setting_fmt.get(k))] for k, v in SETTINGS]),
         ("员工", ["工号", "姓名", "邮箱", "公司", "部门", "岗位", "直属上级", "入职日期", "岗位工资", "工龄工资", "缺勤月数",
-                "个人销售额", "个人提成比例", "公共提成池"],
+                "个人销售额", "个人提成比例", "公共提成池", "排名组"],
          [[e["id"], e["name"], e["email"], e["company"], e["dept"], e["role"], e["manager"], e["hire"], e["pay"],
-           e["seniority"], e["absent"], e["sales"], e["rate"], e["pool"]] for e in emps]),
+           e["seniority"], e["absent"], e["sales"], e["rate"], e["pool"],
+           "管理层" if e["role"] == DIR else None] for e in emps]),  # the director is not ranked against his staff
         ("度量定义", ["度量代码", "度量名称", "类型", "数据来源"], [list(m) for m in seed.MEASURES]),
         ("指标库", ["指标代码", "指标名称", "计算公式", "单位", "方向", "指标定义", "数据来源", "适用岗位"], [list(k) for k in seed.KPIS]),
         ("考核方案", ["适用岗位", "适用员工", "类别", "考核项目", "指标代码", "权重", "评分方法", "目标值", "下限", "封顶",

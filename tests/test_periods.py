@@ -96,3 +96,24 @@ def test_quarterly_streak_counts_quarters(base_sheets, make_book):
 def test_the_half_before_the_first_is_last_years_second():
     assert Period(2026, "half", 1).previous() == Period(2025, "half", 2)
     assert Period(2026, "year", 1).previous().previous() == Period(2024, "year", 1)
+
+
+def test_the_template_explains_periods_and_names_no_month_only_limit(tmp_path):
+    import openpyxl
+
+    from reporter.input.template import write_template
+
+    path = tmp_path / "template.xlsx"
+    write_template(path)
+    book = openpyxl.load_workbook(path)
+    instructions = {r[0].value: r[1].value for r in book["说明"].iter_rows() if r[0].value}
+    for example in ("2026-10", "2026-Q3", "2026-H1", "2026年上半年", "2026"):
+        assert example in instructions["考核期间"]
+    notes = {c.value: c.comment.text for c in book["考勤"][1]}
+    assert "范围：0～考核期天数" in notes["请假天数"] and "范围：0～考核期周数" in notes["周报应交"]
+    for note in notes.values():
+        assert not any(word in note for word in ("31", "本月", "每月"))
+    settings = {r[0].value: r[2].value for r in book["设置"].iter_rows(min_row=2)}
+    assert "2026-H1" in settings["考核期间"] and "期数" in settings["连续月数"]
+    # The template's own example rows validate as a quarter as well as a month: no month-only limit.
+    assert book["考勤"]["F2"].value <= parse_period("2026-02").weeks
