@@ -128,7 +128,7 @@ class _Validator(PlanRules):
             next_month = period.end.replace(day=28) + timedelta(days=4)
             if not (appraised_on.year, appraised_on.month) == (next_month.year, next_month.month) \
                     or not 5 <= appraised_on.day <= 10:
-                self.problem(f"考核日期 {appraised_on} 不在考核期次月的 5～10 日之间（制度：每月 5～10 日考核上月绩效）",
+                self.problem(f"考核日期 {appraised_on} 不在考核期次月的 5～10 日之间（制度：考核期结束后次月的 5～10 日考核）",
                              "settings", row_of.get("appraisal_date"), "appraisal_date", severity="warning")
         deadline_row = row_of.get("appeal_deadline")
         if settings.appeal_deadline <= period.end:
