@@ -63,6 +63,7 @@ class Employee:
     personal_sales: Decimal = Decimal("0")
     commission_rate: Decimal = Decimal("0")
     commission_pool: str = ""
+    rank_group: str = ""  # 排名组: ranked only with the same group; blank is the default group
     row: int = 0
 
     @property

@@ -1,4 +1,4 @@
-"""Appraisal periods: a month (2026-10), a quarter (2026-Q3) or a year (2026)."""
+"""Appraisal periods: a month (2026-10), a quarter (2026-Q3), a half-year (2026-H1) or a year (2026)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ from reporter.errors import CellError
 
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _QUARTER = re.compile(r"^(\d{4})\s*[-/ 年]?\s*(?:Q|第)\s*([1-4])\s*(?:季度)?$", re.IGNORECASE)
+_HALF = re.compile(r"^(\d{4})\s*(?:[-/ ]?\s*H\s*([12])|年?\s*([上下])\s*半\s*年(?:度)?)$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})\s*年?(?:度)?$")
 
 
 @dataclass(frozen=True, order=True)
 class Period:
     year: int
-    kind: str  # "month", "quarter" or "year"
-    number: int  # month 1-12, quarter 1-4, or 1 for a year
+    kind: str  # "month", "quarter", "half" or "year"
+    number: int  # month 1-12, quarter 1-4, half 1-2, or 1 for a year
 
     @property
     def key(self) -> str:
@@ -28,6 +29,8 @@ class Period:
             return f"{self.year}-{self.number:02d}"
         if self.kind == "quarter":
             return f"{self.year}-Q{self.number}"
+        if self.kind == "half":
+            return f"{self.year}-H{self.number}"
         return f"{self.year}"
 
     @property
@@ -37,25 +40,36 @@ class Period:
             return f"{self.year}年{self.number}月"
         if self.kind == "quarter":
             return f"{self.year}年第{self.number}季度"
+        if self.kind == "half":
+            return f"{self.year}年{'上' if self.number == 1 else '下'}半年"
         return f"{self.year}年度"
 
     @property
+    def months(self) -> int:
+        """How many months the period spans: 1, 3, 6 or 12."""
+        return MONTHS[self.kind]
+
+    @property
     def start(self) -> date:
-        if self.kind == "month":
-            return date(self.year, self.number, 1)
-        if self.kind == "quarter":
-            return date(self.year, 3 * self.number - 2, 1)
-        return date(self.year, 1, 1)
+        return date(self.year, self.months * (self.number - 1) + 1, 1)
 
     @property
     def end(self) -> date:
-        last_month = {"month": self.number, "quarter": 3 * self.number, "year": 12}[self.kind]
+        last_month = self.months * self.number
         return date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
 
+    @property
+    def days(self) -> int:
+        """Calendar days in the period: the most leave anyone can take in it."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def weeks(self) -> int:
+        """The most weeks that can touch the period (6 for a 31-day month): the most weekly reports due in it."""
+        return (self.days + 5) // 7 + 1
+
     def previous(self) -> Period:
-        if self.kind == "year":
-            return Period(self.year - 1, "year", 1)
-        size = 12 if self.kind == "month" else 4
+        size = 12 // self.months
         if self.number == 1:
             return Period(self.year - 1, self.kind, size)
         return Period(self.year, self.kind, self.number - 1)
@@ -64,8 +78,12 @@ class Period:
         return self.key
 
 
+MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+KINDS = tuple(MONTHS)
+
+
 def parse_period(text: str) -> Period:
-    """Read '2026-10', '2026年10月', '2026-Q3', '2026年第3季度' or '2026'."""
+    """Read '2026-10', '2026年10月', '2026-Q3', '2026年第3季度', '2026-H1', '2026年上半年' or '2026'."""
     cleaned = unicodedata.normalize("NFKC", str(text)).strip()
     if m := _MONTH.match(cleaned):
         month = int(m.group(2))
@@ -73,6 +91,12 @@ def parse_period(text: str) -> Period:
             return Period(int(m.group(1)), "month", month)
     if m := _QUARTER.match(cleaned):
         return Period(int(m.group(1)), "quarter", int(m.group(2)))
+    if m := _HALF.match(cleaned):
+        number = int(m.group(2)) if m.group(2) else (1 if m.group(3) == "上" else 2)
+        return Period(int(m.group(1)), "half", number)
     if m := _YEAR.match(cleaned):
         return Period(int(m.group(1)), "year", 1)
-    raise CellError(f"无法识别考核期间 “{text}”：月度写 2026-10，季度写 2026-Q3，年度写 2026")
+    raise CellError(f"无法识别考核期间 “{text}”：{PERIOD_FORMATS}")
+
+
+PERIOD_FORMATS = "月度写 2026-10，季度写 2026-Q3，半年度写 2026-H1（或 2026年上半年），年度写 2026"

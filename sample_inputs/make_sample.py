@@ -34,7 +34,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from reporter.input.validate import load_input
-from reporter.rules.engine import find_grade, rank_eq, score_period
+from reporter.rules.engine import find_grade, score_period
 from reporter.samples import kpi_library as seed
 from reporter.samples.demo_data import month_measures
 from reporter.samples.kpi_library import CAMP, CS, DES, DIR, OPS, PROMO
@@ -161,6 +161,11 @@ def plan_for(e):
     return seed.DIRECTOR_PLAN if e["id"] == DIRECTOR_ID else seed.PLANS[e["role"]]
 
 
+def rank_eq(total, totals) -> int:
+    """Excel's RANK.EQ, descending: 1 + how many scored more."""
+    return 1 + sum(t > total for t in totals)
+
+
 def make_history(rng, emps, grades):
     """August and September results: around this month's totals, the star first, the failing employee failing."""
     hist = {}
@@ -227,7 +232,7 @@ HAND_REVIEWS = {
     DIRECTOR_ID: ("运营团队梯队基本健全，活动审批制度已发布试行，双11筹备节奏总体可控。",
                   "加快运营助理岗位的人才储备，完善新人培养方案。双11结束后组织各部门复盘，修订活动费用管控制度。"),
 }
-INTERVIEW_DAYS = [dt.date(2026, 11, d) for d in (5, 6, 9, 10)]
+INTERVIEW_DAYS = [dt.date(2026, 11, d) for d in (6, 7, 9, 10)]  # on or after the appraisal date (11-06)
 
 
 def make_review(rng, e):
@@ -334,9 +339,10 @@ def write_workbook(emps, adjustments, hist, reviews):
     sheets = [
         ("设置", ["项目", "值"], [[k, (v, setting_fmt.get(k))] for k, v in SETTINGS]),
         ("员工", ["工号", "姓名", "邮箱", "公司", "部门", "岗位", "直属上级", "入职日期", "岗位工资", "工龄工资", "缺勤月数",
-                "个人销售额", "个人提成比例", "公共提成池"],
+                "个人销售额", "个人提成比例", "公共提成池", "排名组"],
          [[e["id"], e["name"], e["email"], e["company"], e["dept"], e["role"], e["manager"], e["hire"], e["pay"],
-           e["seniority"], e["absent"], e["sales"], e["rate"], e["pool"]] for e in emps]),
+           e["seniority"], e["absent"], e["sales"], e["rate"], e["pool"],
+           "管理层" if e["role"] == DIR else None] for e in emps]),  # the director is not ranked against his staff
         ("度量定义", ["度量代码", "度量名称", "类型", "数据来源"], [list(m) for m in seed.MEASURES]),
         ("指标库", ["指标代码", "指标名称", "计算公式", "单位", "方向", "指标定义", "数据来源", "适用岗位"], [list(k) for k in seed.KPIS]),
         ("考核方案", ["适用岗位", "适用员工", "类别", "考核项目", "指标代码", "权重", "评分方法", "目标值", "下限", "封顶",

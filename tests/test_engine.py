@@ -88,8 +88,8 @@ def test_department_pay_adds_up_to_the_cent(period):
     ([D(90)], D(90), 1),
 ])
 def test_rank_like_excel(values, value, expected):
-    peers = {"peer_role": ["客服"] * len(values), "peer_total": values}
-    assert rule("role_rank").evaluate({**peers, "role": "客服", "total": value}) == expected
+    peers = {"peer_role": ["客服"] * len(values), "peer_rank_group": [None] * len(values), "peer_total": values}
+    assert rule("role_rank").evaluate({**peers, "role": "客服", "rank_group": "", "total": value}) == expected
 
 
 def test_ties_share_department_rank(base_sheets, make_book):

@@ -81,8 +81,9 @@ def test_criteria_like_excel(criterion, count, total):
 
 def test_ties_share_a_rank_and_blanks_are_not_peers():
     peers = {"peer_company": ["甲", "甲", "甲", "甲", "乙"], "peer_department": ["客服部"] * 5,
-             "peer_total": [D(80), D(90), D(80), None, D(99)]}
-    ranks = [rule("department_rank").evaluate({**peers, "company": "甲", "department": "客服部", "total": t})
+             "peer_rank_group": [None] * 5, "peer_total": [D(80), D(90), D(80), None, D(99)]}
+    ranks = [rule("department_rank").evaluate({**peers, "company": "甲", "department": "客服部", "rank_group": "",
+                                               "total": t})
              for t in (D(90), D(80), D(70))]
     assert ranks == [1, 2, 4]
 
@@ -170,18 +171,22 @@ def test_equality_key(text, key):
 
 
 NAMES = st.sampled_from(["客服部", "运营部", "Sales", "sales", "SALES", "销*", "1", "01", "<客服>", "客服?"])
+GROUPS = st.sampled_from(["", "", "", "管理层", "管理层", "MGMT", "mgmt"])
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(NAMES, NAMES, NAMES, st.integers(0, 6).map(lambda n: D(n) * 10)), min_size=1, max_size=25))
+@given(st.lists(st.tuples(NAMES, NAMES, NAMES, GROUPS, st.integers(0, 6).map(lambda n: D(n) * 10)),
+                min_size=1, max_size=25))
 def test_ranks_by_group_equal_counting_everyone(rows):
     """Ranks evaluates a rank over the employee's group only; that must count as the rule over everyone does."""
-    people = [(SimpleNamespace(company=c, department=d, role=r), t) for c, d, r, t in rows]
+    people = [(SimpleNamespace(company=c, department=d, role=r, rank_group=g), t) for c, d, r, g, t in rows]
     ranks = Ranks(people)
     everyone = {"peer_company": [p.company for p, _ in people], "peer_department": [p.department for p, _ in people],
+                "peer_rank_group": [p.rank_group or None for p, _ in people],
                 "peer_role": [p.role for p, _ in people], "peer_total": [t for _, t in people]}
     for p, t in people:
-        values = {**everyone, "company": p.company, "department": p.department, "role": p.role, "total": t}
+        values = {**everyone, "company": p.company, "department": p.department, "role": p.role,
+                  "rank_group": p.rank_group, "total": t}
         assert ranks.department(p, t) == rule("department_rank").evaluate(values)
         assert ranks.role(p, t) == rule("role_rank").evaluate(values)
 

@@ -282,6 +282,8 @@ def test_truncated_workbook(make_book):
 
 def test_appraisal_date_outside_days_5_to_10_warns(base_sheets, make_book):
     base_sheets["设置"].append(["考核日期", date(2026, 11, 20)])
+    for row in base_sheets["评语"][1:]:
+        row[4] = date(2026, 11, 21)  # an interview before the appraisal is a warning of its own
     inp = load_input(make_book(base_sheets))
     assert any(w.sheet == "设置" and "5～10 日" in w.message for w in inp.warnings)
     base_sheets["设置"][-1][1] = date(2026, 11, 6)
@@ -305,3 +307,39 @@ def test_unknown_id_rows_are_grouped(base_sheets, make_book):
     base_sheets["评分"] += [["E404", "工作态度", 3], ["E404", "工作能力", 3]]
     problem = find(problems_of(make_book(base_sheets)), "评分", 5, "工号", "E404")
     assert "共 2 行" in problem.message
+
+
+@pytest.mark.parametrize("rating, floor, target, ok", [
+    (0, None, None, False),  # 0 on the default 1–5 scale
+    (6, None, None, False),
+    (1, None, None, True), (5, None, None, True), (4.5, None, None, True),
+    (0, 0, None, True),  # the plan's 下限 makes 0 a rating
+    (8, None, 10, True), (11, None, 10, False),  # a 1–10 scale
+])
+def test_a_rating_outside_its_lines_scale_is_an_error_at_its_cell(base_sheets, make_book, rating, floor, target, ok):
+    plan = next(r for r in base_sheets["考核方案"] if r[3] == "工作能力")
+    plan[7], plan[8] = target, floor
+    set_cell(base_sheets, "评分", 4, "评分", rating)  # E004's 工作能力
+    if ok:
+        assert load_input(make_book(base_sheets)).ratings["E004"]["工作能力"] == D(str(rating))
+        return
+    hit = find(problems_of(make_book(base_sheets)), "评分", 4, "评分", "不在评分标准")
+    assert "刘洋（E004）" in hit.message and "工作能力" in hit.message
+    assert f"{floor if floor is not None else 1}～{target or 5}" in hit.message
+
+
+def test_a_rating_scale_must_run_upwards(base_sheets, make_book):
+    plan_row = next(i for i, r in enumerate(base_sheets["考核方案"], start=1) if r[3] == "工作能力")
+    base_sheets["考核方案"][plan_row - 1][8] = 5  # 下限 5 = 满分 5
+    find(problems_of(make_book(base_sheets)), "考核方案", plan_row, "下限", "最低分")
+
+
+def test_an_interview_before_the_appraisal_is_a_warning_at_its_cell(base_sheets, make_book):
+    base_sheets["设置"].append(["考核日期", date(2026, 11, 7)])
+    # 评语: E001 and E002 were interviewed on 11-06, E004 on 11-07 (the appraisal day itself is fine).
+    problems = load_input(make_book(base_sheets)).warnings
+    hit = find(problems, "评语", 2, "面谈日期", "早于考核日期")
+    assert "张伟（E001）" in hit.message and "2026-11-06" in hit.message and "2026-11-07" in hit.message
+    find(problems, "评语", 3, "面谈日期", "早于考核日期")
+    assert not [p for p in problems if p.sheet == "评语" and p.row == 4]
+    assert [p.severity for p in problems if "面谈" in p.message] == ["warning", "warning"]

@@ -178,7 +178,8 @@ def test_summary_workbook_sheets(sample_build, sample_result):
     assert wb.sheetnames[:7] == ["汇总", "等级分布", "部门统计", "工资表", "未参与考核", "提示", "规则"]
     assert sorted(wb.sheetnames[7:]) == sorted(appraised)
     summary = wb["汇总"]
-    assert summary.auto_filter.ref == f"A1:S{len(sample_result.results) + 1}"
+    assert summary.auto_filter.ref == f"A1:T{len(sample_result.results) + 1}"  # T: 排名组, read by the ranks
+    assert summary["T1"].value == "排名组" and summary["T2"].value == "管理层"  # HZ0001, the operations director
     assert summary["J2"].value.startswith("=COUNTIFS(")  # department rank
     values = openpyxl.load_workbook(path, data_only=True)
     rows = {r[0].value: r for r in values["汇总"].iter_rows(min_row=2) if r[0].value}

@@ -19,6 +19,14 @@ UNIT_BY_KIND = {"amount": "元", "seconds": "秒", "percent": "%", "count": "次
 METHOD_NEEDS_TARGET = ("achievement", "linear", "pass_fail")
 
 
+RATING_SCALE = (Decimal(1), Decimal(5))  # a rating line's 下限 and 目标值 when left blank
+
+
+def rating_scale(line: PlanLine) -> tuple[Decimal, Decimal]:
+    """The ratings a rating line accepts: 下限 (lowest, default 1) to 目标值 (full marks, default 5)."""
+    return (line.floor if line.floor is not None else RATING_SCALE[0], line.target or RATING_SCALE[1])
+
+
 class PlanRules:
     def plans(self, kpis, measure_defs, employees) -> dict[str, Plan]:
         lines: dict[str, list[PlanLine]] = defaultdict(list)
@@ -103,6 +111,9 @@ class PlanRules:
         if method == "rating" and target is not None and target <= 0:
             self.problem("评级满分（目标值）须大于 0", "plans", r.number, "target")
             ok = False
+        elif method == "rating" and floor is not None and floor >= (target or RATING_SCALE[1]):
+            self.problem("评级的最低分（下限）须小于满分（目标值，默认 5）", "plans", r.number, "floor")
+            ok = False
         original = v.get("original_target")
         if original is not None and original != target and not (v.get("change_reason") and v.get("approved_by")):
             self.problem("目标值已调整：须填写「调整原因」与「批准人」", "plans", r.number, "change_reason")
@@ -111,10 +122,21 @@ class PlanRules:
             return None
         return PlanLine(
             category=category, item=name, method=method, weight=weight, direction=direction, kpi=code,
-            target=target if not (method == "rating" and target is None) else Decimal(5), floor=floor,
+            target=target if not (method == "rating" and target is None) else RATING_SCALE[1], floor=floor,
             cap=v.get("cap"), step=v.get("step"), standard=v.get("standard") or "",
             supports=v.get("supports") or "", unit=unit, original_target=original,
             change_reason=v.get("change_reason") or "", approved_by=v.get("approved_by") or "", row=r.number)
+
+    def check_rating(self, e, line, rated: dict) -> None:
+        """A rating is there and on its line's scale: 下限 (default 1) to 目标值 (default 5)."""
+        if line.item not in rated:
+            self.problem(f"{e.name}（{e.employee_id}）缺少「{line.item}」的评分", "ratings", None, "rating")
+            return
+        low, high = rating_scale(line)
+        if not low <= rated[line.item] <= high:
+            self.problem(f"{e.name}（{e.employee_id}）的「{line.item}」评分 {rated[line.item]:f} 不在评分标准 "
+                         f"{low:f}～{high:f} 之内（考核方案第 {line.row} 行的下限与目标值）",
+                         "ratings", self.rating_rows.get((e.employee_id, line.item)), "rating")
 
     def grades(self) -> list[GradeBand]:
         bands = []

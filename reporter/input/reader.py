@@ -18,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from reporter.errors import CellError, Problem
 from reporter.input.cells import parse_cell
 from reporter.input.guard import open_workbook
-from reporter.input.schema import INSTRUCTIONS_SHEET, SHEETS, Column, Sheet
+from reporter.input.schema import INSTRUCTIONS_SHEET, SHEETS, Column, Sheet, bound_text, period_bounds
+from reporter.period import parse_period
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum", "subtotal")
 # Kind of parser used for a measure column, by the measure's declared kind.
@@ -77,6 +78,8 @@ class WorkbookReader:
         self.problems: list[Problem] = []
         self.book = open_workbook(self.path)
         self._cached = None  # the data_only twin, loaded only if a formula cell is met
+        # Bounds that depend on the period (schema.PERIOD_BOUNDS), once 设置 has been read.
+        self.bounds: dict[str, str | None] = period_bounds(None)
 
     def problem(self, message: str, sheet: str = "", row: int | None = None, column: str = "",
                 severity: str = "error") -> None:
@@ -113,10 +116,21 @@ class WorkbookReader:
                 sheets[spec.key] = self._read_key_value(ws, spec)
             else:
                 sheets[spec.key] = self._read_table(ws, spec, {})
+            if spec.key == "settings":
+                self.bounds = period_bounds(self._period(sheets[spec.key]))
             if spec.key == "measure_defs":
                 measure_kinds = {r.values["code"]: r.values["kind"] for r in sheets[spec.key].rows
                                  if r.values.get("code") and r.values.get("kind")}
         return sheets
+
+    @staticmethod
+    def _period(settings: SheetData):
+        """The period 设置 names, or None (validate reports a bad one at its cell)."""
+        text = next((r.values["period"] for r in settings.rows if r.values.get("period")), None)
+        try:
+            return parse_period(text) if text else None
+        except CellError:
+            return None
 
     # -- cells ------------------------------------------------------------
 
@@ -132,10 +146,14 @@ class WorkbookReader:
         return cached
 
     def _parse(self, ws, cell, kind: str, where: str, low: str | None = None, high: str | None = None) -> Any:
+        period_bound = next((b for b in (low, high) if b in self.bounds), None)
+        low, high = self.bounds.get(low, low), self.bounds.get(high, high)
         try:
             return parse_cell(kind, self._raw(ws, cell), low=low, high=high)
         except CellError as err:
-            self.problem(str(err), ws.title, cell.row, where)
+            why = f"（上限随「设置」的考核期间而定：{bound_text(period_bound)} {self.bounds[period_bound]}）" \
+                if period_bound and self.bounds[period_bound] else ""
+            self.problem(f"{err}{why}", ws.title, cell.row, where)
             return None
 
     # -- tables -----------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reporter.period import Period
+
 # Coded values accepted in coded columns: code -> the spellings HR may type.
 CATEGORIES = {
     "kpi": ("KPI", "关键绩效指标", "kpi"),
@@ -104,16 +106,33 @@ class Sheet:
 
 C = Column
 
+# Bounds a column may name instead of a number: they follow the period of 设置 (a quarter has
+# 92 days and up to 14 weeks), so one schema serves a month, a quarter, a half-year and a year.
+PERIOD_BOUNDS = {
+    "period_days": ("考核期天数", lambda p: p.days),
+    "period_weeks": ("考核期周数", lambda p: p.weeks),
+}
+
+
+def period_bounds(period: Period | None) -> dict[str, str | None]:
+    """The numbers the period bounds stand for; without a readable period, no bound."""
+    return {key: None if period is None else str(days(period)) for key, (_, days) in PERIOD_BOUNDS.items()}
+
+
+def bound_text(bound: str | None) -> str:
+    """A bound as the template and docs show it: a number, or what it follows (考核期天数)."""
+    return PERIOD_BOUNDS[bound][0] if bound in PERIOD_BOUNDS else (bound or "")
+
 SETTINGS = Sheet(
     "settings", "设置", "settings", key_value=True,
     help="一行一项设置：第一列为项目，第二列为值。 One setting per row: name, value.",
     columns=(
         C("company", "公司名称", "company", "text", True, "抬头公司名称", example=("杭州云栖电子商务有限公司",)),
         C("period", "考核期间", "period", "text", True,
-          "月度 2026-10，季度 2026-Q3，年度 2026", example=("2026-10",)),
+          "月度 2026-10，季度 2026-Q3，半年度 2026-H1（或 2026年上半年），年度 2026", example=("2026-10",)),
         C("currency", "币种", "currency", "text", False, "默认 CNY", example=("CNY",)),
         C("appraisal_date", "考核日期", "appraisal_date", "date", False,
-          "考核实施日，应在次月 5–10 日", example=("2026-11-06",)),
+          "考核实施日，应在考核期结束后次月的 5–10 日", example=("2026-11-06",)),
         C("appeal_deadline", "申诉截止日期", "appeal_deadline", "date", True,
           "员工可申诉的最后一天", example=("2026-11-13",)),
         C("appraiser_title", "考核人", "appraiser", "text", False, "签字栏的考核人称谓", example=("部门负责人",)),
@@ -121,9 +140,9 @@ SETTINGS = Sheet(
         C("shared_commission_rate", "公共提成比例", "shared_commission_rate", "percent", False,
           "公共销售提成比例，默认 0.5%", "0", "0.2", example=("0.5%",)),
         C("first_rank_bonus", "连续第一奖励", "first_rank_bonus", "money", False,
-          "连续 3 个月部门排名第一的一次性奖励，默认 200", "0", "100000", example=("200",)),
+          "连续若干期（见「连续月数」）部门排名第一的一次性奖励，默认 200", "0", "100000", example=("200",)),
         C("streak_months", "连续月数", "streak_months", "count", False,
-          "连续排名第一/不及格的月数，默认 3", "2", "12", example=("3",)),
+          "连续排名第一/不及格的期数，按考核期间的类型计（月度为月，季度为季度…），默认 3", "2", "12", example=("3",)),
         C("absence_limit_months", "缺勤上限月数", "absence_limit_months", "decimal", False,
           "考评期内累计缺岗超过此月数则不参与考核，默认 2", "0", "12", example=("2",)),
         C("seniority_pay_per_year", "工龄工资每年", "seniority_pay_per_year", "money", False,
@@ -167,12 +186,15 @@ EMPLOYEES = Sheet(
         C("commission_rate", "个人提成比例", "commission_rate", "percent", False, low="0", high="0.5", example=("", "1%")),
         C("commission_pool", "公共提成池", "commission_pool", "text", False,
           "参与公共提成分配的提成池名称", example=("", "华东客服")),
+        C("rank_group", "排名组", "rank_group", "text", False,
+          "留空则与同部门、同岗位的人一起排名；填写后只与同一排名组的人排名（如各部门负责人填「管理层」，不与下属排名）",
+          example=("", "")),
     ),
 )
 
 MEASURE_DEFS = Sheet(
     "measure_defs", "度量定义", "measure_definitions",
-    help="月度数据表中每一列度量的说明。",
+    help="考核期数据表（月度数据）中每一列度量的说明。",
     columns=(
         C("code", "度量代码", "code", "identifier", True, "英文字母、数字、下划线", example=("uv", "buyers")),
         C("name", "度量名称", "name", "text", True, example=("访客数", "成交人数")),
@@ -208,8 +230,8 @@ PLANS = Sheet(
           "取值来源：指标库的指标代码或度量代码；评级类留空", example=("conversion", "late", "bonus_points")),
         C("weight", "权重", "weight", "percent", False, "加减分项留空或 0", low="0", high="1", example=("90%", "10%", "")),
         C("method", "评分方法", "method", "method", True, example=("达成率", "扣分制", "加分")),
-        C("target", "目标值", "target", "quantity", False, example=("3.5%", "", "")),
-        C("floor", "下限", "floor", "quantity", False, "线性评分的零分点", example=("", "")),
+        C("target", "目标值", "target", "quantity", False, "评级类为满分（默认 5）", example=("3.5%", "", "")),
+        C("floor", "下限", "floor", "quantity", False, "线性评分的零分点；评级的最低分（默认 1）", example=("", "")),
         C("cap", "封顶", "cap", "percent", False, "达成率封顶，如 120%；加分上限", low="0", high="5", example=("120%", "", "20%")),
         C("step", "每单位分值", "step", "decimal", False, "扣分制每单位扣分，默认 1", example=("", "2", "")),
         C("standard", "评分标准", "standard", "text", False, example=("转换率/目标×权重，封顶120%", "迟到每次扣2分，扣完为止", "自愿性任务加分，合计最多 +20")),
@@ -223,7 +245,7 @@ PLANS = Sheet(
 
 MEASURES = Sheet(
     "measures", "月度数据", "measures", open_columns=True,
-    help="每位员工一行，每个度量一列，列名为度量代码。",
+    help="考核期内的数据（表名沿用「月度数据」，季度、年度同样填写本期合计）：每位员工一行，每个度量一列，列名为度量代码。",
     columns=(
         C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0002")),
         C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
@@ -237,20 +259,24 @@ ATTENDANCE = Sheet(
         C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
         C("late", "迟到次数", "late", "count", False, high="100", example=("1", "0")),
         C("early_leave", "早退次数", "early_leave", "count", False, high="100", example=("0", "0")),
-        C("leave_days", "请假天数", "leave_days", "decimal", False, low="0", high="31", example=("1", "0")),
-        C("reports_due", "周报应交", "reports_due", "count", False, high="6", example=("4", "4")),
-        C("reports_submitted", "周报实交", "reports_submitted", "count", False, high="6", example=("4", "3")),
+        C("leave_days", "请假天数", "leave_days", "decimal", False, "考核期内的请假天数（可为 0.5）",
+          low="0", high="period_days", example=("1", "0")),
+        C("reports_due", "周报应交", "reports_due", "count", False, "考核期内应交的周报数",
+          high="period_weeks", example=("4", "4")),
+        C("reports_submitted", "周报实交", "reports_submitted", "count", False, "考核期内实交的周报数",
+          high="period_weeks", example=("4", "3")),
     ),
 )
 
 RATINGS = Sheet(
     "ratings", "评分", "ratings",
-    help="评级类考核项目的评分（1–5），每人每项一行。",
+    help="评级类考核项目的评分（默认 1–5 分，可在考核方案中用下限与目标值改变），每人每项一行。",
     columns=(
         C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0001")),
         C("name", "姓名", "name", "text", False, example=("张伟", "张伟")),
         C("item", "考核项目", "item", "text", True, example=("工作能力", "工作态度")),
-        C("rating", "评分", "rating", "decimal", True, low="0", high="5", example=("4", "5")),
+        C("rating", "评分", "rating", "decimal", True, "须在考核方案该项的下限（默认 1）与目标值（默认 5）之间",
+          low="0", high="1000", example=("4", "5")),
     ),
 )
 
@@ -323,7 +349,7 @@ ANNUAL_REWARDS = Sheet(
 
 HISTORY = Sheet(
     "history", "历史", "history", required=False,
-    help="往期考核结果（可选），用于连续三个月规则。",
+    help="往期考核结果（可选），用于连续排名第一/不及格的规则；考核期间与「设置」同一类型。",
     columns=(
         C("period", "考核期间", "period", "text", True, example=("2026-09",)),
         C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001",)),

@@ -12,7 +12,16 @@ from pathlib import Path
 
 import xlsxwriter
 
-from reporter.input.schema import CHOICES, INSTRUCTIONS_SHEET, SHEETS, Column, Sheet
+from reporter.input.schema import (
+    CHOICES,
+    INSTRUCTIONS_SHEET,
+    PERIOD_BOUNDS,
+    SHEETS,
+    Column,
+    Sheet,
+    bound_text,
+)
+from reporter.period import PERIOD_FORMATS
 
 KIND_NAMES = {
     "text": "文本", "name": "姓名（不含换行）", "id": "工号（文本格式）", "email": "邮箱（一个）", "decimal": "数字", "quantity": "数字或百分比",
@@ -28,8 +37,19 @@ def _kind_name(col: Column) -> str:
     return KIND_NAMES.get(col.kind, col.kind)
 
 
+def _bounds(col: Column) -> str:
+    """The range a number must lie in, as HR reads it: 0～考核期天数 (a bound that follows the period is named)."""
+    if col.kind not in ("decimal", "count", "money", "quantity") or (col.low is None and col.high is None):
+        return ""
+    low = bound_text(col.low) or ("0" if col.kind == "count" else "")
+    high = bound_text(col.high)
+    return f"范围：{low}～{high}" if high else f"不小于 {low}"
+
+
 def _note(col: Column) -> str:
     parts = [f"{col.zh}（{col.en}）", _kind_name(col), "必填" if col.required else "选填"]
+    if col.high in PERIOD_BOUNDS or col.low in PERIOD_BOUNDS:
+        parts.append(_bounds(col))
     if col.help:
         parts.append(col.help)
     return "\n".join(parts)
@@ -114,6 +134,10 @@ def _write_instructions(book, fmt: _Formats) -> None:
         ("列名", "列名可用中文或英文（如 工号 或 employee_id）；鼠标停在列名上可看说明。"),
         ("工号", "请把工号列设为文本格式，以免 Excel 去掉前导零。"),
         ("百分比", "请输入 20% 或 0.2；单独的 20 含义不明确，会被拒绝。"),
+        ("考核期间", f"「设置」中的考核期间决定本文件的期间类型：{PERIOD_FORMATS}。"
+                 "「月度数据」「考勤」填写整个考核期的数据（季度即三个月合计）；请假天数不超过考核期天数，"
+                 "周报应交/实交不超过考核期跨越的周数（如 31 天的月份最多 6 周，季度最多 14 周）。"
+                 "「连续月数」按同类型的期间计（季度考核即连续几个季度），「历史」表填写同类型的往期结果。"),
         ("", ""),
     ]
     lines += [(s.zh, f"（{s.en}）{'必需' if s.required else '可选'}。{s.help}") for s in SHEETS]

@@ -17,7 +17,13 @@ from types import MappingProxyType
 
 from reporter.errors import CellError, InputError, Problem
 from reporter.formula import FormulaError, parse_formula
-from reporter.input.plans import ADJUSTMENT_MEASURES, ATTENDANCE_MEASURES, BUILT_IN_MEASURES, PlanRules  # noqa: E402
+from reporter.formula.criteria import equality_key
+from reporter.input.plans import (
+    ADJUSTMENT_MEASURES,
+    ATTENDANCE_MEASURES,
+    BUILT_IN_MEASURES,
+    PlanRules,
+)
 from reporter.input.reader import SheetData, WorkbookReader
 from reporter.model import (
     Adjustment,
@@ -43,6 +49,7 @@ class _Validator(PlanRules):
         self.sheets: dict[str, SheetData] = {}
         self.listed_ids: set[str] = set()  # every ID in 员工, even on a row with a bad cell
         self.broken_codes: set[str] = set()  # KPIs already reported, so plans do not report them again
+        self.settings_value: Settings | None = None
 
     def problem(self, message, sheet_key="", row=None, column_key="", severity="error"):
         data = self.sheets.get(sheet_key)
@@ -58,7 +65,7 @@ class _Validator(PlanRules):
 
     def run(self) -> AppraisalInput:
         self.sheets = self.reader.read()
-        settings = self.settings()
+        settings = self.settings_value = self.settings()
         employees = self.employees()
         measure_defs = self.measure_defs()
         kpis = self.kpis(measure_defs)
@@ -121,7 +128,7 @@ class _Validator(PlanRules):
             next_month = period.end.replace(day=28) + timedelta(days=4)
             if not (appraised_on.year, appraised_on.month) == (next_month.year, next_month.month) \
                     or not 5 <= appraised_on.day <= 10:
-                self.problem(f"考核日期 {appraised_on} 不在考核期次月的 5～10 日之间（制度：每月 5～10 日考核上月绩效）",
+                self.problem(f"考核日期 {appraised_on} 不在考核期次月的 5～10 日之间（制度：考核期结束后次月的 5～10 日考核）",
                              "settings", row_of.get("appraisal_date"), "appraisal_date", severity="warning")
         deadline_row = row_of.get("appeal_deadline")
         if settings.appeal_deadline <= period.end:
@@ -166,7 +173,11 @@ class _Validator(PlanRules):
             if any(v.get(k) is None for k in required):
                 continue  # the reader has already reported the blank or bad cell
             optional = {k: v[k] for k in ("manager", "seniority_pay", "months_absent", "personal_sales",
-                                          "commission_rate", "commission_pool") if v.get(k) is not None}
+                                          "commission_rate", "commission_pool", "rank_group") if v.get(k) is not None}
+            if v.get("rank_group") and equality_key(v["rank_group"]) is None:
+                self.problem(f"排名组「{v['rank_group']}」不能是数字、不能以 < > = 开头、不能含 * ? ~："
+                             "工作簿按排名组计数排名时它们是比较符或通配符", "employees", r.number, "rank_group")
+                continue
             employees.append(Employee(employee_id=eid, row=r.number, **{k: v[k] for k in required}, **optional))
         return employees
 
@@ -263,6 +274,7 @@ class _Validator(PlanRules):
 
     def ratings(self, by_id) -> dict[str, dict]:
         ratings: dict[str, dict] = defaultdict(dict)
+        self.rating_rows: dict[tuple[str, str], int] = {}
         for eid, r in self._by_employee("ratings", by_id, unique=False):
             item, rating = r.values.get("item"), r.values.get("rating")
             if item is None or rating is None:
@@ -270,6 +282,7 @@ class _Validator(PlanRules):
             if item in ratings[eid]:
                 self.problem(f"{eid} 的「{item}」评分重复", "ratings", r.number, "item")
             ratings[eid][item] = rating
+            self.rating_rows[(eid, item)] = r.number
         return dict(ratings)
 
     def adjustments(self, by_id) -> dict[str, tuple]:
@@ -292,8 +305,7 @@ class _Validator(PlanRules):
                              "ratings", severity="warning")
             for line in plan.lines:
                 if line.method == "rating":
-                    if line.item not in ratings.get(e.employee_id, {}):
-                        self.problem(f"{e.name}（{e.employee_id}）缺少「{line.item}」的评分", "ratings", None, "rating")
+                    self.check_rating(e, line, ratings.get(e.employee_id, {}))
                     continue
                 needed = kpis[line.kpi].formula.names if line.kpi in kpis else {line.kpi}
                 for name in sorted(needed - set(have) - set(ADJUSTMENT_MEASURES)):
@@ -320,16 +332,34 @@ class _Validator(PlanRules):
                                  f"请在方案中添加该项，否则{kind}不会计入", "adjustments", None, "points")
 
     def reviews(self, by_id, appraised) -> dict[str, Review]:
-        reviews = {}
+        reviews, self.review_rows = {}, {}
         for eid, r in self._by_employee("reviews", by_id):
             v = r.values
+            self.review_rows[eid] = r.number
             if v.get("reviewer"):
                 reviews[eid] = Review(v["reviewer"], v.get("comment") or "", v.get("improvement") or "",
                                       v.get("interview_date"))
+        self.check_interview_dates(reviews, by_id)
         for eid in sorted(appraised - set(reviews)):
             self.problem(f"{by_id[eid].name}（{eid}）没有考核评语：确认书中评语一栏将为空", "reviews",
                          severity="warning")
         return reviews
+
+    def check_interview_dates(self, reviews: dict[str, Review], by_id) -> None:
+        """The interview discusses the result, so it cannot come before the appraisal that made it.
+
+        A warning, not an error: the 考核日期 is one day of a 5–10 day window and either date may be the
+        typo; HR sees the cell in `reporter validate` and in the build's warnings, and no run is blocked.
+        """
+        settings = self.settings_value
+        appraised_on = settings.appraisal_date if settings else None
+        if appraised_on is None:
+            return
+        for eid, review in reviews.items():
+            if review.interview_date is not None and review.interview_date < appraised_on:
+                self.problem(f"{by_id[eid].name}（{eid}）的面谈日期 {review.interview_date} 早于考核日期 {appraised_on}："
+                             "面谈应在考核之后进行，请改正面谈日期或「设置」中的考核日期",
+                             "reviews", self.review_rows.get(eid), "interview_date", severity="warning")
 
     def annual_rewards(self, by_id) -> dict[str, AnnualRewardPlan]:
         rewards = {}
@@ -352,6 +382,10 @@ class _Validator(PlanRules):
             except CellError as err:
                 self.problem(str(err), "history", r.number, "period")
                 continue
+            if self.settings_value and parse_period(period).kind != self.settings_value.period.kind:
+                self.problem(f"往期 {period} 与本期 {self.settings_value.period.key} 的期间类型不同，"
+                             "连续排名第一/不及格只按同类型的相邻期间计算，该行不计入", "history", r.number, "period",
+                             severity="warning")
             rank = v.get("department_rank")
             records.append(HistoryRecord(period, v["employee_id"], v["total"], v["grade"],
                                          int(rank) if rank is not None else None))

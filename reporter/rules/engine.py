@@ -113,10 +113,8 @@ def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) 
         lines[e.employee_id] = score_lines(inp, e, zero_divisors)
         points_sum = sum((r.points for r in lines[e.employee_id]), Decimal(0))
         totals[e.employee_id] = total_formula().evaluate({"points_sum": points_sum}).quantize(Decimal("0.01"))
-    by_department, by_role, pool_size = defaultdict(list), defaultdict(list), defaultdict(int)
+    pool_size = defaultdict(int)
     for e in appraised:
-        by_department[e.department_key].append(totals[e.employee_id])
-        by_role[e.role].append(totals[e.employee_id])
         if e.commission_pool:
             pool_size[e.commission_pool] += 1
     failing = {g.grade for g in inp.grades if g.failing}
@@ -139,8 +137,8 @@ def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) 
         results.append(EmployeeResult(
             e, True, compute_pay(inp, e, grade, pool_size.get(e.commission_pool, 0), bonus),
             lines=lines[eid], total=total, grade=grade,
-            department_rank=dept_rank, department_size=len(by_department[e.department_key]),
-            role_rank=ranks.role(e, total), role_size=len(by_role[e.role]),
+            department_rank=dept_rank, department_size=ranks.sizes(e)[0],
+            role_rank=ranks.role(e, total), role_size=ranks.sizes(e)[1],
             first_rank_streak=first, failing_streak=fail, flags=flags, review=inp.reviews.get(eid)))
     return PeriodResult(inp, tuple(results), inp.warnings, tuple(zero_divisors))
 

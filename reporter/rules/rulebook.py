@@ -25,8 +25,12 @@ RULE_FORMULAS = {
     # 篇六 第9条: the performance-pay coefficient of the grade.
     "pay_coefficient": "INDEX(band_coefficient, MATCH(grade, band_grade, 0))",
     # Ranks like RANK.EQ among the appraised: 1 + how many peers scored more; ties share a rank.
-    "department_rank": 'COUNTIFS(peer_company, company, peer_department, department, peer_total, ">" & total) + 1',
-    "role_rank": 'COUNTIFS(peer_role, role, peer_total, ">" & total) + 1',
+    # Peers share the 排名组 (rank group) too: `rank_group & ""` is the group's text, and the
+    # empty text of a blank group matches only blank groups, so a director in a group of his own
+    # is not ranked against his staff, and a company with no groups ranks as before.
+    "department_rank": 'COUNTIFS(peer_company, company, peer_department, department, '
+                       'peer_rank_group, rank_group & "", peer_total, ">" & total) + 1',
+    "role_rank": 'COUNTIFS(peer_role, role, peer_rank_group, rank_group & "", peer_total, ">" & total) + 1',
     # The bonus and penalty items of the 加减分 sheet, added up (penalties are negative).
     "bonus_points": 'SUMIF(adjustment_points, ">0")',
     "penalty_points": 'SUMIF(adjustment_points, "<0")',
@@ -75,32 +79,41 @@ class Ranks:
 
     A rank rule counts the rows of everyone that its criteria match.  A plain
     text criterion (see :func:`equality_key`) matches exactly the rows whose
-    text folds to the same key, so for those names the rule is evaluated over
-    that group only: the same count, without reading the whole company for
-    every employee.  Any other name (wildcards, a leading ``<``, a number) is
-    evaluated over everyone.  Ties share their rank, so results are kept per total.
+    text folds to the same key, and a blank rank group matches only blank
+    groups, so for those names the rule is evaluated over that group only: the
+    same count, without reading the whole company for every employee.  Any
+    other name (wildcards, a leading ``<``, a number) is evaluated over
+    everyone.  Ties share their rank, so results are kept per total.
     """
 
     def __init__(self, scored: Iterable[tuple[Employee, Decimal]]):
         self.everyone = list(scored)
         self.groups: dict[tuple, list[tuple[Employee, Decimal]]] = defaultdict(list)
         for e, total in self.everyone:
-            self.groups[("department", fold(e.company), fold(e.department))].append((e, total))
-            self.groups[("role", fold(e.role))].append((e, total))
+            group = fold(_rank_group(e))
+            self.groups[("department", fold(e.company), fold(e.department), group)].append((e, total))
+            self.groups[("role", fold(e.role), group)].append((e, total))
         self.columns: dict[tuple | None, dict[str, Column]] = {}
         self.known: dict[tuple, int] = {}
 
     def department(self, e: Employee, total: Decimal) -> int:
-        values = {"company": e.company, "department": e.department, "total": total}
-        return self._rank("department_rank", ("department", e.company, e.department), values)
+        values = {"company": e.company, "department": e.department, "rank_group": _rank_group(e), "total": total}
+        return self._rank("department_rank", ("department", e.company, e.department, _rank_group(e)), values)
 
     def role(self, e: Employee, total: Decimal) -> int:
-        return self._rank("role_rank", ("role", e.role), {"role": e.role, "total": total})
+        values = {"role": e.role, "rank_group": _rank_group(e), "total": total}
+        return self._rank("role_rank", ("role", e.role, _rank_group(e)), values)
+
+    def sizes(self, e: Employee) -> tuple[int, int]:
+        """How many are ranked with e: in the department (and rank group), in the role (and rank group)."""
+        group = fold(_rank_group(e))
+        return (len(self.groups[("department", fold(e.company), fold(e.department), group)]),
+                len(self.groups[("role", fold(e.role), group)]))
 
     def _rank(self, name: str, names: tuple, values: dict) -> int:
         memo = (*names, values["total"])
         if memo not in self.known:
-            keys = tuple(equality_key(text) for text in names[1:])
+            keys = (*(equality_key(text) for text in names[1:-1]), _group_key(names[-1]))
             group = None if None in keys else (names[0], *keys)
             values.update(self._columns(group))
             self.known[memo] = int(rule(name).evaluate(values))
@@ -112,5 +125,15 @@ class Ranks:
             self.columns[group] = {
                 "peer_company": Column(e.company for e, _ in rows),
                 "peer_department": Column(e.department for e, _ in rows),
+                "peer_rank_group": Column(_rank_group(e) or None for e, _ in rows),
                 "peer_role": Column(e.role for e, _ in rows), "peer_total": Column(t for _, t in rows)}
         return self.columns[group]
+
+
+def _rank_group(e: Employee) -> str:
+    return getattr(e, "rank_group", "") or ""
+
+
+def _group_key(text: str) -> str | None:
+    """The criterion `rank_group & ""` as a group key: a blank group matches blanks only."""
+    return "" if text == "" else equality_key(text)

@@ -181,25 +181,26 @@ def _generate(rng: random.Random, n: int, period) -> tuple[list[dict], list[tupl
     people = _people(rng, n, period)
     _mark_specials(rng, people, period)
     adjustments = []
+    due = round(52 * period.months / 12)  # weekly reports due: 4 a month, 13 a quarter, 52 a year
     for e in people:
         s, role = e["special"], e["role"]
         if s == "failing":
             e["q"] = 0.6
         e["m"] = {} if s == "absent" or role == DIR else month_measures(role, e["q"], rng)
         e["att"] = (rng.choices([0, 1, 2, 3], [55, 28, 12, 5])[0], rng.choices([0, 1], [88, 12])[0],
-                    rng.choices([0, 0.5, 1, 2, 3], [55, 12, 18, 10, 5])[0], 4, 4 if rng.random() < 0.85 else 3)
+                    rng.choices([0, 0.5, 1, 2, 3], [55, 12, 18, 10, 5])[0], due, due if rng.random() < 0.85 else due - 1)
         e["ratings"] = {item: max(1, min(5, round(3 + (e["q"] - 0.9) * 8 + rng.gauss(0, 0.6)))) for item in RATED[role]}
         if s == "star":
             e["m"].update(PERFECT[role])
-            e["att"], e["ratings"] = (0, 0, 0, 4, 4), dict.fromkeys(RATED[role], 5)
+            e["att"], e["ratings"] = (0, 0, 0, due, due), dict.fromkeys(RATED[role], 5)
             adjustments += [(e, "双11值班支援", 12), (e, "协助直播间场控", 10)]  # 22, capped at +20
         elif s == "failing":  # total ≤ 64 KPI + 5.2 rated + 0 reports + 0 attendance − 20 < 60, whatever the KPIs
-            e["att"], e["ratings"] = (3, 2, 2, 4, 0), dict.fromkeys(RATED[role], 1)
+            e["att"], e["ratings"] = (3, 2, 2, due, 0), dict.fromkeys(RATED[role], 1)
             adjustments += [(e, "未经审批超预算投放", -10), (e, "违规用语被客户投诉", -10)]
         elif s == "uv0":
             e["m"].update(uv=0, single_page_visits=0, new_uv=0)
         elif s == "absent":
-            e["att"], e["ratings"] = (0, 0, 22, 0, 0), {}
+            e["att"], e["ratings"] = (0, 0, min(22 * period.months, period.days), 0, 0), {}
         elif rng.random() < 0.05:
             adjustments.append((e, *rng.choice(VOLUNTARY if rng.random() < 0.8 else PENALTIES)))
     for company in dict.fromkeys(e["company"] for e in people):
@@ -247,6 +248,8 @@ def _history(rng: random.Random, people: list[dict], p1) -> list[tuple]:
     return rows
 
 
+# The director heads his company's 运营部: he is ranked among directors, never against his own staff.
+RANK_GROUPS = {DIR: "管理层"}
 KIND_FORMATS = {"id": "text", "money": "money", "percent": "pct"}
 
 
@@ -314,7 +317,8 @@ def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "20
     team = Counter(e["company"] for e in people if e["role"] == CS)
     sheet("employees", ([e["id"], e["name"], e["email"], e["company"], e["dept"], e["role"], e["manager"], e["hire"],
                          e["pay"], e["seniority"], e["absent"], e.get("sales"), P("1%") if e["role"] == CS else None,
-                         pools[e["company"]] if e["role"] == CS else None] for e in people))
+                         pools[e["company"]] if e["role"] == CS else None, RANK_GROUPS.get(e["role"])]
+                        for e in people))
     sheet("measure_defs", MEASURES)
     sheet("kpis", KPIS)
 

@@ -10,6 +10,7 @@ number of the setting or the fact that governs it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from reporter.errors import Problem
@@ -24,10 +25,11 @@ from reporter.model import (
     Settings,
     ZeroDivisor,
 )
+from reporter.period import Period
 from reporter.rules.scoring import line_parameters
 
-# How many periods of each kind: 3 个月, 2 个季度, 2 年.
-PERIOD_UNITS = {"month": "个月", "quarter": "个季度", "year": "年"}
+# How many periods of each kind: 3 个月, 2 个季度, 2 个半年度, 2 年.
+PERIOD_UNITS = {"month": "个月", "quarter": "个季度", "half": "个半年度", "year": "年"}
 METHOD_NAMES = {
     "achievement": "达成率", "linear": "线性", "pass_fail": "达标制",
     "deduction": "扣分制", "rating": "评级", "bonus": "加分",
@@ -59,7 +61,7 @@ def fmt_number(value: Decimal | None, unit: str = "") -> str:
 
 
 def periods(count: int, kind: str) -> str:
-    """A number of periods of the appraisal's kind: 3 个月, 2 个季度, 2 年."""
+    """A number of periods of the appraisal's kind: 3 个月, 2 个季度, 2 个半年度, 2 年."""
     return f"{count} {PERIOD_UNITS[kind]}"
 
 
@@ -155,3 +157,75 @@ def period_warnings(result: PeriodResult) -> tuple[Problem, ...]:
     names = {e.employee_id: e.name for e in result.input.employees}
     return result.warnings + tuple(zero_divisor_problem(result, z, names.get(z.employee_id, ""))
                                    for z in result.zero_divisors)
+
+
+# ---- the period in words -----------------------------------------------------
+# Every word that names the appraisal period, per kind of period and language, so a
+# quarterly company never reads 本月 or 月度工资.  Keys are Period.kind.
+
+
+@dataclass(frozen=True)
+class PeriodWords:
+    this: str  # the period a document is about: 本月, 本季度
+    adjective: str  # 月度, 季度: 月度数据, 季度考核
+    unit: str  # counts of periods: 3 个月, 2 个季度
+    pay: str  # the pay the period settles: 本月工资, 本期工资
+
+
+PERIOD_WORDS = {
+    "zh": {
+        "month": PeriodWords("本月", "月度", "个月", "本月工资"),
+        "quarter": PeriodWords("本季度", "季度", "个季度", "本期工资"),
+        "half": PeriodWords("本半年", "半年度", "个半年度", "本期工资"),
+        "year": PeriodWords("本年度", "年度", "年", "本期工资"),
+    },
+    "en": {
+        "month": PeriodWords("this month", "monthly", "months", "pay for the month"),
+        "quarter": PeriodWords("this quarter", "quarterly", "quarters", "pay for the period"),
+        "half": PeriodWords("this half-year", "half-yearly", "half-years", "pay for the period"),
+        "year": PeriodWords("this year", "annual", "years", "pay for the period"),
+    },
+}
+
+
+def period_words(kind: str, language: str = "zh") -> PeriodWords:
+    """The words of one kind of period in one language (``zh`` or ``en``)."""
+    return PERIOD_WORDS[language][kind]
+
+
+def period_noun(kind: str, language: str = "zh") -> str:
+    """本月 / 本季度 / 本半年 / 本年度."""
+    return period_words(kind, language).this
+
+
+def period_adjective(kind: str, language: str = "zh") -> str:
+    """月度 / 季度 / 半年度 / 年度."""
+    return period_words(kind, language).adjective
+
+
+def period_pay_title(kind: str, language: str = "zh") -> str:
+    """The heading of the pay section: 本月工资核算, or 本期工资核算 for a longer period."""
+    words = period_words(kind, language)
+    return f"{words.pay}核算" if language == "zh" else words.pay.capitalize()
+
+
+def data_title(kind: str, language: str = "zh") -> str:
+    """The heading of the period's measures: 月度数据 / 季度数据 / 半年度数据 / 年度数据."""
+    adjective = period_adjective(kind, language)
+    return f"{adjective}数据" if language == "zh" else f"{adjective.capitalize()} data"
+
+
+def period_streak(count: int, kind: str, language: str = "zh") -> str:
+    """A run of periods: 连续 3 个月 / 连续 2 个半年度; 3 months in a row."""
+    if language == "zh":
+        return running(count, kind)
+    unit = period_words(kind, language).unit
+    return f"{count} {unit if count != 1 else unit[:-1]} in a row"
+
+
+def period_context(period: Period, language: str = "zh") -> dict[str, str]:
+    """The period's words for a template: ``{{ period_words.this }}`` and so on."""
+    words = period_words(period.kind, language)
+    return {"label": period.label, "key": period.key, "this": words.this, "adjective": words.adjective,
+            "unit": words.unit, "pay_title": period_pay_title(period.kind, language),
+            "data_title": data_title(period.kind, language)}

@@ -30,7 +30,7 @@ from reporter.writers.xlsx.style import MONEY, Styles, new_workbook
 SUMMARY = "汇总"
 RULES = "规则"
 HEAD = ("工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "等级名称", "部门排名", "岗位排名",
-        "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计", "备注")
+        "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计", "备注", "排名组")
 COL = {name: i for i, name in enumerate(HEAD)}
 PAY_PARTS = (("position_pay", "岗位工资"), ("personal_commission", "个人绩效提成"),
              ("shared_commission", "公共绩效提成"), ("seniority_pay", "工龄工资"), ("one_time_bonus", "一次性奖励"))
@@ -89,7 +89,8 @@ class _Summary:
     def rank_refs(self, row: int) -> dict[str, str]:
         """The rank rules' names on 汇总: peers are the columns (a not-appraised row's 总分 is blank, never counted)."""
         refs = {}
-        for name, title in (("company", "公司"), ("department", "部门"), ("role", "岗位"), ("total", "总分")):
+        for name, title in (("company", "公司"), ("department", "部门"), ("role", "岗位"), ("rank_group", "排名组"),
+                            ("total", "总分")):
             refs[name], refs[f"peer_{name}"] = cell(row, COL[title]), self.range[title]
         return refs
 
@@ -152,7 +153,8 @@ class _Summary:
         for i, r in enumerate(self.rows, start=1):
             e, p = r.employee, r.pay
             for name, value in (("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
-                                ("岗位", e.role), ("考核状态", APPRAISED if r.appraised else NOT_APPRAISED)):
+                                ("岗位", e.role), ("考核状态", APPRAISED if r.appraised else NOT_APPRAISED),
+                                ("排名组", e.rank_group)):
                 ws.write_string(i, COL[name], value, self.s.get("cell"))
             ws.write_string(i, COL["备注"], hr_note(r, self.inp.settings.period.kind), self.s.get("cell"))
             total = cell(i, COL["总分"])
