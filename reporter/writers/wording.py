@@ -10,6 +10,7 @@ number of the setting or the fact that governs it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from reporter.errors import Problem
@@ -71,11 +72,43 @@ def running(count: int, kind: str) -> str:
 # ---- plan lines --------------------------------------------------------------
 
 
-def explain_line(lr: LineResult) -> str:
-    """How the points were derived, in words, with the numbers of this line."""
+# The attendance measures in words, with their units: 迟到 1 次、早退 0 次、请假 1 天.
+ATTENDANCE_WORDS = {"late": ("迟到", "次"), "early_leave": ("早退", "次"), "leave_days": ("请假", "天"),
+                    "reports_due": ("应交", "份"), "reports_submitted": ("实交", "份")}
+
+
+def line_inputs(lr: LineResult, names: Mapping[str, str] | None = None) -> str:
+    """The measures a line's value came from: 迟到 1 次、早退 0 次、请假 1 天."""
+    if len(lr.inputs) == 1 and next(iter(lr.inputs.values())) == lr.value:
+        return ""  # the value is the measure itself: naming it again says nothing
+    order = list(ATTENDANCE_WORDS)
+    parts = []
+    for code, value in sorted(lr.inputs.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99):
+        if code in ATTENDANCE_WORDS:
+            word, unit = ATTENDANCE_WORDS[code]
+            parts.append(f"{word} {fmt_number(value)} {unit}")
+        elif names and code in names and code != lr.line.kpi:
+            parts.append(f"{names[code]} {fmt_number(value)}")
+    return "、".join(parts)
+
+
+def explain_line(lr: LineResult, names: Mapping[str, str] | None = None) -> str:
+    """How the points were derived, in words, with the numbers of this line and the inputs it came from."""
     line, value, points = lr.line, lr.value, lr.points
     p = line_parameters(line)
     w = fmt_number(p["weight"] * 100)
+    inputs = line_inputs(lr, names)
+    if line.method == "deduction":
+        step = fmt_number(p["step"])
+        lost = fmt_number(value) if p["step"] == 1 else f"{fmt_number(value)} × {step}"
+        counted = f"{inputs} → 扣 {fmt_number(value)} 分；" if inputs else f"扣 {fmt_number(value)} 分；"
+        return f"{counted}满分 {w} − {lost}（不低于 0）= {points} 分"
+    text = working(lr, p, w)
+    return f"{inputs}：{text}" if inputs and line.method != "bonus" else text
+
+
+def working(lr: LineResult, p: Mapping[str, Decimal], w: str) -> str:
+    line, value, points = lr.line, lr.value, lr.points
     v, t = fmt_number(value, line.unit), fmt_number(p["target"], line.unit)
     cap = fmt_number(p["cap"], "%")
     if line.method == "achievement":
@@ -91,9 +124,6 @@ def explain_line(lr: LineResult) -> str:
         sign = "≥" if line.direction == "higher" else "≤"
         held = "达标" if points > 0 else "未达标"
         return f"实际 {v}，标准 {sign} {t}：{held}，得 {points} 分"
-    if line.method == "deduction":
-        step = fmt_number(p["step"])
-        return f"满分 {w} − 扣分 {fmt_number(value)} × {step}（不低于 0）= {points} 分"
     if line.method == "rating":
         return f"评级 {fmt_number(value)} / {fmt_number(p['target'])} × 权重 {w} = {points} 分"
     limit = f"，上限 {fmt_number(p['cap'] * 100)} 分" if line.cap is not None else ""
