@@ -99,10 +99,12 @@ def explain_line(lr: LineResult, names: Mapping[str, str] | None = None) -> str:
     w = fmt_number(p["weight"] * 100)
     inputs = line_inputs(lr, names)
     if line.method == "deduction":
-        step = fmt_number(p["step"])
-        lost = fmt_number(value) if p["step"] == 1 else f"{fmt_number(value)} × {step}"
-        counted = f"{inputs} → 扣 {fmt_number(value)} 分；" if inputs else f"扣 {fmt_number(value)} 分；"
-        return f"{counted}满分 {w} − {lost}（不低于 0）= {points} 分"
+        v, step = fmt_number(value), fmt_number(p["step"])
+        if not inputs:
+            return f"满分 {w} − 扣分 {v} × {step}（不低于 0）= {points} 分"
+        if p["step"] == 1:
+            return f"{inputs} → 扣 {v} 分；满分 {w} − {v}（不低于 0）= {points} 分"
+        return f"{inputs} → 扣分 {v}；满分 {w} − {v} × {step}（不低于 0）= {points} 分"
     text = working(lr, p, w)
     return f"{inputs}：{text}" if inputs and line.method != "bonus" else text
 
