@@ -20,6 +20,7 @@ from reporter.model import (
     EmployeeResult,
     Flag,
     LineResult,
+    MeasureDef,
     NotAppraised,
     PeriodResult,
     Settings,
@@ -77,7 +78,11 @@ ATTENDANCE_WORDS = {"late": ("迟到", "次"), "early_leave": ("早退", "次"),
                     "reports_due": ("应交", "份"), "reports_submitted": ("实交", "份")}
 
 
-def line_inputs(lr: LineResult, names: Mapping[str, str] | None = None) -> str:
+# Measure kinds whose values carry a unit in a working: money, percentages, seconds.
+MEASURE_UNITS = {"amount": "元", "percent": "%", "seconds": "秒"}
+
+
+def line_inputs(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None) -> str:
     """The measures a line's value came from: 迟到 1 次、早退 0 次、请假 1 天."""
     if len(lr.inputs) == 1 and next(iter(lr.inputs.values())) == lr.value:
         return ""  # the value is the measure itself: naming it again says nothing
@@ -87,17 +92,18 @@ def line_inputs(lr: LineResult, names: Mapping[str, str] | None = None) -> str:
         if code in ATTENDANCE_WORDS:
             word, unit = ATTENDANCE_WORDS[code]
             parts.append(f"{word} {fmt_number(value)} {unit}")
-        elif names and code in names and code != lr.line.kpi:
-            parts.append(f"{names[code]} {fmt_number(value)}")
+        elif measures and code in measures:
+            m = measures[code]
+            parts.append(f"{m.name} {fmt_number(value, MEASURE_UNITS.get(m.kind, ''))}")
     return "、".join(parts)
 
 
-def explain_line(lr: LineResult, names: Mapping[str, str] | None = None) -> str:
+def explain_line(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None) -> str:
     """How the points were derived, in words, with the numbers of this line and the inputs it came from."""
     line, value, points = lr.line, lr.value, lr.points
     p = line_parameters(line)
     w = fmt_number(p["weight"] * 100)
-    inputs = line_inputs(lr, names)
+    inputs = line_inputs(lr, measures)
     if line.method == "deduction":
         v, step = fmt_number(value), fmt_number(p["step"])
         if not inputs:

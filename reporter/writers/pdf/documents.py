@@ -82,8 +82,8 @@ def annual_reward_text(result: PeriodResult, r: EmployeeResult) -> str:
         return ""
     end = result.input.settings.period.end
     if (end.month, end.day) != (12, 31):
-        return f"年度绩效奖励（预计，截至{result.input.settings.period.label}；按目标责任书年终结算，不计入本月应发）：" \
-               f"预计 {money(r.pay.annual_reward)}"
+        return (f"年度绩效奖励预计 {money(r.pay.annual_reward)}（按截至{result.input.settings.period.label}的实绩估算，"
+                "年终按目标责任书结算，不计入本月应发）")
     return f"年度绩效奖励（按目标责任书年终结算，不计入本月应发）：{money(r.pay.annual_reward)}"
 
 
@@ -159,14 +159,13 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
     })
     if r.appraised:
         g = r.grade
-        names = {code: m.name for code, m in result.input.measure_defs.items()}
         context.update({
             "lines": [{
                 "item": lr.line.item, "category": category_label(lr.line),
                 "weight": percent(lr.line.weight) if lr.line.weight else "另计",
                 "target": target_text(lr.line),
                 "value": fmt_number(lr.value, lr.line.unit if lr.line.method != "rating" else ""),
-                "points": f"{lr.points:.2f}", "explanation": explain_line(lr, names), "change": change_text(lr.line),
+                "points": f"{lr.points:.2f}", "explanation": explain_line(lr, result.input.measure_defs), "change": change_text(lr.line),
             } for lr in r.lines],
             "total": f"{r.total:.2f}",
             "grade": {"grade": g.grade, "name": g.name, "coefficient": percent(g.pay_coefficient),
