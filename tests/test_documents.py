@@ -241,3 +241,11 @@ def test_agreement_references_name_their_section(sample_build, sample_result):
         assert all(ref == heading for ref in refs), (r.employee.employee_id, refs, heading)
         if r.employee.personal_sales or r.employee.commission_rate:
             assert refs, r.employee.employee_id
+
+
+@pytest.mark.parametrize("kind", ["letters", "agreements"])
+def test_no_text_below_eight_points(sample_build, sample_result, kind):
+    for eid in ("HZ0001", "HZ0016", "HZ0017", "GZ0010"):
+        with pdfplumber.open(sample_build / kind / f"{eid}.pdf") as pdf:
+            sizes = [c["size"] for page in pdf.pages for c in page.chars]
+        assert sizes and min(sizes) >= 7.95, (kind, eid, min(sizes))
