@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from reporter.input.validate import load_input
-from reporter.model import FAILING_STREAK, FIRST_RANK_STREAK, Flag, LineResult, NotAppraised, PlanLine
+from reporter.model import (
+    FAILING_STREAK,
+    FIRST_RANK_STREAK,
+    Flag,
+    LineResult,
+    MeasureDef,
+    NotAppraised,
+    PlanLine,
+)
 from reporter.rules.engine import score_period
 from reporter.writers.result_json import render_result_json
 from reporter.writers.wording import explain_line, flag_text, hr_note, not_appraised_text, period_warnings
@@ -40,6 +48,32 @@ def line(method, weight, direction="higher", unit="", **params):
 ])
 def test_explanations_show_the_arithmetic(plan_line, value, points, expected):
     assert explain_line(LineResult(plan_line, D(value), D(points))) == expected
+
+
+@pytest.mark.parametrize("inputs, value, points, expected", [
+    # 1 late × 2 + 1 leave day = 3 deducted from 10 at 1 point each → 7
+    ({"late": "1", "early_leave": "0", "leave_days": "1"}, "3", "7.00",
+     "迟到 1 次、早退 0 次、请假 1 天 → 扣 3 分；满分 10 − 3（不低于 0）= 7.00 分"),
+    ({"leave_days": "0.5", "late": "0", "early_leave": "0"}, "0.5", "9.50",
+     "迟到 0 次、早退 0 次、请假 0.5 天 → 扣 0.5 分；满分 10 − 0.5（不低于 0）= 9.50 分"),
+])
+def test_attendance_working_shows_the_counts(inputs, value, points, expected):
+    lr = LineResult(line("deduction", "0.1", step="1"), D(value), D(points), {k: D(v) for k, v in inputs.items()})
+    assert explain_line(lr) == expected
+
+
+def test_working_names_the_measures_it_came_from():
+    lr = LineResult(line("achievement", "0.1", unit="%", target="0.45", cap="1"), D("0.6"), D("10.00"),
+                    {"paid_uv": D("1590"), "served_uv": D("2650")})
+    measures = {"paid_uv": MeasureDef("paid_uv", "付款人数", "count"), "served_uv": MeasureDef("served_uv", "接待人数", "count"),
+                "gmv": MeasureDef("gmv", "成交额", "amount")}
+    assert explain_line(lr, measures) == (
+        "付款人数 1590、接待人数 2650：实际 60.00% ÷ 目标 45.00%（封顶 100.00%）× 权重 10 = 10.00 分")
+    money = LineResult(lr.line, D("0.5"), D("10.00"), {"gmv": D("2113586.21"), "paid_uv": D("4")})
+    assert explain_line(money, measures).startswith("成交额 ¥2,113,586.21、付款人数 4：")
+    single = LineResult(line("pass_fail", "0.1", "lower", unit="秒", target="30"), D("16.2"), D("10.00"),
+                        {"response_seconds": D("16.2")})
+    assert explain_line(single, {"response_seconds": MeasureDef("response_seconds", "平均响应时间", "seconds")}) == "实际 16.2 秒，标准 ≤ 30 秒：达标，得 10.00 分"
 
 
 @pytest.mark.parametrize("flag, kind, expected", [

@@ -158,7 +158,7 @@ class Renderer:
                 departments.setdefault(department_label(r), []).append(r)
         tasks, sizes = [], []
         for label, members in sorted(departments.items()):
-            for kind, copies in (("letters", 1), ("agreements", 2)):
+            for kind, copies in (("letters", 1), ("agreements", 1)):  # an agreement file holds both originals
                 if kind not in self.kinds:
                     continue
                 ids = [r.employee.employee_id for r in members]

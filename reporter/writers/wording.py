@@ -10,6 +10,7 @@ number of the setting or the fact that governs it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from reporter.model import (
     EmployeeResult,
     Flag,
     LineResult,
+    MeasureDef,
     NotAppraised,
     PeriodResult,
     Settings,
@@ -73,11 +75,50 @@ def running(count: int, kind: str) -> str:
 # ---- plan lines --------------------------------------------------------------
 
 
-def explain_line(lr: LineResult) -> str:
-    """How the points were derived, in words, with the numbers of this line."""
+# The attendance measures in words, with their units: 迟到 1 次、早退 0 次、请假 1 天.
+ATTENDANCE_WORDS = {"late": ("迟到", "次"), "early_leave": ("早退", "次"), "leave_days": ("请假", "天"),
+                    "reports_due": ("应交", "份"), "reports_submitted": ("实交", "份")}
+
+
+# Measure kinds whose values carry a unit in a working: money, percentages, seconds.
+MEASURE_UNITS = {"amount": "元", "percent": "%", "seconds": "秒"}
+
+
+def line_inputs(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None) -> str:
+    """The measures a line's value came from: 迟到 1 次、早退 0 次、请假 1 天."""
+    if len(lr.inputs) == 1 and next(iter(lr.inputs.values())) == lr.value:
+        return ""  # the value is the measure itself: naming it again says nothing
+    order = list(ATTENDANCE_WORDS)
+    parts = []
+    for code, value in sorted(lr.inputs.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99):
+        if code in ATTENDANCE_WORDS:
+            word, unit = ATTENDANCE_WORDS[code]
+            parts.append(f"{word} {fmt_number(value)} {unit}")
+        elif measures and code in measures:
+            m = measures[code]
+            parts.append(f"{m.name} {fmt_number(value, MEASURE_UNITS.get(m.kind, ''))}")
+    return "、".join(parts)
+
+
+def explain_line(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None) -> str:
+    """How the points were derived, in words, with the numbers of this line and the inputs it came from."""
     line, value, points = lr.line, lr.value, lr.points
     p = line_parameters(line)
     w = fmt_number(p["weight"] * 100)
+    inputs = line_inputs(lr, measures)
+    if line.method == "deduction":
+        v, step = fmt_number(value), fmt_number(p["step"])
+        if not inputs:
+            return f"满分 {w} − 扣分 {v} × {step}（不低于 0）= {points} 分"
+        if p["step"] == 1:
+            return f"{inputs} → 扣 {v} 分；满分 {w} − {v}（不低于 0）= {points} 分"
+        return f"{inputs} → 扣分 {v}；满分 {w} − {v} × {step}（不低于 0）= {points} 分"
+    text = working(lr, p, w)
+    return f"{inputs}：{text}" if inputs and line.method != "bonus" else text
+
+
+def working(lr: LineResult, p: Mapping[str, Decimal], w: str) -> str:
+    line, value, points = lr.line, lr.value, lr.points
     v, t = fmt_number(value, line.unit), fmt_number(p["target"], line.unit)
     cap = fmt_number(p["cap"], "%")
     if line.method == "achievement":
@@ -93,9 +134,6 @@ def explain_line(lr: LineResult) -> str:
         sign = "≥" if line.direction == "higher" else "≤"
         held = "达标" if points > 0 else "未达标"
         return f"实际 {v}，标准 {sign} {t}：{held}，得 {points} 分"
-    if line.method == "deduction":
-        step = fmt_number(p["step"])
-        return f"满分 {w} − 扣分 {fmt_number(value)} × {step}（不低于 0）= {points} 分"
     if line.method == "rating":
         return f"评级 {fmt_number(value)} / {fmt_number(p['target'])} × 权重 {w} = {points} 分"
     limit = f"，上限 {fmt_number(p['cap'] * 100)} 分" if line.cap is not None else ""

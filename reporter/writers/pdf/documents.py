@@ -8,16 +8,20 @@ published ranks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import subprocess
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from reporter.input.schema import CATEGORIES, CHANGE_REASONS
-from reporter.model import EmployeeResult, PeriodResult, PlanLine
+from reporter.model import Employee, EmployeeResult, PeriodResult, PlanLine
+from reporter.rules.pay import years_of_service
 from reporter.rules.scoring import line_parameters
-from reporter.writers.pdf.renderer import PdfRenderer
+from reporter.writers.pdf.print_batch import merge_for_duplex
+from reporter.writers.pdf.renderer import FONTS, PdfRenderer, RenderError
 from reporter.writers.wording import (
     absence_rule,
     employee_flags,
@@ -62,13 +66,58 @@ def change_text(line: PlanLine) -> str:
             f"（{reason}，{line.approved_by} 批准）")
 
 
+def has_commission(e) -> bool:
+    return bool(e.commission_rate or e.personal_sales)
+
+
+def category_label(line: PlanLine) -> str:
+    """The category under the item, unless it only repeats the item (工作能力 / 工作能力)."""
+    name = CATEGORY_NAMES.get(line.category, "")
+    return "" if name == line.item else name
+
+
+def annual_reward_text(result: PeriodResult, r: EmployeeResult) -> str:
+    """The annual reward is settled at year end: before then the figure is provisional (预计)."""
+    if r.pay.annual_reward is None:
+        return ""
+    end = result.input.settings.period.end
+    if (end.month, end.day) != (12, 31):
+        return (f"年度绩效奖励预计 {money(r.pay.annual_reward)}（按截至{result.input.settings.period.label}的实绩估算，"
+                "年终按目标责任书结算，不计入本月应发）")
+    return f"年度绩效奖励（按目标责任书年终结算，不计入本月应发）：{money(r.pay.annual_reward)}"
+
+
 def common_context(result: PeriodResult, r: EmployeeResult, title: str, subtitle: str) -> dict:
     s = result.input.settings
     return {
         "lang": "zh-CN", "title": title, "subtitle": subtitle, "company": s.company,
         "letterhead": s.letterhead_image, "seal": s.seal_image, "employee": r.employee,
-        "period_label": s.period.label,
+        "period_label": s.period.label, "original": "",
     }
+
+
+def pool_members(result: PeriodResult, pool: str) -> int:
+    """Who shares a pool: its appraised members (the engine's pool size)."""
+    return sum(1 for x in result.results if x.appraised and x.employee.commission_pool == pool)
+
+
+def shared_note(result: PeriodResult, r: EmployeeResult) -> str:
+    pool = result.input.pools.get(r.employee.commission_pool)
+    if pool is None or not r.pay.shared_commission:
+        return ""
+    return (f"公共销售业绩总额 {money(pool.shared_sales)} × {percent(pool.rate)} ÷ "
+            f"{pool_members(result, pool.pool)} 人")
+
+
+def seniority_note(result: PeriodResult, r: EmployeeResult) -> str:
+    s, e = result.input.settings, r.employee
+    if e.seniority_pay is not None:
+        return "按员工表所列" if e.seniority_pay else ""
+    if not s.seniority_pay_per_year:
+        return ""
+    years = years_of_service(e.hire_date, s.period.end)
+    cap = f"，上限 {money(s.seniority_pay_cap)}" if s.seniority_pay_cap is not None else ""
+    return f"工龄 {years} 年 × {money(s.seniority_pay_per_year)}{cap}"
 
 
 def pay_rows(result: PeriodResult, r: EmployeeResult) -> list[dict]:
@@ -79,8 +128,8 @@ def pay_rows(result: PeriodResult, r: EmployeeResult) -> list[dict]:
     if personal and r.appraised:
         personal += f" × 绩效系数 {percent(p.pay_coefficient)}"
     rows = [("岗位工资", p.position_pay, ""), ("个人绩效提成", p.personal_commission, personal),
-            ("公共绩效提成", p.shared_commission, "公共销售业绩总额 × 比例 ÷ 参与人数" if p.shared_commission else ""),
-            ("工龄工资", p.seniority_pay, "")]
+            ("公共绩效提成", p.shared_commission, shared_note(result, r)),
+            ("工龄工资", p.seniority_pay, seniority_note(result, r))]
     if p.one_time_bonus:
         rows.append(("一次性奖励", p.one_time_bonus, first_rank_rule(result.input.settings)))
     items = [{"label": label, "amount": money(amount), "note": note, "total": False} for label, amount, note in rows]
@@ -104,18 +153,19 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
         "comment": review.comment if review else "", "improvement": review.improvement if review else "",
         "appeal_deadline": f"{s.appeal_deadline.year}年{s.appeal_deadline.month}月{s.appeal_deadline.day}日",
         "hr_signatory": s.hr_signatory, "pay": pay_rows(result, r),
-        "annual_reward": money(r.pay.annual_reward) if r.pay.annual_reward is not None else "",
+        "annual_reward": annual_reward_text(result, r),
+        "has_commission": has_commission(r.employee),
         "adjustments": [{"item": a.item, "points": f"{a.points:+}", "approved_by": a.approved_by} for a in items],
     })
     if r.appraised:
         g = r.grade
         context.update({
             "lines": [{
-                "item": lr.line.item, "category": CATEGORY_NAMES.get(lr.line.category, ""),
+                "item": lr.line.item, "category": category_label(lr.line),
                 "weight": percent(lr.line.weight) if lr.line.weight else "另计",
                 "target": target_text(lr.line),
                 "value": fmt_number(lr.value, lr.line.unit if lr.line.method != "rating" else ""),
-                "points": f"{lr.points:.2f}", "explanation": explain_line(lr), "change": change_text(lr.line),
+                "points": f"{lr.points:.2f}", "explanation": explain_line(lr, result.input.measure_defs), "change": change_text(lr.line),
             } for lr in r.lines],
             "total": f"{r.total:.2f}",
             "grade": {"grade": g.grade, "name": g.name, "coefficient": percent(g.pay_coefficient),
@@ -168,7 +218,7 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
             "campaign_target": money(reward.campaign_target), "campaign_rate": percent(reward.campaign_rate),
             "threshold": percent(reward.threshold)},
         "commission_rate": percent(e.commission_rate),
-        "has_commission": bool(e.commission_rate or e.personal_sales), "has_pool": pool is not None,
+        "has_commission": has_commission(e), "has_pool": pool is not None,
         "shared_rate": percent(pool.rate if pool else s.shared_commission_rate),
         "first_rank_bonus": money(s.first_rank_bonus), "first_rank_rule": first_rank_rule(s),
         "bands": [{"grade": b.grade, "name": b.name,
@@ -181,13 +231,63 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
 
 def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime) -> bytes:
     period = result.input.settings.period
-    return renderer.render("letter.html.j2", letter_context(result, r),
+    context = letter_context(result, r)
+    check_glyphs(context, r.employee)
+    return renderer.render("letter.html.j2", context,
                            identifier=f"letter/{period.key}/{r.employee.employee_id}",
                            created=created)
 
 
+@cache
+def font_charset(family: str = FONTS[0]) -> frozenset[int]:
+    """The code points the documents' font draws (its cmap, read once with fontTools)."""
+    from fontTools.ttLib import TTFont
+
+    found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", family], capture_output=True, text=True).stdout
+    path, _, index = found.partition("\n")
+    return frozenset(TTFont(path, fontNumber=int(index or 0), lazy=True).getBestCmap())
+
+
+@cache
+def some_font_draws(char: str) -> bool:
+    """Whether any installed font has the character (WeasyPrint falls back to it)."""
+    listing = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True).stdout
+    return bool(listing.strip())
+
+
+def context_texts(value) -> list[str]:
+    """Every string a template may print from its context (images as data: URIs excepted)."""
+    if isinstance(value, str):
+        return [] if value.startswith("data:") else [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in context_texts(v)]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in context_texts(v)]
+    if dataclasses.is_dataclass(value):
+        return [t for f in dataclasses.fields(value) for t in context_texts(getattr(value, f.name))]
+    return []
+
+
+def check_glyphs(context: dict, e: Employee) -> None:
+    """Fail naming the employee and the character rather than print a silent □ where no font has it."""
+    charset = font_charset()
+    chars = {c for text in context_texts(context) for c in text if ord(c) not in charset and not c.isspace()}
+    missing = sorted(c for c in chars if not some_font_draws(c))
+    if missing:
+        listed = "、".join(f"「{c}」(U+{ord(c):04X})" for c in missing)
+        raise RenderError(f"{e.name}（{e.employee_id}）的文档含有字体中没有的字符 {listed}，打印出来会是 □："
+                          "请在输入表中改用常用字，或安装含有该字的字体")
+
+
+ORIGINALS = ("甲方执", "乙方执")  # 一式两份: one original for each party
+
+
 def render_agreement(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime) -> bytes:
+    """The two originals, marked 甲方执 and 乙方执, each starting on a right-hand page."""
     period = result.input.settings.period
-    return renderer.render("agreement.html.j2", agreement_context(result, r, renderer.templates),
-                           identifier=f"agreement/{period.key}/{r.employee.employee_id}",
-                           created=created)
+    context = agreement_context(result, r, renderer.templates)
+    check_glyphs(context, r.employee)
+    copies = [renderer.render("agreement.html.j2", {**context, "original": mark},
+                              identifier=f"agreement/{period.key}/{r.employee.employee_id}/{mark}", created=created)
+              for mark in ORIGINALS]
+    return merge_for_duplex(copies)

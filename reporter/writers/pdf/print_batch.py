@@ -1,8 +1,8 @@
 """Print batches: a department's documents in one PDF, ready for duplex printing.
 
 Each document starts on an odd (right-hand) page, so no sheet of paper holds
-the end of one person's document and the start of the next; agreements are
-included twice, one original for each party (篇五: 一式二份).
+the end of one person's document and the start of the next.  An agreement file
+already holds its two marked originals (甲方执, 乙方执; 篇五: 一式二份), joined here too.
 """
 
 from __future__ import annotations
