@@ -95,3 +95,39 @@ def test_the_director_is_ranked_in_his_own_group(quarter):
         # His staff's ranks run 1..n among themselves: he is not one of the n.
         assert sorted(r["部门排名"] for r in staff)[0] == 1
         assert max(r["部门排名"] for r in staff) <= len(staff)
+
+
+@pytest.mark.slow
+def test_a_quarters_documents_speak_of_the_quarter(quarter, tmp_path):
+    """The letter, the agreement and the e-mail say 本期/季度, never 本月 or 月度工资, in a quarterly company."""
+    import re
+    import subprocess
+
+    inp, summary, folder = quarter
+    book = folder.parent.parent / "q3.xlsx"
+    someone = next(eid for eid, row in summary.items() if row["考核状态"] == "已考核")
+    out = tmp_path / "docs"
+    built = CliRunner().invoke(cli, ["build", str(book), "--out", str(out), "--employee", someone,
+                                     "--only", "letters,agreements,summary"])
+    assert built.exit_code == 0, built.output
+    period = out / "2026-Q3"
+
+    def text(pdf):
+        return re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                                 check=True).stdout)
+
+    letter, agreement = text(period / "letters" / f"{someone}.pdf"), text(period / "agreements" / f"{someone}.pdf")
+    assert "本期工资核算" in letter and "本期工资核发依据" in letter
+    assert "季度工资=岗位工资" in agreement
+    for document in (letter, agreement):  # the demo's own KPI texts may say 月度: HR's words, not ours
+        assert "本月" not in document and "月度工资" not in document
+    config = tmp_path / "smtp.toml"
+    config.write_text('[smtp]\nsender = "hr@example.com"\n', encoding="utf-8")
+    mailed = CliRunner().invoke(cli, ["email", str(period), "--employee", someone, "--config", str(config)])
+    assert mailed.exit_code == 0, mailed.output
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes((period / "outbox" / f"{someone}.eml").read_bytes(), policy=policy.default)
+    body = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "本期工资核算" in body and "本月" not in body

@@ -14,8 +14,10 @@ from pathlib import Path
 import jinja2
 
 from reporter.errors import DeliveryError
+from reporter.period import parse_period
 from reporter.writers.manifest import Manifest, Recipient
 from reporter.writers.templates import default_templates
+from reporter.writers.wording import period_context
 
 ATTACHMENT_NAMES = {"letters": "绩效考核结果确认书", "scorecards": "绩效考核表", "agreements": "目标责任书"}
 # A display name may not smuggle in header lines or encoded words that decode to other addresses.
@@ -49,6 +51,7 @@ def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, 
     to = test_to or r.email
     context = {"name": r.name, "employee_id": r.employee_id, "company": manifest.company,
                "period_label": manifest.period_label, "appraised": r.appraised,
+               "period_words": period_context(parse_period(manifest.period)),
                "appeal_deadline": manifest.appeal_deadline, "hr_signatory": manifest.hr_signatory,
                "rehearsal": test_to is not None, "real_address": r.email}
     subject = env.get_template("email_subject.txt.j2").render(context).strip()

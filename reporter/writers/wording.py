@@ -265,5 +265,5 @@ def period_context(period: Period, language: str = "zh") -> dict[str, str]:
     """The period's words for a template: ``{{ period_words.this }}`` and so on."""
     words = period_words(period.kind, language)
     return {"label": period.label, "key": period.key, "this": words.this, "adjective": words.adjective,
-            "unit": words.unit, "pay_title": period_pay_title(period.kind, language),
+            "unit": words.unit, "pay": words.pay, "pay_title": period_pay_title(period.kind, language),
             "data_title": data_title(period.kind, language)}

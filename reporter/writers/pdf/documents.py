@@ -32,6 +32,8 @@ from reporter.writers.wording import (
     is_reward,
     money,
     not_appraised_text,
+    period_context,
+    period_noun,
 )
 
 CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
@@ -80,11 +82,12 @@ def annual_reward_text(result: PeriodResult, r: EmployeeResult) -> str:
     """The annual reward is settled at year end: before then the figure is provisional (预计)."""
     if r.pay.annual_reward is None:
         return ""
-    end = result.input.settings.period.end
-    if (end.month, end.day) != (12, 31):
-        return (f"年度绩效奖励预计 {money(r.pay.annual_reward)}（按截至{result.input.settings.period.label}的实绩估算，"
-                "年终按目标责任书结算，不计入本月应发）")
-    return f"年度绩效奖励（按目标责任书年终结算，不计入本月应发）：{money(r.pay.annual_reward)}"
+    period = result.input.settings.period
+    this = period_noun(period.kind)
+    if (period.end.month, period.end.day) != (12, 31):
+        return (f"年度绩效奖励预计 {money(r.pay.annual_reward)}（按截至{period.label}的实绩估算，"
+                f"年终按目标责任书结算，不计入{this}应发）")
+    return f"年度绩效奖励（按目标责任书年终结算，不计入{this}应发）：{money(r.pay.annual_reward)}"
 
 
 def common_context(result: PeriodResult, r: EmployeeResult, title: str, subtitle: str) -> dict:
@@ -92,7 +95,7 @@ def common_context(result: PeriodResult, r: EmployeeResult, title: str, subtitle
     return {
         "lang": "zh-CN", "title": title, "subtitle": subtitle, "company": s.company,
         "letterhead": s.letterhead_image, "seal": s.seal_image, "employee": r.employee,
-        "period_label": s.period.label, "original": "",
+        "period_label": s.period.label, "original": "", "period_words": period_context(s.period),
     }
 
 
@@ -191,7 +194,7 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
     plan = inp.plan_for(e)
     reward = inp.annual_rewards.get(e.employee_id)
     start, end = s.period.start, s.period.end
-    term = {"month": "一个月", "quarter": "一个季度", "year": "壹年"}[s.period.kind]
+    term = {"month": "一个月", "quarter": "一个季度", "half": "半年", "year": "壹年"}[s.period.kind]
     if reward is not None:
         start, end, term = start.replace(month=1, day=1), end.replace(month=12, day=31), "壹年"
     title_period = f"{start.year}年度" if reward is not None else s.period.label
