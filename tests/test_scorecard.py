@@ -146,9 +146,9 @@ def test_round_trip_with_openpyxl(sample_build, sample_result):
     assert ws[f"D{line_row}"].number_format.endswith("%")
     assert "¥" in ws[f"E{find_row(ws, 'A', '应发合计')}"].number_format
     assert "秒" in ws[f"E{find_row(ws, 'K', 'response_seconds')}"].number_format
-    # print setup: A4, one page wide, title rows repeated
+    # print setup: A4 landscape at a fixed scale (10-pt text prints at 8 pt or more), title rows repeated
     assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$2"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0  # width 1 is the default
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.scale >= 80
 
 
 def test_injected_text_is_a_string_cell(hostile_build):
@@ -345,7 +345,7 @@ def test_ties_boundaries_and_adjustments_recalculated_by_libreoffice(tmp_path, b
             if kpi in values:
                 assert D(str(round(ws[f"I{find_row(ws, 'C', item)}"].value, 2))) == values[kpi]
         if r.pay.annual_reward is not None:
-            assert D(str(round(ws[f"E{exact_row(ws, 'A', '年度绩效奖励')}"].value, 2))) == r.pay.annual_reward
+            assert D(str(round(ws[f"E{exact_row(ws, 'A', '预计年度绩效奖励')}"].value, 2))) == r.pay.annual_reward
     sums = {eid: {lr.line.kpi: lr.value for lr in by_id[eid].lines} for eid in ("E002", "E005")}
     assert (sums["E002"]["bonus_points"], sums["E002"]["penalty_points"]) == (D(22), D(-3))
     assert (sums["E005"]["bonus_points"], sums["E005"]["penalty_points"]) == (D(5), D("-2.2"))

@@ -16,7 +16,11 @@ from reporter.input.plans import ADJUSTMENT_MEASURES
 from reporter.model import EmployeeResult, PeriodResult
 
 COLUMNS = ("序号", "类别", "考核项目", "权重", "目标值", "下限", "封顶", "每单位扣分", "实际值", "得分", "评分标准")
-WIDTHS = (5, 9, 18, 8, 13, 10, 8, 9, 14, 9, 44)
+# Sized for A4 landscape at PRINT_SCALE: 10-pt text prints at 8.2 pt and ¥99,999,999.99 fits the value columns,
+# even in LibreOffice without Calibri, whose fallback font makes a column unit ~10 px instead of Excel's 7.
+# Portrait cannot hold eleven columns at 8 pt with room for the scoring standard (tried: 10 characters a line).
+WIDTHS = (4.5, 7, 14, 6.5, 12.5, 9.5, 6.5, 6, 12.5, 6.5, 36)
+PRINT_SCALE = 82
 PARAM_COLUMN = {"weight": 3, "target": 4, "floor": 5, "cap": 6, "step": 7}
 VALUE_COL, POINTS_COL, STANDARD_COL = 8, 9, 10
 LAST_COL = STANDARD_COL
@@ -26,6 +30,11 @@ DETAILS_ROW, ITEMS_HEADER_ROW = 2, 6
 SECTION_ROWS = 3  # a blank row, the section title, the block's header
 EXTRA_ADJUSTMENT_ROWS = 2  # empty yellow rows where HR can add a bonus or penalty item
 SIGNATURE_ROWS = 6
+
+
+def span_width(first: int, last: int) -> float:
+    """Column units of the columns first..last of a scorecard."""
+    return sum(WIDTHS[first:last + 1])
 
 
 def ref(row: int, col: int) -> str:

@@ -15,7 +15,6 @@ positions of all blocks are fixed first (:mod:`.layout`), then written.
 from __future__ import annotations
 
 import io
-import math
 from datetime import datetime
 from decimal import Decimal
 
@@ -25,6 +24,7 @@ from reporter.rules.engine import total_formula
 from reporter.rules.pay import pay_formula
 from reporter.rules.rulebook import ADJUSTMENT_RULES, rule
 from reporter.rules.scoring import line_parameters, points_formula
+from reporter.writers.payroll_csv import annual_reward_title
 from reporter.writers.wording import METHOD_NAMES, employee_flags, flag_text, running
 from reporter.writers.xlsx.layout import (
     COLUMNS,
@@ -34,6 +34,7 @@ from reporter.writers.xlsx.layout import (
     LAST_COL,
     PARAM_COLUMN,
     POINTS_COL,
+    PRINT_SCALE,
     RIGHT_VALUE_AT,
     SECTION_ROWS,
     SIGNATURE_ROWS,
@@ -46,21 +47,26 @@ from reporter.writers.xlsx.layout import (
     num,
     plan_layout,
     ref,
+    span_width,
 )
 from reporter.writers.xlsx.style import (
+    KIND_FORMATS,
+    KIND_UNITS,
     MONEY,
     Styles,
-    display_width,
+    input_rule,
     new_workbook,
     percent_format,
+    print_setup,
+    row_height,
     unit_format,
+    wrapped_lines,
 )
 
 CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
 ATTENDANCE_NAMES = {"late": "迟到次数", "early_leave": "早退次数", "leave_days": "请假天数",
                     "reports_due": "周报应交", "reports_submitted": "周报实交"}
-KIND_FORMATS = {"amount": MONEY, "percent": "0.00%", "seconds": '0.0" 秒"', "count": "#,##0"}
-KIND_UNITS = {"amount": "元", "percent": "%", "seconds": "秒", "count": "次"}
+ATTENDANCE_KINDS = {"leave_days": "days"}  # the attendance sheet's columns are counts but for leave, in half days
 
 
 class _Sheet:
@@ -84,24 +90,37 @@ class _Sheet:
     def text(self, row, col, value, fmt=None):
         self.ws.write_string(row, col, "" if value is None else str(value), fmt or self.s.get("cell"))
 
-    def number(self, row, col, value, number_format, *, editable=False):
-        self.ws.write_number(row, col, num(value), self.s.get("cell", num=number_format, input_cell=editable))
+    def number(self, row, col, value, number_format, *, editable=False, kind: str | None = None, **extra):
+        """A number; an editable one is a yellow input cell validated by its kind (see style.input_rule)."""
+        self.ws.write_number(row, col, num(value), self.s.get("cell", num=number_format, input_cell=editable, **extra))
+        if editable and kind:
+            self.ws.data_validation(row, col, row, col, input_rule(kind, ref(row, col).replace("$", "")))
 
     def formula(self, row, col, excel: str, value, number_format=None, fmt=None):
         self.ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell", num=number_format), num(value))
+
+    def merge(self, row, first, last, value, fmt):
+        if first == last:
+            self.ws.write_string(row, first, value, fmt)
+        else:
+            self.ws.merge_range(row, first, row, last, value, fmt)
 
     def section(self, row: int, title: str, note: str = "") -> int:
         """Title of a block one row below ``row``; returns the row after the title."""
         self.ws.merge_range(row + 1, 0, row + 1, 4, title, self.s.get("section"))
         if note:
-            self.ws.merge_range(row + 1, 5, row + 1, LAST_COL, note, self.s.get("note"))
+            self.ws.merge_range(row + 1, 5, row + 1, LAST_COL, note, self.s.get("note", text_wrap=True))
+            self.fit_height(row + 1, [(note, 5, LAST_COL)])
         return row + 2
 
-    def fit_height(self, row: int, texts: list[tuple[str, int]]):
-        """Wrapped text does not grow a row by itself in every program: size it here."""
-        lines = max(math.ceil(display_width(t, wide=1.7) / WIDTHS[c]) for t, c in texts) if texts else 1
+    def fit_height(self, row: int, texts: list[tuple], minimum: int = 1):
+        """Wrapped text grows a row in neither program's print (merged cells never): size it here.
+
+        ``texts`` holds (text, column) or (text, first column, last column) of a merged range.
+        """
+        lines = max([minimum, *(wrapped_lines(t, span_width(c[0], c[-1])) for t, *c in texts if t)])
         if lines > 1:
-            self.ws.set_row(row, 14 * lines)
+            self.ws.set_row(row, row_height(lines))
 
     # -- blocks -----------------------------------------------------------
 
@@ -127,15 +146,13 @@ class _Sheet:
                  ("考核日期", s.appraisal_date.isoformat() if s.appraisal_date else "—"),
                  ("考核人", review.reviewer if review else "—"),
                  ("面谈日期", review.interview_date.isoformat() if review and review.interview_date else "—")]
-        spans = ((0, 1, 2), (3, 4, 5), (6, 7, 7), (8, 9, 10))  # label column, value from … to
+        spans = ((0, 1, 2, 3), (4, 4, 5, 7), (8, 8, 9, 10))  # label from … to, value from … to
         for i, (label, value) in enumerate(pairs):
-            row, (label_col, first, last) = DETAILS_ROW + i // 4, spans[i % 4]
-            self.text(row, label_col, label, self.s.get("label"))
-            if first == last:
-                self.text(row, first, value)
-            else:
-                self.ws.merge_range(row, first, row, last, value, self.s.get("cell"))
+            row, (label_first, label_last, first, last) = DETAILS_ROW + i // 3, spans[i % 3]
+            self.merge(row, label_first, label_last, label, self.s.get("label"))
+            self.merge(row, first, last, value, self.s.get("cell"))
         self.ws.write_row(ITEMS_HEADER_ROW, 0, COLUMNS, self.s.get("header"))
+        self.fit_height(ITEMS_HEADER_ROW, [(title, col) for col, title in enumerate(COLUMNS)])
 
     def lines(self):
         for i, lr in enumerate(self.r.lines):
@@ -143,8 +160,9 @@ class _Sheet:
             kpi = self.inp.kpis.get(line.kpi)
             formula, params = points_formula(line), line_parameters(line)
             unit_fmt = unit_format(line.unit) if line.method != "rating" else "0.0"
-            self.number(row, 0, i + 1, "0")
-            self.text(row, 1, CATEGORY_NAMES.get(line.category, line.category))
+            self.number(row, 0, i + 1, "0", align="center")
+            category = CATEGORY_NAMES.get(line.category, line.category)
+            self.text(row, 1, category, self.s.get("cell", text_wrap=True))
             self.text(row, 2, line.item, self.s.get("wrap"))
             for name, col in PARAM_COLUMN.items():
                 if name not in formula.names:
@@ -153,12 +171,12 @@ class _Sheet:
                 fmt = {"weight": percent_format(line.weight), "cap": percent_format(params["cap"]),
                        "step": "0.00"}.get(name, unit_fmt)
                 self.number(row, col, params[name], fmt)
-            if line.method == "rating":
+            if line.method == "rating":  # a rating runs from 1 to the top of its scale (the line's target)
                 self.number(row, VALUE_COL, lr.value, unit_fmt, editable=True)
                 top = float(params["target"])
                 self.ws.data_validation(row, VALUE_COL, row, VALUE_COL, {
-                    "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": top,
-                    "error_message": f"评分应在 0 到 {top:g} 之间"})
+                    "validate": "decimal", "criteria": "between", "minimum": 1, "maximum": top,
+                    "error_message": f"评分应在 1 到 {top:g} 之间"})
             elif kpi is not None:
                 self.formula(row, VALUE_COL, kpi.formula.to_excel(self.refs), lr.value, unit_fmt)
             else:
@@ -172,7 +190,7 @@ class _Sheet:
             if line.supports:
                 standard += f"（支撑：{line.supports}）"
             self.text(row, STANDARD_COL, standard, self.s.get("wrap"))
-            self.fit_height(row, [(line.item, 2), (standard, STANDARD_COL)])
+            self.fit_height(row, [(category, 1), (line.item, 2), (standard, STANDARD_COL)])
 
     def totals(self):
         r, row = self.r, self.at.totals
@@ -199,7 +217,7 @@ class _Sheet:
         flags = "；".join(flag_text(f, self.inp.settings.period.kind) for f in employee_flags(r))
         self.text(row, STANDARD_COL, f"岗位排名 {r.role_rank}/{r.role_size}" + (f"；{flags}" if flags else ""),
                   self.s.get("total", text_wrap=True))
-        self.fit_height(row, [(flags, STANDARD_COL)])
+        self.fit_height(row, [(f"岗位排名 {r.role_rank}/{r.role_size}；{flags}", STANDARD_COL)])
 
     def pay(self):
         """Two columns of pay items, written row by row (the summary streams rows: no going back)."""
@@ -227,17 +245,24 @@ class _Sheet:
         refs = {key: ref(top + i, VALUE_AT) for i, (key, *_) in enumerate(left)}
         refs.update({key: ref(top + i, RIGHT_VALUE_AT) for i, (key, *_) in enumerate(right)})
         self.cells.pay.update(refs)
+        label_fmt = self.s.get("label", text_wrap=True)
         for i in range(max(len(left), len(right))):
+            labels = []
             for items, first, last, at in ((left, 0, 3, VALUE_AT), (right, 5, 7, RIGHT_VALUE_AT)):
                 if i < len(items):
                     key, label, value, fmt, excel = items[i]
-                    self.ws.merge_range(top + i, first, top + i, last, label, self.s.get("label"))
+                    self.ws.merge_range(top + i, first, top + i, last, label, label_fmt)
+                    labels.append((label, first, last))
                     if excel is None:
-                        self.number(top + i, at, value, fmt, editable=True)
+                        kind = "count" if fmt == "0" else "amount"
+                        self.number(top + i, at, value, fmt, editable=True, kind=kind)
                     else:
                         self.formula(top + i, at, excel(refs), value, fmt)
+            self.fit_height(top + i, labels)
         self.row = top + max(len(left), len(right))
-        self.ws.merge_range(self.row, 0, self.row, 3, "应发合计 = 岗位工资 + 各项提成 + 工龄工资 + 奖励", self.s.get("total"))
+        total_label = "应发合计 = 岗位工资 + 各项提成 + 工龄工资 + 奖励"
+        self.ws.merge_range(self.row, 0, self.row, 3, total_label, self.s.get("total", text_wrap=True))
+        self.fit_height(self.row, [(total_label, 0, 3)])
         self.formula(self.row, VALUE_AT, pay_formula("monthly_pay").to_excel(refs), p.total,
                      fmt=self.s.get("total", num=MONEY))
         self.cells.pay["total"] = ref(self.row, VALUE_AT)
@@ -248,7 +273,8 @@ class _Sheet:
 
     def annual_reward(self):
         plan = self.inp.annual_rewards[self.r.employee.employee_id]
-        top = self.section(self.row, "年度绩效奖励（目标责任书）", "达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入月度应发")
+        title = annual_reward_title(self.inp.settings.period)
+        top = self.section(self.row, f"{title}（目标责任书）", "达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入月度应发")
         sides = [("企业年销售", plan.sales_target, plan.sales_actual, plan.sales_rate, 0, 3, VALUE_AT),
                  ("运营活动销售", plan.campaign_target, plan.campaign_actual, plan.campaign_rate, 5, 7, RIGHT_VALUE_AT)]
         parts = [{key: ref(top + offset, at) for offset, key in enumerate(("target", "actual", "rate"))}
@@ -258,24 +284,24 @@ class _Sheet:
                 text, value, fmt = ((f"{label}目标", target, MONEY), (f"{label}实绩", actual, MONEY),
                                     (f"{label}奖励比例", rate, "0.00%"))[offset]
                 self.ws.merge_range(top + offset, first, top + offset, last, text, self.s.get("label"))
-                self.number(top + offset, at, value, fmt, editable=True)
+                self.number(top + offset, at, value, fmt, editable=True, kind="amount")
         row = top + 3
         threshold = ref(row, RIGHT_VALUE_AT)
         part = pay_formula("reward_part")
         sales, campaign = (part.to_excel({**cells, "threshold": threshold}) for cells in parts)
         excel = rule("annual_reward").to_excel({"sales_reward": sales, "campaign_reward": campaign})
-        self.ws.merge_range(row, 0, row, 3, "年度绩效奖励", self.s.get("total"))
+        self.ws.merge_range(row, 0, row, 3, title, self.s.get("total"))
         self.formula(row, VALUE_AT, excel, self.r.pay.annual_reward, fmt=self.s.get("total", num=MONEY))
         self.ws.merge_range(row, 5, row, 7, "达成率门槛", self.s.get("label"))
-        self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True)
+        self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True, kind="percent")
         self.cells.pay["annual_reward"] = ref(row, VALUE_AT)
         self.row = row + 1
 
     def signatures(self):
         row = self.at.signatures + 1
         for label in ("考核人签字：", "被考核人签字："):
-            self.ws.merge_range(row, 0, row, 1, label, self.s.get(""))
-            self.ws.merge_range(row, 2, row, 4, "", self.s.get("sign"))
+            self.ws.merge_range(row, 0, row, 2, label, self.s.get(""))
+            self.ws.merge_range(row, 3, row, 5, "", self.s.get("sign"))
             self.text(row, 6, "日期：", self.s.get(""))
             self.ws.merge_range(row, 7, row, 9, "", self.s.get("sign"))
             self.ws.set_row(row, 30)
@@ -289,14 +315,17 @@ class _Sheet:
         for i, name in enumerate(self.measures):
             row = self.at.measures + i
             definition = self.inp.measure_defs.get(name)
-            kind = definition.kind if definition else "count"
-            self.number(row, 0, i + 1, "0")
-            self.ws.merge_range(row, 1, row, 3, definition.name if definition else ATTENDANCE_NAMES.get(name, name),
-                                self.s.get("cell"))
-            self.number(row, VALUE_AT, values.get(name, Decimal(0)), KIND_FORMATS.get(kind, "#,##0.00"), editable=True)
-            self.text(row, 5, KIND_UNITS.get(kind, ""))
+            kind = definition.kind if definition else ATTENDANCE_KINDS.get(name, "count")
+            label = definition.name if definition else ATTENDANCE_NAMES.get(name, name)
+            self.number(row, 0, i + 1, "0", align="center")
+            self.ws.merge_range(row, 1, row, 3, label, self.s.get("cell", text_wrap=True))
+            self.number(row, VALUE_AT, values.get(name, Decimal(0)), KIND_FORMATS.get(kind, "#,##0.00"), editable=True,
+                        kind=kind)
+            self.text(row, 5, KIND_UNITS.get(kind, ""), self.s.get("cell", align="center"))
             source = definition.source if definition else "考勤表"
-            self.text(row, STANDARD_COL, f"{name} · {source}" if source else name)
+            code = f"{name} · {source}" if source else name
+            self.text(row, STANDARD_COL, code, self.s.get("cell", text_wrap=True))
+            self.fit_height(row, [(label, 1, 3), (code, STANDARD_COL)])
         self.adjustment_block()
         self.band_block()
 
@@ -307,18 +336,22 @@ class _Sheet:
         editable = self.s.get("cell", input_cell=True)
         for i in range(len(items) + EXTRA_ADJUSTMENT_ROWS):
             item, row = (items[i] if i < len(items) else None), self.at.adjustments + i
-            self.number(row, 0, i + 1, "0")
-            self.ws.merge_range(row, 1, row, 3, item.item if item else "", editable)
+            self.number(row, 0, i + 1, "0", align="center")
+            self.ws.merge_range(row, 1, row, 3, item.item if item else "", self.s.get("cell", input_cell=True, text_wrap=True))
             if item:
                 self.number(row, VALUE_AT, item.points, "0.00", editable=True)
+                self.fit_height(row, [(item.item, 1, 3), (item.approved_by, STANDARD_COL)])
             else:
                 self.ws.write_blank(row, VALUE_AT, None, self.s.get("cell", num="0.00", input_cell=True))
             self.ws.write_string(row, STANDARD_COL, item.approved_by if item else "", editable)
 
     def band_block(self):
         row = self.section(self.at.bands - SECTION_ROWS, "附：等级标准", "总分落在 [下限, 上限) 区间即为该等级")
-        self.ws.write_row(row, 0, ("等级", "等级名称", "分数下限", "分数上限", "绩效系数", "培训强度", "", "职位晋升", "",
-                                   "岗位级别", "岗位工资调整"), self.s.get("header"))
+        titles = ("等级", "等级名称", "分数下限", "分数上限", "绩效系数", "培训强度", "", "职位晋升", "", "岗位级别",
+                  "岗位工资调整")
+        self.ws.write_row(row, 0, titles, self.s.get("header"))
+        self.fit_height(row, [(title, col) for col, title in enumerate(titles)])
+        wrap = self.s.get("cell", text_wrap=True)
         for i, band in enumerate(self.inp.grades):  # ascending by lower bound, as LOOKUP needs
             row = self.at.bands + i
             self.text(row, 0, band.grade)
@@ -329,23 +362,21 @@ class _Sheet:
             else:
                 self.number(row, 3, band.max_score, "0.00")
             self.number(row, 4, band.pay_coefficient, "0%")
-            self.ws.merge_range(row, 5, row, 6, band.training, self.s.get("cell"))
-            self.ws.merge_range(row, 7, row, 8, band.promotion, self.s.get("cell"))
-            self.text(row, 9, band.level_change)
-            self.text(row, 10, band.salary_change)
+            self.ws.merge_range(row, 5, row, 6, band.training, wrap)
+            self.ws.merge_range(row, 7, row, 8, band.promotion, wrap)
+            self.text(row, 9, band.level_change, wrap)
+            self.text(row, 10, band.salary_change, wrap)
+            self.fit_height(row, [(band.training, 5, 6), (band.promotion, 7, 8), (band.level_change, 9),
+                                  (band.salary_change, 10), (band.name, 1)])
 
     def page_setup(self):
         s, ws = self.inp.settings, self.ws
         for col, width in enumerate(WIDTHS):
             ws.set_column(col, col, width)
-        ws.set_paper(9)  # A4
-        ws.set_portrait()
-        ws.fit_to_pages(1, 0)  # one page wide; page 1 ends with the signatures, the appendix follows
-        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
-        ws.repeat_rows(0, 1)
-        company = s.company.replace("&", "&&")
-        ws.set_header(f"&L{company}&R{s.period.label} 绩效考核表 · {self.r.employee.employee_id}")
-        ws.set_footer("&C第 &P 页 / 共 &N 页")
+        # A fixed scale, not fit-to-width: Excel ignores the page break after the signatures when fitting.
+        e = self.r.employee
+        print_setup(ws, s, f"绩效考核表 · {e.employee_id} {e.name}", landscape=True, repeat=1, scale=PRINT_SCALE,
+                    area=(self.at.bands + len(self.inp.grades) - 1, LAST_COL))
         ws.freeze_panes(ITEMS_HEADER_ROW + 1, 0)
 
 
