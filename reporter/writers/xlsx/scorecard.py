@@ -7,7 +7,8 @@ recalculate still shows the right numbers.  Yellow cells are inputs: change
 one, recalculate, and points, total, grade and pay follow.
 
 Page 1 is the scorecard proper, ending with the signatures; page 2 is the
-appendix its formulas read: the month's data, bonus/penalty items and the
+appendix its formulas read: a director's provisional annual reward (an
+estimate, not this period's pay), the month's data, bonus/penalty items and the
 grade bands.  Because formulas on page 1 refer to cells on page 2, the
 positions of all blocks are fixed first (:mod:`.layout`), then written.
 """
@@ -51,11 +52,13 @@ from reporter.writers.xlsx.layout import (
 )
 from reporter.writers.xlsx.style import (
     KIND_FORMATS,
+    DEFAULT_ROW_HEIGHT,
     KIND_UNITS,
     MONEY,
     Styles,
     input_rule,
     new_workbook,
+    page_height,
     percent_format,
     print_setup,
     row_height,
@@ -76,6 +79,7 @@ class _Sheet:
         self.measures = measure_names(result, r)
         self.at = plan_layout(result, r, self.measures)
         self.cells = ScorecardCells()
+        self.heights: dict[int, float] = {}
         adjustments = len(self.inp.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
         self.adjustment_range = f"{ref(self.at.adjustments, VALUE_AT)}:{ref(self.at.adjustments + adjustments - 1, VALUE_AT)}"
         self.refs = {name: ref(self.at.measures + i, VALUE_AT) for i, name in enumerate(self.measures)}
@@ -120,7 +124,22 @@ class _Sheet:
         """
         lines = max([minimum, *(wrapped_lines(t, span_width(c[0], c[-1])) for t, *c in texts if t)])
         if lines > 1:
-            self.ws.set_row(row, row_height(lines))
+            self.set_height(row, row_height(lines))
+
+    def set_height(self, row: int, points: float):
+        self.ws.set_row(row, points)
+        self.heights[row] = points
+
+    def page_breaks(self) -> list[int]:
+        """After the signatures; and before the pay block too when page 1 would not hold it all.
+
+        LibreOffice and Excel break a page wherever it is full: on a long plan that splits the pay block
+        or the two signatures. Row heights are all known here (set, or the 15-pt default), so the break
+        is planned instead: the plan and its totals on page 1, pay and signatures together on page 2.
+        """
+        appendix = self.at.signatures + SIGNATURE_ROWS
+        used = sum(self.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(appendix))
+        return [appendix] if used <= page_height(PRINT_SCALE) else [self.at.pay, appendix]
 
     # -- blocks -----------------------------------------------------------
 
@@ -130,7 +149,10 @@ class _Sheet:
         self.totals()
         self.pay()
         self.signatures()
-        self.ws.set_h_pagebreaks([self.at.signatures + SIGNATURE_ROWS])
+        self.ws.set_h_pagebreaks(self.page_breaks())
+        if self.r.pay.annual_reward is not None:  # an estimate, not this period's pay: the appendix opens with it
+            self.row = self.at.annual
+            self.annual_reward()
         self.appendix()
         self.page_setup()
         return self.cells
@@ -138,7 +160,7 @@ class _Sheet:
     def header(self):
         e, s, review = self.r.employee, self.inp.settings, self.r.review
         self.ws.merge_range(0, 0, 0, LAST_COL, f"{s.company} 绩效考核表", self.s.get("title"))
-        self.ws.set_row(0, 26)
+        self.set_height(0, 24)
         self.ws.merge_range(1, 0, 1, LAST_COL, f"考核期间：{s.period.label}（{s.period.start} 至 {s.period.end}）",
                             self.s.get("subtitle"))
         pairs = [("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
@@ -222,23 +244,24 @@ class _Sheet:
     def pay(self):
         """Two columns of pay items, written row by row (the summary streams rows: no going back)."""
         e, p, s = self.r.employee, self.r.pay, self.inp.settings
-        top = self.section(self.at.pay, "工资核算", "金额逐项四舍五入到分；黄色单元格可修改")
+        bonus_rule = f"一次性奖励：{running(s.streak_months, s.period.kind)}第一"  # in the note: one line per item
+        top = self.section(self.at.pay, "工资核算", f"金额逐项四舍五入到分；黄色单元格可修改；{bonus_rule}")
         coefficient = rule("pay_coefficient").to_excel({**self.band, "grade": self.cells.grade})
         left = [("position_pay", "岗位工资", p.position_pay, MONEY, None),
                 ("personal_sales", "个人销售额", e.personal_sales, MONEY, None),
                 ("commission_rate", "个人提成比例", e.commission_rate, "0.00%", None),
                 ("pay_coefficient", "绩效系数（按等级查表）", p.pay_coefficient, "0%", lambda refs: coefficient),
-                ("personal_commission", "个人绩效提成 = 销售额 × 比例 × 系数", p.personal_commission, MONEY,
+                ("personal_commission", "个人绩效提成=销售额×比例×系数", p.personal_commission, MONEY,
                  lambda refs: pay_formula("personal_commission").to_excel(refs))]
         right = [("seniority_pay", "工龄工资", p.seniority_pay, MONEY, None),
-                 ("one_time_bonus", f"一次性奖励（{running(s.streak_months, s.period.kind)}第一）", p.one_time_bonus, MONEY, None)]
+                 ("one_time_bonus", "一次性奖励", p.one_time_bonus, MONEY, None)]
         pool = self.inp.pools.get(e.commission_pool)
         if pool is not None:
             members = sum(1 for x in self.result.appraised if x.employee.commission_pool == pool.pool)
             right += [("shared_sales", f"公共销售业绩总额（{pool.pool}）", pool.shared_sales, MONEY, None),
                       ("shared_rate", "公共提成比例", pool.rate, "0.00%", None),
                       ("pool_size", "参与分配人数", members, "0", None),
-                      ("shared_commission", "公共绩效提成 = 总额 × 比例 ÷ 人数", p.shared_commission, MONEY,
+                      ("shared_commission", "公共绩效提成=总额×比例÷人数", p.shared_commission, MONEY,
                        lambda refs: pay_formula("shared_commission").to_excel(refs))]
         else:
             right.append(("shared_commission", "公共绩效提成", p.shared_commission, MONEY, None))
@@ -260,21 +283,19 @@ class _Sheet:
                         self.formula(top + i, at, excel(refs), value, fmt)
             self.fit_height(top + i, labels)
         self.row = top + max(len(left), len(right))
-        total_label = "应发合计 = 岗位工资 + 各项提成 + 工龄工资 + 奖励"
+        total_label = "应发合计=岗位工资+提成+工龄+奖励"
         self.ws.merge_range(self.row, 0, self.row, 3, total_label, self.s.get("total", text_wrap=True))
         self.fit_height(self.row, [(total_label, 0, 3)])
         self.formula(self.row, VALUE_AT, pay_formula("monthly_pay").to_excel(refs), p.total,
                      fmt=self.s.get("total", num=MONEY))
         self.cells.pay["total"] = ref(self.row, VALUE_AT)
         self.row += 1
-        if p.annual_reward is not None:
-            self.annual_reward()
         assert self.row == self.at.signatures, "pay block size drifted from plan_layout"
 
     def annual_reward(self):
         plan = self.inp.annual_rewards[self.r.employee.employee_id]
         title = annual_reward_title(self.inp.settings.period)
-        top = self.section(self.row, f"{title}（目标责任书）", "达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入月度应发")
+        top = self.section(self.row, f"附：{title}（目标责任书）", "达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入本期应发")
         sides = [("企业年销售", plan.sales_target, plan.sales_actual, plan.sales_rate, 0, 3, VALUE_AT),
                  ("运营活动销售", plan.campaign_target, plan.campaign_actual, plan.campaign_rate, 5, 7, RIGHT_VALUE_AT)]
         parts = [{key: ref(top + offset, at) for offset, key in enumerate(("target", "actual", "rate"))}
@@ -300,12 +321,12 @@ class _Sheet:
     def signatures(self):
         row = self.at.signatures + 1
         for label in ("考核人签字：", "被考核人签字："):
-            self.ws.merge_range(row, 0, row, 2, label, self.s.get(""))
+            self.ws.merge_range(row, 0, row, 2, label, self.s.get("", valign="bottom"))
             self.ws.merge_range(row, 3, row, 5, "", self.s.get("sign"))
-            self.text(row, 6, "日期：", self.s.get(""))
+            self.text(row, 6, "日期：", self.s.get("", valign="bottom"))
             self.ws.merge_range(row, 7, row, 9, "", self.s.get("sign"))
-            self.ws.set_row(row, 30)
-            row += 2
+            self.set_height(row, 26)
+            row += 1
 
     def appendix(self):
         row = self.section(self.at.measures - SECTION_ROWS, "附：月度数据", "黄色单元格为输入；修改后重新计算，得分、等级与工资随之更新")

@@ -23,6 +23,8 @@ KIND_FORMATS = {"amount": "¥#,##0.00", "percent": "0.00%", "seconds": '0.0" 秒
                 "number": "#,##0.00"}
 KIND_UNITS = {"amount": "¥", "percent": "%", "seconds": "秒", "count": "次", "days": "天", "number": ""}
 A4 = 9
+DEFAULT_ROW_HEIGHT = 15  # points, XlsxWriter's default row
+MARGINS = {"left": 0.3, "right": 0.3, "top": 0.6, "bottom": 0.6}  # inches
 PAGE_FOOTER = "&C第 &P 页 / 共 &N 页"
 DEFAULT_NUMBER = "#,##0.00"
 MONEY = "¥#,##0.00"
@@ -124,7 +126,7 @@ def print_setup(ws, settings, title: str, *, landscape: bool, fit_width: bool = 
     """
     ws.set_paper(A4)
     ws.set_landscape() if landscape else ws.set_portrait()
-    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
+    ws.set_margins(**MARGINS)
     ws.set_header(f"&L{settings.company.replace('&', '&&')}&C{title.replace('&', '&&')}&R{settings.period.label}",
                   {"margin": 0.25})
     ws.set_footer(PAGE_FOOTER, {"margin": 0.25})
@@ -142,13 +144,19 @@ def print_setup(ws, settings, title: str, *, landscape: bool, fit_width: bool = 
 def wrapped_lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column of ``width`` units, counted generously.
 
-    A CJK character is taken as 2 units and a column loses one unit to padding, so LibreOffice (whose
-    fallback fonts are wider than Excel's) never clips the last line.
+    Counted as Excel lays out 10-pt YaHei (a CJK character 13.3 px, 1.9 units of 7 px): LibreOffice, whose
+    column unit is wider, fits more on a line, so neither clips the last line.
     """
-    room = max(width - 1.5, 1)
-    return max(1, sum(math.ceil(display_width(part) / room) or 1 for part in str(text).split("\n")))
+    room = max(width, 1)
+    return max(1, sum(math.ceil(display_width(part, wide=1.9) / room) or 1 for part in str(text).split("\n")))
 
 
 def row_height(lines: int) -> float:
     """Points for ``lines`` lines of 10-pt CJK text (the CJK fallback fonts' line height, with air)."""
     return 14 * lines + 4
+
+
+def page_height(scale: int, landscape: bool = True) -> float:
+    """Points of sheet rows an A4 page holds between the margins at ``scale`` percent."""
+    inches = (8.27 if landscape else 11.69) - MARGINS["top"] - MARGINS["bottom"]
+    return inches * 72 * 100 / scale

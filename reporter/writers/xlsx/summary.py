@@ -84,7 +84,7 @@ class _Summary:
         settings = self.inp.settings
         distribution, departments, payroll, absent, warnings = sheets
         print_setup(summary, settings, "考核结果汇总", landscape=True, area=(self.last + 1, len(HEAD) - 1))
-        print_setup(distribution, settings, "等级分布", landscape=False, area=(self.chart_bottom, 6))
+        print_setup(distribution, settings, "等级分布", landscape=False, area=(self.chart_bottom, 7))
         distribution.fit_to_pages(1, 1)  # the table and its chart on one page
         print_setup(departments, settings, "部门统计", landscape=False, area=(self.department_rows, 6))
         print_setup(payroll, settings, "工资表", landscape=True, area=(self.payroll_last, 12))
@@ -164,7 +164,12 @@ class _Summary:
         return band_rows
 
     def summary(self, ws, cells: dict[str, ScorecardCells], band_rows) -> None:
-        self.header(ws, HEAD, {1: 10, 2: 12, 3: 12, 4: 14, 18: 60})
+        # Narrow columns (headers wrap) and a wrapped 备注: 19 columns on one landscape page width.
+        widths = {i: 8 for i in range(len(HEAD))}
+        widths.update({0: 8, 1: 8, 2: 10, 3: 10, 4: 12, 6: 7, 7: 6, 17: 12, 18: 30})
+        widths.update({COL[title]: 11 for _, title in PAY_PARTS})
+        self.header(ws, HEAD, widths)
+        ws.set_row(0, 30)
         bands = {name: column_range(RULES, col, *band_rows)
                  for name, col in (("band_grade", 0), ("band_name", 1), ("band_min", 2))}
         money = self.s.get("cell", num=MONEY)
@@ -173,7 +178,7 @@ class _Summary:
             for name, value in (("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
                                 ("岗位", e.role), ("考核状态", APPRAISED if r.appraised else NOT_APPRAISED)):
                 ws.write_string(i, COL[name], value, self.s.get("cell"))
-            ws.write_string(i, COL["备注"], hr_note(r, self.inp.settings.period.kind), self.s.get("cell"))
+            ws.write_string(i, COL["备注"], hr_note(r, self.inp.settings.period.kind), self.s.get("wrap"))
             total = cell(i, COL["总分"])
             if r.appraised:
                 own = cells[e.employee_id]
@@ -232,7 +237,7 @@ class _Summary:
         chart.set_legend({"none": True})
         chart.set_y_axis({"name": "人数", "major_gridlines": {"visible": True}})
         # Below the table, as wide as it (~5 columns): portrait A4 holds both on one page.
-        ws.insert_chart(last + 3, 0, chart, {"x_offset": 4, "y_offset": 4, "x_scale": 1.15, "y_scale": 1.1})
+        ws.insert_chart(last + 3, 0, chart, {"x_offset": 4, "y_offset": 4, "x_scale": 1.0, "y_scale": 1.1})
         self.chart_bottom = last + 3 + 18
 
     def departments(self, ws) -> None:
