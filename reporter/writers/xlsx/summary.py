@@ -26,7 +26,7 @@ from reporter.writers.payroll_csv import NOT_IN_TOTAL, annual_reward_title
 from reporter.writers.wording import METHOD_NAMES, hr_note, not_appraised_text, period_warnings
 from reporter.writers.xlsx.layout import ScorecardCells, num
 from reporter.writers.xlsx.scorecard import created_at, sheet_name, write_scorecard_sheet
-from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup
+from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup, row_height, wrapped_lines
 
 SUMMARY = "汇总"
 RULES = "规则"
@@ -38,6 +38,7 @@ PAY_PARTS = (("position_pay", "岗位工资"), ("personal_commission", "个人�
 APPRAISED, NOT_APPRAISED = "已考核", "未参与考核"
 PAYROLL_WIDTHS = {0: 9, 1: 8, 2: 8, 3: 12, 4: 12, 5: 10, 6: 13, 7: 13, 8: 13, 9: 11, 10: 11, 11: 14, 12: 16}
 APPROVALS = ("制表", "审核", "批准")
+SUMMARY_NOTE_WIDTH = 30
 
 
 def every_rule() -> list[tuple[str, str]]:
@@ -158,7 +159,7 @@ class _Summary:
                                   "越高越好" if kpi.direction == "higher" else "越低越好", kpi.definition, kpi.source),
                          self.s.get("cell"))
             row += 1
-        for col, width in enumerate((10, 12, 60, 10, 10, 30, 14, 12, 14, 8)):
+        for col, width in enumerate((18, 14, 60, 10, 10, 30, 14, 12, 14, 8)):
             ws.set_column(col, col, width)
         self.rules_last = row - 1
         return band_rows
@@ -166,7 +167,7 @@ class _Summary:
     def summary(self, ws, cells: dict[str, ScorecardCells], band_rows) -> None:
         # Narrow columns (headers wrap) and a wrapped 备注: 19 columns on one landscape page width.
         widths = {i: 8 for i in range(len(HEAD))}
-        widths.update({0: 8, 1: 8, 2: 10, 3: 10, 4: 12, 6: 7, 7: 6, 17: 12, 18: 30})
+        widths.update({0: 8, 1: 8, 2: 10, 3: 10, 4: 12, 6: 7, 7: 6, 17: 12, 18: SUMMARY_NOTE_WIDTH})
         widths.update({COL[title]: 11 for _, title in PAY_PARTS})
         self.header(ws, HEAD, widths)
         ws.set_row(0, 30)
@@ -178,7 +179,10 @@ class _Summary:
             for name, value in (("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
                                 ("岗位", e.role), ("考核状态", APPRAISED if r.appraised else NOT_APPRAISED)):
                 ws.write_string(i, COL[name], value, self.s.get("cell"))
-            ws.write_string(i, COL["备注"], hr_note(r, self.inp.settings.period.kind), self.s.get("wrap"))
+            note = hr_note(r, self.inp.settings.period.kind)
+            if wrapped_lines(note, SUMMARY_NOTE_WIDTH) > 1:  # a wrapped note grows its row in no program's print
+                ws.set_row(i, row_height(wrapped_lines(note, SUMMARY_NOTE_WIDTH)))
+            ws.write_string(i, COL["备注"], note, self.s.get("wrap"))
             total = cell(i, COL["总分"])
             if r.appraised:
                 own = cells[e.employee_id]
