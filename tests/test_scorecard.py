@@ -145,7 +145,9 @@ def test_round_trip_with_openpyxl(sample_build, sample_result):
     # number formats: percent weights, money with ¥ and two decimals, seconds
     assert ws[f"D{line_row}"].number_format.endswith("%")
     assert "¥" in ws[f"E{find_row(ws, 'A', '应发合计')}"].number_format
-    assert "秒" in ws[f"E{find_row(ws, 'K', 'response_seconds')}"].number_format
+    seconds = find_row(ws, 'K', 'response_seconds')  # the appendix: the unit in its own column, not twice
+    assert ws[f"F{seconds}"].value == "秒" and "秒" not in ws[f"E{seconds}"].number_format
+    assert "秒" in ws[f"I{find_row(ws, 'C', '及时响应时间')}"].number_format  # the plan line: the unit in the format
     # print setup: A4 landscape at a fixed scale (10-pt text prints at 8 pt or more), title rows repeated
     assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$2"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.scale >= 80

@@ -26,6 +26,7 @@ from reporter.writers.xlsx.style import KIND_FORMATS, KIND_UNITS, MONEY
 ATTENDANCE_NAMES = {"late": "迟到次数", "early_leave": "早退次数", "leave_days": "请假天数",
                     "reports_due": "周报应交", "reports_submitted": "周报实交"}
 ATTENDANCE_KINDS = {"leave_days": "days"}  # the attendance sheet's columns are counts but for leave, in half days
+ATTENDANCE_UNITS = {"reports_due": "份", "reports_submitted": "份"}  # weekly reports are counted in copies
 
 
 class AppendixBlocks:
@@ -71,7 +72,8 @@ class AppendixBlocks:
             self.ws.merge_range(row, 1, row, 3, label, self.s.get("cell", text_wrap=True))
             self.number(row, VALUE_AT, values.get(name, Decimal(0)), KIND_FORMATS.get(kind, "#,##0.00"), editable=True,
                         kind=kind)
-            self.text(row, 5, KIND_UNITS.get(kind, ""), self.s.get("cell", align="center"))
+            unit = KIND_UNITS.get(kind, "") if definition else ATTENDANCE_UNITS.get(name, KIND_UNITS.get(kind, ""))
+            self.text(row, 5, unit, self.s.get("cell", align="center"))
             source = definition.source if definition else "考勤表"
             code = f"{name} · {source}" if source else name
             self.text(row, STANDARD_COL, code, self.s.get("cell", text_wrap=True))

@@ -18,8 +18,9 @@ UNIT_FORMATS = {
     "%": "0.00%", "元": "¥#,##0.00", "¥": "¥#,##0.00", "秒": '0.0" 秒"',
     "次": "#,##0", "人": "#,##0", "个": "#,##0", "件": "#,##0", "倍": "0.00", "分": "0.00", "天": "0.0",
 }
-# Each measure kind (schema.MEASURE_KINDS, plus the attendance sheet's days) as format, unit and what may be typed.
-KIND_FORMATS = {"amount": "¥#,##0.00", "percent": "0.00%", "seconds": '0.0" 秒"', "count": "#,##0", "days": "0.0",
+# Each measure kind (schema.MEASURE_KINDS, plus the attendance sheet's days) as format, unit and what may be typed;
+# the appendix shows the unit in a column of its own, so only ¥ and % stay in the format.
+KIND_FORMATS = {"amount": "¥#,##0.00", "percent": "0.00%", "seconds": "0.0", "count": "#,##0", "days": "0.0",
                 "number": "#,##0.00"}
 KIND_UNITS = {"amount": "¥", "percent": "%", "seconds": "秒", "count": "次", "days": "天", "number": ""}
 A4 = 9
