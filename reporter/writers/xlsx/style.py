@@ -22,7 +22,7 @@ UNIT_FORMATS = {
 # the appendix shows the unit in a column of its own, so only ¥ and % stay in the format.
 KIND_FORMATS = {"amount": "¥#,##0.00", "percent": "0.00%", "seconds": "0.0", "count": "#,##0", "days": "0.0",
                 "number": "#,##0.00"}
-KIND_UNITS = {"amount": "¥", "percent": "%", "seconds": "秒", "count": "次", "days": "天", "number": ""}
+KIND_UNITS = {"amount": "元", "percent": "%", "seconds": "秒", "count": "次", "days": "天", "number": ""}
 A4 = 9
 DEFAULT_ROW_HEIGHT = 15  # points, XlsxWriter's default row
 MARGINS = {"left": 0.3, "right": 0.3, "top": 0.6, "bottom": 0.6}  # inches
