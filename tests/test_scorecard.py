@@ -145,10 +145,12 @@ def test_round_trip_with_openpyxl(sample_build, sample_result):
     # number formats: percent weights, money with ¥ and two decimals, seconds
     assert ws[f"D{line_row}"].number_format.endswith("%")
     assert "¥" in ws[f"E{find_row(ws, 'A', '应发合计')}"].number_format
-    assert "秒" in ws[f"E{find_row(ws, 'K', 'response_seconds')}"].number_format
-    # print setup: A4, one page wide, title rows repeated
+    seconds = find_row(ws, 'K', 'response_seconds')  # the appendix: the unit in its own column, not twice
+    assert ws[f"F{seconds}"].value == "秒" and "秒" not in ws[f"E{seconds}"].number_format
+    assert "秒" in ws[f"I{find_row(ws, 'C', '及时响应时间')}"].number_format  # the plan line: the unit in the format
+    # print setup: A4 landscape at a fixed scale (10-pt text prints at 8 pt or more), title rows repeated
     assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$2"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0  # width 1 is the default
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.scale >= 80
 
 
 def test_injected_text_is_a_string_cell(hostile_build):
@@ -244,10 +246,10 @@ def test_streak_of_two_in_the_summary_and_scorecards(base_sheets, make_book):
     assert notes["E001"] == "连续 2 个月部门排名第一，发放一次性奖励 ¥200.00"
     assert notes["E002"] == "连续 2 个月考核不及格，请人事部门跟进"
     e001 = card_texts(result, "E001")
-    assert "一次性奖励（连续 2 个月第一）" in e001
+    assert any("一次性奖励：连续 2 个月第一" in t for t in e001)  # the pay block's note
     assert "岗位排名 1/2；连续 2 个月部门排名第一，发放一次性奖励 ¥200.00" in e001  # E001 and E002 share the role
     e002 = card_texts(result, "E002")
-    assert "一次性奖励（连续 2 个月第一）" in e002 and "岗位排名 2/2" in e002
+    assert any("一次性奖励：连续 2 个月第一" in t for t in e002) and "岗位排名 2/2" in e002
     assert not any("不及格" in t or "跟进" in t for t in e002)
 
 
@@ -258,7 +260,7 @@ def test_quarterly_streak_counts_quarters(base_sheets, make_book):
     result = score_period(load_input(make_book(base_sheets)))
     notes = {row[0]: row[18] for row in summary_rows(result, "汇总")}
     assert notes["E001"] == "连续 2 个季度部门排名第一，发放一次性奖励 ¥200.00"
-    assert "一次性奖励（连续 2 个季度第一）" in card_texts(result, "E001")
+    assert any("一次性奖励：连续 2 个季度第一" in t for t in card_texts(result, "E001"))
 
 
 def test_absence_limit_and_zero_divisor_reach_the_summary(base_sheets, make_book):
@@ -346,7 +348,7 @@ def test_ties_boundaries_and_adjustments_recalculated_by_libreoffice(tmp_path, b
             if kpi in values:
                 assert D(str(round(ws[f"I{find_row(ws, 'C', item)}"].value, 2))) == values[kpi]
         if r.pay.annual_reward is not None:
-            assert D(str(round(ws[f"E{exact_row(ws, 'A', '年度绩效奖励')}"].value, 2))) == r.pay.annual_reward
+            assert D(str(round(ws[f"E{exact_row(ws, 'A', '预计年度绩效奖励')}"].value, 2))) == r.pay.annual_reward
     sums = {eid: {lr.line.kpi: lr.value for lr in by_id[eid].lines} for eid in ("E002", "E005")}
     assert (sums["E002"]["bonus_points"], sums["E002"]["penalty_points"]) == (D(22), D(-3))
     assert (sums["E005"]["bonus_points"], sums["E005"]["penalty_points"]) == (D(5), D("-2.2"))

@@ -3,21 +3,40 @@
 UTF-8 with a byte-order mark so that Excel on Chinese Windows opens it
 without garbling names; money with two decimals; text that could be taken
 for a formula is neutralised.
+
+应发合计 is the period's pay and nothing else.  The director's annual reward is
+settled at year end: before the year's last day it is an estimate, so its
+column is titled 预计… and says it is not part of 应发合计; it is never added
+to any monthly total.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from reporter.model import EmployeeResult, PeriodResult
 from reporter.period import Period
 from reporter.writers.text_safety import csv_safe
 from reporter.writers.wording import hr_note
 
-HEADER = ("考核期间", "工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "部门排名",
-          "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计",
-          "年度绩效奖励", "备注")
+MONTHLY_HEADER = ("考核期间", "工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "部门排名",
+                  "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计")
+NOT_IN_TOTAL = "（不计入应发合计）"
+
+
+def is_provisional(period: Period) -> bool:
+    """An annual reward is an estimate until the period reaches the year's last day."""
+    return period.end < date(period.end.year, 12, 31)
+
+
+def annual_reward_title(period: Period) -> str:
+    return "预计年度绩效奖励" if is_provisional(period) else "年度绩效奖励"
+
+
+def header(period: Period) -> tuple[str, ...]:
+    return (*MONTHLY_HEADER, annual_reward_title(period) + NOT_IN_TOTAL, "备注")
 
 
 def payroll_row(period: Period, r: EmployeeResult) -> list[str]:
@@ -37,8 +56,8 @@ def payroll_row(period: Period, r: EmployeeResult) -> list[str]:
 def render_payroll_csv(result: PeriodResult, employee_ids: set[str] | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
     period = result.input.settings.period
+    writer.writerow(header(period))
     for r in result.results:
         if employee_ids is None or r.employee.employee_id in employee_ids:
             writer.writerow(payroll_row(period, r))

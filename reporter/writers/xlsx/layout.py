@@ -16,7 +16,11 @@ from reporter.input.plans import ADJUSTMENT_MEASURES
 from reporter.model import EmployeeResult, PeriodResult
 
 COLUMNS = ("序号", "类别", "考核项目", "权重", "目标值", "下限", "封顶", "每单位扣分", "实际值", "得分", "评分标准")
-WIDTHS = (5, 9, 18, 8, 13, 10, 8, 9, 14, 9, 44)
+# Sized for A4 landscape at PRINT_SCALE: 10-pt text prints at 8 pt and ¥99,999,999.99 fits the value columns,
+# even in LibreOffice without Calibri, whose fallback font makes a column unit ~10 px instead of Excel's 7.
+# Portrait cannot hold eleven columns at 8 pt with room for the scoring standard (tried: 10 characters a line).
+WIDTHS = (4.5, 7, 14, 6.5, 12.5, 9.5, 6.5, 6, 12.5, 6.5, 44)
+PRINT_SCALE = 80  # 10-pt text prints at 8 pt
 PARAM_COLUMN = {"weight": 3, "target": 4, "floor": 5, "cap": 6, "step": 7}
 VALUE_COL, POINTS_COL, STANDARD_COL = 8, 9, 10
 LAST_COL = STANDARD_COL
@@ -25,7 +29,12 @@ VALUE_AT = 4  # column of values in the appendix and pay blocks
 DETAILS_ROW, ITEMS_HEADER_ROW = 2, 6
 SECTION_ROWS = 3  # a blank row, the section title, the block's header
 EXTRA_ADJUSTMENT_ROWS = 2  # empty yellow rows where HR can add a bonus or penalty item
-SIGNATURE_ROWS = 6
+SIGNATURE_ROWS = 3  # a blank row, then the appraiser's and the employee's signature
+
+
+def span_width(first: int, last: int) -> float:
+    """Column units of the columns first..last of a scorecard."""
+    return sum(WIDTHS[first:last + 1])
 
 
 def ref(row: int, col: int) -> str:
@@ -53,6 +62,7 @@ class Layout:
     totals: int
     pay: int
     signatures: int
+    annual: int  # the provisional annual reward, first block of the appendix (when the plan has one)
     measures: int
     adjustments: int
     bands: int
@@ -72,10 +82,7 @@ def measure_names(result: PeriodResult, r: EmployeeResult) -> list[str]:
 def pay_rows(result: PeriodResult, r: EmployeeResult) -> int:
     """Blank and title, then two columns of items (left: own pay; right: seniority, bonus, pool), then the total."""
     pooled = r.employee.commission_pool in result.input.pools
-    rows = SECTION_ROWS - 1 + max(5, 2 + (4 if pooled else 1)) + 1
-    if r.pay.annual_reward is not None:
-        rows += SECTION_ROWS - 1 + 3 + 1
-    return rows
+    return SECTION_ROWS - 1 + max(5, 2 + (4 if pooled else 1)) + 1
 
 
 def plan_layout(result: PeriodResult, r: EmployeeResult, measures: list[str]) -> Layout:
@@ -84,7 +91,8 @@ def plan_layout(result: PeriodResult, r: EmployeeResult, measures: list[str]) ->
     pay = totals + 3
     signatures = pay + pay_rows(result, r)
     appendix = signatures + SIGNATURE_ROWS
-    measures_at = appendix + SECTION_ROWS
+    annual_rows = SECTION_ROWS - 1 + 3 + 1 if r.pay.annual_reward is not None else 0
+    measures_at = appendix + annual_rows + SECTION_ROWS
     adjustments = measures_at + len(measures) + SECTION_ROWS
     count = len(result.input.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
-    return Layout(lines, totals, pay, signatures, measures_at, adjustments, adjustments + count + SECTION_ROWS)
+    return Layout(lines, totals, pay, signatures, appendix, measures_at, adjustments, adjustments + count + SECTION_ROWS)

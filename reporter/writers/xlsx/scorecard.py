@@ -7,7 +7,8 @@ recalculate still shows the right numbers.  Yellow cells are inputs: change
 one, recalculate, and points, total, grade and pay follow.
 
 Page 1 is the scorecard proper, ending with the signatures; page 2 is the
-appendix its formulas read: the month's data, bonus/penalty items and the
+appendix its formulas read: a director's provisional annual reward (an
+estimate, not this period's pay), the month's data, bonus/penalty items and the
 grade bands.  Because formulas on page 1 refer to cells on page 2, the
 positions of all blocks are fixed first (:mod:`.layout`), then written.
 """
@@ -15,9 +16,7 @@ positions of all blocks are fixed first (:mod:`.layout`), then written.
 from __future__ import annotations
 
 import io
-import math
 from datetime import datetime
-from decimal import Decimal
 
 from reporter.input.schema import CATEGORIES
 from reporter.model import EmployeeResult, PeriodResult
@@ -26,6 +25,7 @@ from reporter.rules.pay import pay_formula
 from reporter.rules.rulebook import ADJUSTMENT_RULES, rule
 from reporter.rules.scoring import line_parameters, points_formula
 from reporter.writers.wording import METHOD_NAMES, employee_flags, flag_text, running
+from reporter.writers.xlsx.appendix import AppendixBlocks
 from reporter.writers.xlsx.layout import (
     COLUMNS,
     DETAILS_ROW,
@@ -34,8 +34,8 @@ from reporter.writers.xlsx.layout import (
     LAST_COL,
     PARAM_COLUMN,
     POINTS_COL,
+    PRINT_SCALE,
     RIGHT_VALUE_AT,
-    SECTION_ROWS,
     SIGNATURE_ROWS,
     STANDARD_COL,
     VALUE_AT,
@@ -46,30 +46,33 @@ from reporter.writers.xlsx.layout import (
     num,
     plan_layout,
     ref,
+    span_width,
 )
 from reporter.writers.xlsx.style import (
+    DEFAULT_ROW_HEIGHT,
     MONEY,
     Styles,
-    display_width,
+    input_rule,
     new_workbook,
+    page_height,
     percent_format,
+    print_setup,
+    row_height,
     unit_format,
+    wrapped_lines,
 )
 
 CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
-ATTENDANCE_NAMES = {"late": "迟到次数", "early_leave": "早退次数", "leave_days": "请假天数",
-                    "reports_due": "周报应交", "reports_submitted": "周报实交"}
-KIND_FORMATS = {"amount": MONEY, "percent": "0.00%", "seconds": '0.0" 秒"', "count": "#,##0"}
-KIND_UNITS = {"amount": "元", "percent": "%", "seconds": "秒", "count": "次"}
 
 
-class _Sheet:
+class _Sheet(AppendixBlocks):
     def __init__(self, book, styles: Styles, name: str, result: PeriodResult, r: EmployeeResult):
         self.ws = book.add_worksheet(name)
         self.s, self.result, self.r, self.inp = styles, result, r, result.input
         self.measures = measure_names(result, r)
         self.at = plan_layout(result, r, self.measures)
         self.cells = ScorecardCells()
+        self.heights: dict[int, float] = {}
         adjustments = len(self.inp.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
         self.adjustment_range = f"{ref(self.at.adjustments, VALUE_AT)}:{ref(self.at.adjustments + adjustments - 1, VALUE_AT)}"
         self.refs = {name: ref(self.at.measures + i, VALUE_AT) for i, name in enumerate(self.measures)}
@@ -84,24 +87,52 @@ class _Sheet:
     def text(self, row, col, value, fmt=None):
         self.ws.write_string(row, col, "" if value is None else str(value), fmt or self.s.get("cell"))
 
-    def number(self, row, col, value, number_format, *, editable=False):
-        self.ws.write_number(row, col, num(value), self.s.get("cell", num=number_format, input_cell=editable))
+    def number(self, row, col, value, number_format, *, editable=False, kind: str | None = None, **extra):
+        """A number; an editable one is a yellow input cell validated by its kind (see style.input_rule)."""
+        self.ws.write_number(row, col, num(value), self.s.get("cell", num=number_format, input_cell=editable, **extra))
+        if editable and kind:
+            self.ws.data_validation(row, col, row, col, input_rule(kind, ref(row, col).replace("$", "")))
 
     def formula(self, row, col, excel: str, value, number_format=None, fmt=None):
         self.ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell", num=number_format), num(value))
+
+    def merge(self, row, first, last, value, fmt):
+        if first == last:
+            self.ws.write_string(row, first, value, fmt)
+        else:
+            self.ws.merge_range(row, first, row, last, value, fmt)
 
     def section(self, row: int, title: str, note: str = "") -> int:
         """Title of a block one row below ``row``; returns the row after the title."""
         self.ws.merge_range(row + 1, 0, row + 1, 4, title, self.s.get("section"))
         if note:
-            self.ws.merge_range(row + 1, 5, row + 1, LAST_COL, note, self.s.get("note"))
+            self.ws.merge_range(row + 1, 5, row + 1, LAST_COL, note, self.s.get("note", text_wrap=True))
+            self.fit_height(row + 1, [(note, 5, LAST_COL)])
         return row + 2
 
-    def fit_height(self, row: int, texts: list[tuple[str, int]]):
-        """Wrapped text does not grow a row by itself in every program: size it here."""
-        lines = max(math.ceil(display_width(t, wide=1.7) / WIDTHS[c]) for t, c in texts) if texts else 1
+    def fit_height(self, row: int, texts: list[tuple], minimum: int = 1):
+        """Wrapped text grows a row in neither program's print (merged cells never): size it here.
+
+        ``texts`` holds (text, column) or (text, first column, last column) of a merged range.
+        """
+        lines = max([minimum, *(wrapped_lines(t, span_width(c[0], c[-1])) for t, *c in texts if t)])
         if lines > 1:
-            self.ws.set_row(row, 14 * lines)
+            self.set_height(row, row_height(lines))
+
+    def set_height(self, row: int, points: float):
+        self.ws.set_row(row, points)
+        self.heights[row] = points
+
+    def page_breaks(self) -> list[int]:
+        """After the signatures; and before the pay block too when page 1 would not hold it all.
+
+        LibreOffice and Excel break a page wherever it is full: on a long plan that splits the pay block
+        or the two signatures. Row heights are all known here (set, or the 15-pt default), so the break
+        is planned instead: the plan and its totals on page 1, pay and signatures together on page 2.
+        """
+        appendix = self.at.signatures + SIGNATURE_ROWS
+        used = sum(self.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(appendix))
+        return [appendix] if used <= page_height(PRINT_SCALE) else [self.at.pay, appendix]
 
     # -- blocks -----------------------------------------------------------
 
@@ -111,7 +142,10 @@ class _Sheet:
         self.totals()
         self.pay()
         self.signatures()
-        self.ws.set_h_pagebreaks([self.at.signatures + SIGNATURE_ROWS])
+        self.ws.set_h_pagebreaks(self.page_breaks())
+        if self.r.pay.annual_reward is not None:  # an estimate, not this period's pay: the appendix opens with it
+            self.row = self.at.annual
+            self.annual_reward()
         self.appendix()
         self.page_setup()
         return self.cells
@@ -119,7 +153,7 @@ class _Sheet:
     def header(self):
         e, s, review = self.r.employee, self.inp.settings, self.r.review
         self.ws.merge_range(0, 0, 0, LAST_COL, f"{s.company} 绩效考核表", self.s.get("title"))
-        self.ws.set_row(0, 26)
+        self.set_height(0, 24)
         self.ws.merge_range(1, 0, 1, LAST_COL, f"考核期间：{s.period.label}（{s.period.start} 至 {s.period.end}）",
                             self.s.get("subtitle"))
         pairs = [("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
@@ -127,15 +161,13 @@ class _Sheet:
                  ("考核日期", s.appraisal_date.isoformat() if s.appraisal_date else "—"),
                  ("考核人", review.reviewer if review else "—"),
                  ("面谈日期", review.interview_date.isoformat() if review and review.interview_date else "—")]
-        spans = ((0, 1, 2), (3, 4, 5), (6, 7, 7), (8, 9, 10))  # label column, value from … to
+        spans = ((0, 1, 2, 3), (4, 4, 5, 7), (8, 8, 9, 10))  # label from … to, value from … to
         for i, (label, value) in enumerate(pairs):
-            row, (label_col, first, last) = DETAILS_ROW + i // 4, spans[i % 4]
-            self.text(row, label_col, label, self.s.get("label"))
-            if first == last:
-                self.text(row, first, value)
-            else:
-                self.ws.merge_range(row, first, row, last, value, self.s.get("cell"))
+            row, (label_first, label_last, first, last) = DETAILS_ROW + i // 3, spans[i % 3]
+            self.merge(row, label_first, label_last, label, self.s.get("label"))
+            self.merge(row, first, last, value, self.s.get("cell"))
         self.ws.write_row(ITEMS_HEADER_ROW, 0, COLUMNS, self.s.get("header"))
+        self.fit_height(ITEMS_HEADER_ROW, [(title, col) for col, title in enumerate(COLUMNS)])
 
     def lines(self):
         for i, lr in enumerate(self.r.lines):
@@ -143,8 +175,9 @@ class _Sheet:
             kpi = self.inp.kpis.get(line.kpi)
             formula, params = points_formula(line), line_parameters(line)
             unit_fmt = unit_format(line.unit) if line.method != "rating" else "0.0"
-            self.number(row, 0, i + 1, "0")
-            self.text(row, 1, CATEGORY_NAMES.get(line.category, line.category))
+            self.number(row, 0, i + 1, "0", align="center")
+            category = CATEGORY_NAMES.get(line.category, line.category)
+            self.text(row, 1, category, self.s.get("cell", text_wrap=True))
             self.text(row, 2, line.item, self.s.get("wrap"))
             for name, col in PARAM_COLUMN.items():
                 if name not in formula.names:
@@ -153,12 +186,12 @@ class _Sheet:
                 fmt = {"weight": percent_format(line.weight), "cap": percent_format(params["cap"]),
                        "step": "0.00"}.get(name, unit_fmt)
                 self.number(row, col, params[name], fmt)
-            if line.method == "rating":
+            if line.method == "rating":  # a rating runs from 1 to the top of its scale (the line's target)
                 self.number(row, VALUE_COL, lr.value, unit_fmt, editable=True)
                 top = float(params["target"])
                 self.ws.data_validation(row, VALUE_COL, row, VALUE_COL, {
-                    "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": top,
-                    "error_message": f"评分应在 0 到 {top:g} 之间"})
+                    "validate": "decimal", "criteria": "between", "minimum": 1, "maximum": top,
+                    "error_message": f"评分应在 1 到 {top:g} 之间"})
             elif kpi is not None:
                 self.formula(row, VALUE_COL, kpi.formula.to_excel(self.refs), lr.value, unit_fmt)
             else:
@@ -172,7 +205,7 @@ class _Sheet:
             if line.supports:
                 standard += f"（支撑：{line.supports}）"
             self.text(row, STANDARD_COL, standard, self.s.get("wrap"))
-            self.fit_height(row, [(line.item, 2), (standard, STANDARD_COL)])
+            self.fit_height(row, [(category, 1), (line.item, 2), (standard, STANDARD_COL)])
 
     def totals(self):
         r, row = self.r, self.at.totals
@@ -199,153 +232,77 @@ class _Sheet:
         flags = "；".join(flag_text(f, self.inp.settings.period.kind) for f in employee_flags(r))
         self.text(row, STANDARD_COL, f"岗位排名 {r.role_rank}/{r.role_size}" + (f"；{flags}" if flags else ""),
                   self.s.get("total", text_wrap=True))
-        self.fit_height(row, [(flags, STANDARD_COL)])
+        self.fit_height(row, [(f"岗位排名 {r.role_rank}/{r.role_size}；{flags}", STANDARD_COL)])
 
     def pay(self):
         """Two columns of pay items, written row by row (the summary streams rows: no going back)."""
         e, p, s = self.r.employee, self.r.pay, self.inp.settings
-        top = self.section(self.at.pay, "工资核算", "金额逐项四舍五入到分；黄色单元格可修改")
+        bonus_rule = f"一次性奖励：{running(s.streak_months, s.period.kind)}第一"  # in the note: one line per item
+        top = self.section(self.at.pay, "工资核算", f"金额逐项四舍五入到分；黄色单元格可修改；{bonus_rule}")
         coefficient = rule("pay_coefficient").to_excel({**self.band, "grade": self.cells.grade})
         left = [("position_pay", "岗位工资", p.position_pay, MONEY, None),
                 ("personal_sales", "个人销售额", e.personal_sales, MONEY, None),
                 ("commission_rate", "个人提成比例", e.commission_rate, "0.00%", None),
                 ("pay_coefficient", "绩效系数（按等级查表）", p.pay_coefficient, "0%", lambda refs: coefficient),
-                ("personal_commission", "个人绩效提成 = 销售额 × 比例 × 系数", p.personal_commission, MONEY,
+                ("personal_commission", "个人绩效提成=销售额×比例×系数", p.personal_commission, MONEY,
                  lambda refs: pay_formula("personal_commission").to_excel(refs))]
         right = [("seniority_pay", "工龄工资", p.seniority_pay, MONEY, None),
-                 ("one_time_bonus", f"一次性奖励（{running(s.streak_months, s.period.kind)}第一）", p.one_time_bonus, MONEY, None)]
+                 ("one_time_bonus", "一次性奖励", p.one_time_bonus, MONEY, None)]
         pool = self.inp.pools.get(e.commission_pool)
         if pool is not None:
             members = sum(1 for x in self.result.appraised if x.employee.commission_pool == pool.pool)
             right += [("shared_sales", f"公共销售业绩总额（{pool.pool}）", pool.shared_sales, MONEY, None),
                       ("shared_rate", "公共提成比例", pool.rate, "0.00%", None),
                       ("pool_size", "参与分配人数", members, "0", None),
-                      ("shared_commission", "公共绩效提成 = 总额 × 比例 ÷ 人数", p.shared_commission, MONEY,
+                      ("shared_commission", "公共绩效提成=总额×比例÷人数", p.shared_commission, MONEY,
                        lambda refs: pay_formula("shared_commission").to_excel(refs))]
         else:
             right.append(("shared_commission", "公共绩效提成", p.shared_commission, MONEY, None))
         refs = {key: ref(top + i, VALUE_AT) for i, (key, *_) in enumerate(left)}
         refs.update({key: ref(top + i, RIGHT_VALUE_AT) for i, (key, *_) in enumerate(right)})
         self.cells.pay.update(refs)
+        label_fmt = self.s.get("label", text_wrap=True)
         for i in range(max(len(left), len(right))):
+            labels = []
             for items, first, last, at in ((left, 0, 3, VALUE_AT), (right, 5, 7, RIGHT_VALUE_AT)):
                 if i < len(items):
                     key, label, value, fmt, excel = items[i]
-                    self.ws.merge_range(top + i, first, top + i, last, label, self.s.get("label"))
+                    self.ws.merge_range(top + i, first, top + i, last, label, label_fmt)
+                    labels.append((label, first, last))
                     if excel is None:
-                        self.number(top + i, at, value, fmt, editable=True)
+                        kind = "count" if fmt == "0" else "amount"
+                        self.number(top + i, at, value, fmt, editable=True, kind=kind)
                     else:
                         self.formula(top + i, at, excel(refs), value, fmt)
+            self.fit_height(top + i, labels)
         self.row = top + max(len(left), len(right))
-        self.ws.merge_range(self.row, 0, self.row, 3, "应发合计 = 岗位工资 + 各项提成 + 工龄工资 + 奖励", self.s.get("total"))
+        total_label = "应发合计=岗位工资+提成+工龄+奖励"
+        self.ws.merge_range(self.row, 0, self.row, 3, total_label, self.s.get("total", text_wrap=True))
+        self.fit_height(self.row, [(total_label, 0, 3)])
         self.formula(self.row, VALUE_AT, pay_formula("monthly_pay").to_excel(refs), p.total,
                      fmt=self.s.get("total", num=MONEY))
         self.cells.pay["total"] = ref(self.row, VALUE_AT)
         self.row += 1
-        if p.annual_reward is not None:
-            self.annual_reward()
         assert self.row == self.at.signatures, "pay block size drifted from plan_layout"
-
-    def annual_reward(self):
-        plan = self.inp.annual_rewards[self.r.employee.employee_id]
-        top = self.section(self.row, "年度绩效奖励（目标责任书）", "达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入月度应发")
-        sides = [("企业年销售", plan.sales_target, plan.sales_actual, plan.sales_rate, 0, 3, VALUE_AT),
-                 ("运营活动销售", plan.campaign_target, plan.campaign_actual, plan.campaign_rate, 5, 7, RIGHT_VALUE_AT)]
-        parts = [{key: ref(top + offset, at) for offset, key in enumerate(("target", "actual", "rate"))}
-                 for *_, at in sides]
-        for offset in range(3):
-            for label, target, actual, rate, first, last, at in sides:
-                text, value, fmt = ((f"{label}目标", target, MONEY), (f"{label}实绩", actual, MONEY),
-                                    (f"{label}奖励比例", rate, "0.00%"))[offset]
-                self.ws.merge_range(top + offset, first, top + offset, last, text, self.s.get("label"))
-                self.number(top + offset, at, value, fmt, editable=True)
-        row = top + 3
-        threshold = ref(row, RIGHT_VALUE_AT)
-        part = pay_formula("reward_part")
-        sales, campaign = (part.to_excel({**cells, "threshold": threshold}) for cells in parts)
-        excel = rule("annual_reward").to_excel({"sales_reward": sales, "campaign_reward": campaign})
-        self.ws.merge_range(row, 0, row, 3, "年度绩效奖励", self.s.get("total"))
-        self.formula(row, VALUE_AT, excel, self.r.pay.annual_reward, fmt=self.s.get("total", num=MONEY))
-        self.ws.merge_range(row, 5, row, 7, "达成率门槛", self.s.get("label"))
-        self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True)
-        self.cells.pay["annual_reward"] = ref(row, VALUE_AT)
-        self.row = row + 1
 
     def signatures(self):
         row = self.at.signatures + 1
         for label in ("考核人签字：", "被考核人签字："):
-            self.ws.merge_range(row, 0, row, 1, label, self.s.get(""))
-            self.ws.merge_range(row, 2, row, 4, "", self.s.get("sign"))
-            self.text(row, 6, "日期：", self.s.get(""))
+            self.ws.merge_range(row, 0, row, 2, label, self.s.get("", valign="bottom"))
+            self.ws.merge_range(row, 3, row, 5, "", self.s.get("sign"))
+            self.text(row, 6, "日期：", self.s.get("", valign="bottom"))
             self.ws.merge_range(row, 7, row, 9, "", self.s.get("sign"))
-            self.ws.set_row(row, 30)
-            row += 2
-
-    def appendix(self):
-        row = self.section(self.at.measures - SECTION_ROWS, "附：月度数据", "黄色单元格为输入；修改后重新计算，得分、等级与工资随之更新")
-        self.ws.write_row(row, 0, ("序号", "度量名称", "", "", "数值", "单位", "", "", "", "", "度量代码 · 数据来源"),
-                          self.s.get("header"))
-        values = self.inp.measures.get(self.r.employee.employee_id, {})
-        for i, name in enumerate(self.measures):
-            row = self.at.measures + i
-            definition = self.inp.measure_defs.get(name)
-            kind = definition.kind if definition else "count"
-            self.number(row, 0, i + 1, "0")
-            self.ws.merge_range(row, 1, row, 3, definition.name if definition else ATTENDANCE_NAMES.get(name, name),
-                                self.s.get("cell"))
-            self.number(row, VALUE_AT, values.get(name, Decimal(0)), KIND_FORMATS.get(kind, "#,##0.00"), editable=True)
-            self.text(row, 5, KIND_UNITS.get(kind, ""))
-            source = definition.source if definition else "考勤表"
-            self.text(row, STANDARD_COL, f"{name} · {source}" if source else name)
-        self.adjustment_block()
-        self.band_block()
-
-    def adjustment_block(self):
-        row = self.section(self.at.adjustments - SECTION_ROWS, "附：加减分项", "加分填正数，扣分填负数；可在空行中补充")
-        self.ws.write_row(row, 0, ("序号", "", "事项", "", "分值", "", "", "", "", "", "批准人"), self.s.get("header"))
-        items = self.inp.adjustments.get(self.r.employee.employee_id, ())
-        editable = self.s.get("cell", input_cell=True)
-        for i in range(len(items) + EXTRA_ADJUSTMENT_ROWS):
-            item, row = (items[i] if i < len(items) else None), self.at.adjustments + i
-            self.number(row, 0, i + 1, "0")
-            self.ws.merge_range(row, 1, row, 3, item.item if item else "", editable)
-            if item:
-                self.number(row, VALUE_AT, item.points, "0.00", editable=True)
-            else:
-                self.ws.write_blank(row, VALUE_AT, None, self.s.get("cell", num="0.00", input_cell=True))
-            self.ws.write_string(row, STANDARD_COL, item.approved_by if item else "", editable)
-
-    def band_block(self):
-        row = self.section(self.at.bands - SECTION_ROWS, "附：等级标准", "总分落在 [下限, 上限) 区间即为该等级")
-        self.ws.write_row(row, 0, ("等级", "等级名称", "分数下限", "分数上限", "绩效系数", "培训强度", "", "职位晋升", "",
-                                   "岗位级别", "岗位工资调整"), self.s.get("header"))
-        for i, band in enumerate(self.inp.grades):  # ascending by lower bound, as LOOKUP needs
-            row = self.at.bands + i
-            self.text(row, 0, band.grade)
-            self.text(row, 1, band.name)
-            self.number(row, 2, band.min_score, "0.00")
-            if band.max_score is None:
-                self.text(row, 3, "—")
-            else:
-                self.number(row, 3, band.max_score, "0.00")
-            self.number(row, 4, band.pay_coefficient, "0%")
-            self.ws.merge_range(row, 5, row, 6, band.training, self.s.get("cell"))
-            self.ws.merge_range(row, 7, row, 8, band.promotion, self.s.get("cell"))
-            self.text(row, 9, band.level_change)
-            self.text(row, 10, band.salary_change)
+            self.set_height(row, 26)
+            row += 1
 
     def page_setup(self):
         s, ws = self.inp.settings, self.ws
         for col, width in enumerate(WIDTHS):
             ws.set_column(col, col, width)
-        ws.set_paper(9)  # A4
-        ws.set_portrait()
-        ws.fit_to_pages(1, 0)  # one page wide; page 1 ends with the signatures, the appendix follows
-        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
-        ws.repeat_rows(0, 1)
-        company = s.company.replace("&", "&&")
-        ws.set_header(f"&L{company}&R{s.period.label} 绩效考核表 · {self.r.employee.employee_id}")
-        ws.set_footer("&C第 &P 页 / 共 &N 页")
+        # A fixed scale, not fit-to-width: Excel ignores the page break after the signatures when fitting.
+        e = self.r.employee
+        print_setup(ws, s, f"绩效考核表 · {e.employee_id} {e.name}", landscape=True, repeat=1, scale=PRINT_SCALE,
+                    area=(self.at.bands + len(self.inp.grades) - 1, LAST_COL))
         ws.freeze_panes(ITEMS_HEADER_ROW + 1, 0)
 
 

@@ -6,6 +6,7 @@ workbook here and looked up by name; nothing creates a format per cell.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from datetime import datetime
 
@@ -15,8 +16,17 @@ INPUT_FILL = "#FFF2CC"  # the yellow HR recognises as "you may type here"
 GRADE_COLOURS = ("#C6EFCE", "#E2EFDA", "#FFFFFF", "#FCE4D6", "#FFC7CE")  # best band first
 UNIT_FORMATS = {
     "%": "0.00%", "元": "¥#,##0.00", "¥": "¥#,##0.00", "秒": '0.0" 秒"',
-    "次": "#,##0", "人": "#,##0", "个": "#,##0", "件": "#,##0", "倍": "0.00", "分": "0.00",
+    "次": "#,##0", "人": "#,##0", "个": "#,##0", "件": "#,##0", "倍": "0.00", "分": "0.00", "天": "0.0",
 }
+# Each measure kind (schema.MEASURE_KINDS, plus the attendance sheet's days) as format, unit and what may be typed;
+# the appendix shows the unit in a column of its own, so only ¥ and % stay in the format.
+KIND_FORMATS = {"amount": "¥#,##0.00", "percent": "0.00%", "seconds": "0.0", "count": "#,##0", "days": "0.0",
+                "number": "#,##0.00"}
+KIND_UNITS = {"amount": "元", "percent": "%", "seconds": "秒", "count": "次", "days": "天", "number": ""}
+A4 = 9
+DEFAULT_ROW_HEIGHT = 15  # points, XlsxWriter's default row
+MARGINS = {"left": 0.3, "right": 0.3, "top": 0.6, "bottom": 0.6}  # inches
+PAGE_FOOTER = "&C第 &P 页 / 共 &N 页"
 DEFAULT_NUMBER = "#,##0.00"
 MONEY = "¥#,##0.00"
 
@@ -92,3 +102,62 @@ def unit_format(unit: str) -> str:
 def percent_format(value) -> str:
     """Whole percentages as 15%, others with two decimals."""
     return "0%" if value is not None and (value * 100) == (value * 100).to_integral() else "0.00%"
+
+
+def input_rule(kind: str, cell: str) -> dict:
+    """The data validation of an input cell of a measure kind: nothing negative, whole counts, half days."""
+    if kind == "count":
+        return {"validate": "integer", "criteria": ">=", "value": 0, "error_message": "请填写不小于 0 的整数"}
+    if kind == "days":
+        return {"validate": "custom", "value": f"=AND(ISNUMBER({cell}),{cell}>=0,MOD({cell}*2,1)=0)",
+                "error_message": "请填写不小于 0 的天数，最小单位半天（0.5）"}
+    if kind == "number":
+        return {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
+                "error_message": "请填写数值"}
+    return {"validate": "decimal", "criteria": ">=", "value": 0, "error_message": "请填写不小于 0 的数值"}
+
+
+def print_setup(ws, settings, title: str, *, landscape: bool, fit_width: bool = True, repeat: int | None = 0,
+                area: tuple[int, int] | None = None, scale: int | None = None) -> None:
+    """A4, margins, header (company, title, period) and footer (page x / y) on every sheet.
+
+    ``area`` is (last row, last column) of the print area; ``repeat`` the last header row repeated on
+    every page; a sheet wider than the paper is fitted to one page wide (as many pages tall as needed),
+    or printed at a fixed ``scale`` where manual page breaks must hold (Excel ignores them when fitting).
+    """
+    ws.set_paper(A4)
+    ws.set_landscape() if landscape else ws.set_portrait()
+    ws.set_margins(**MARGINS)
+    ws.set_header(f"&L{settings.company.replace('&', '&&')}&C{title.replace('&', '&&')}&R{settings.period.label}",
+                  {"margin": 0.25})
+    ws.set_footer(PAGE_FOOTER, {"margin": 0.25})
+    if scale is not None:
+        ws.set_print_scale(scale)
+    elif fit_width:
+        ws.fit_to_pages(1, 0)
+    if repeat is not None:
+        ws.repeat_rows(0, repeat)
+    if area is not None:
+        ws.print_area(0, 0, *area)
+    ws.center_horizontally()
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column of ``width`` units, counted generously.
+
+    Counted as Excel lays out 10-pt YaHei (a CJK character 13.3 px, 1.9 units of 7 px): LibreOffice, whose
+    column unit is wider, fits more on a line, so neither clips the last line.
+    """
+    room = max(width, 1)
+    return max(1, sum(math.ceil(display_width(part, wide=1.9) / room) or 1 for part in str(text).split("\n")))
+
+
+def row_height(lines: int) -> float:
+    """Points for ``lines`` lines of 10-pt CJK text (the CJK fallback fonts' line height, with air)."""
+    return 14 * lines + 4
+
+
+def page_height(scale: int, landscape: bool = True) -> float:
+    """Points of sheet rows an A4 page holds between the margins at ``scale`` percent."""
+    inches = (8.27 if landscape else 11.69) - MARGINS["top"] - MARGINS["bottom"]
+    return inches * 72 * 100 / scale

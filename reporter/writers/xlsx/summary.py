@@ -22,10 +22,11 @@ from reporter.rules.engine import TOTAL_FORMULA
 from reporter.rules.pay import PAY_FORMULAS, pay_formula
 from reporter.rules.rulebook import RULE_FORMULAS, rule
 from reporter.rules.scoring import METHOD_FORMULAS
+from reporter.writers.payroll_csv import NOT_IN_TOTAL, annual_reward_title
 from reporter.writers.wording import METHOD_NAMES, hr_note, not_appraised_text, period_warnings
 from reporter.writers.xlsx.layout import ScorecardCells, num
 from reporter.writers.xlsx.scorecard import created_at, sheet_name, write_scorecard_sheet
-from reporter.writers.xlsx.style import MONEY, Styles, new_workbook
+from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup, row_height, wrapped_lines
 
 SUMMARY = "汇总"
 RULES = "规则"
@@ -35,6 +36,9 @@ COL = {name: i for i, name in enumerate(HEAD)}
 PAY_PARTS = (("position_pay", "岗位工资"), ("personal_commission", "个人绩效提成"),
              ("shared_commission", "公共绩效提成"), ("seniority_pay", "工龄工资"), ("one_time_bonus", "一次性奖励"))
 APPRAISED, NOT_APPRAISED = "已考核", "未参与考核"
+PAYROLL_WIDTHS = {0: 9, 1: 8, 2: 8, 3: 12, 4: 12, 5: 10, 6: 13, 7: 13, 8: 13, 9: 11, 10: 11, 11: 14, 12: 16}
+APPROVALS = ("制表", "审核", "批准")
+SUMMARY_NOTE_WIDTH = 30
 
 
 def every_rule() -> list[tuple[str, str]]:
@@ -74,6 +78,21 @@ class _Summary:
         self.payroll(sheets[2])
         self.not_appraised(sheets[3])
         self.warnings(sheets[4])
+        self.print_settings(summary, sheets, rules)
+
+    def print_settings(self, summary, sheets, rules) -> None:
+        """Every sheet prints: A4, header and footer, wide sheets one page wide in landscape."""
+        settings = self.inp.settings
+        distribution, departments, payroll, absent, warnings = sheets
+        print_setup(summary, settings, "考核结果汇总", landscape=True, area=(self.last + 1, len(HEAD) - 1))
+        print_setup(distribution, settings, "等级分布", landscape=False, area=(self.chart_bottom, 7))
+        distribution.fit_to_pages(1, 1)  # the table and its chart on one page
+        print_setup(departments, settings, "部门统计", landscape=False, area=(self.department_rows, 6))
+        print_setup(payroll, settings, "工资表", landscape=True, area=(self.payroll_last, 12))
+        print_setup(absent, settings, "未参与考核人员", landscape=True,
+                    area=(max(1, len(self.result.not_appraised)), 6))
+        print_setup(warnings, settings, "提示", landscape=True, area=(max(1, self.warning_rows), 5))
+        print_setup(rules, settings, "考核规则", landscape=True, repeat=None, area=(self.rules_last, 9))
 
     # -- helpers ------------------------------------------------------------
 
@@ -141,12 +160,18 @@ class _Summary:
                                   "越高越好" if kpi.direction == "higher" else "越低越好", kpi.definition, kpi.source),
                          self.s.get("cell"))
             row += 1
-        for col, width in enumerate((10, 12, 60, 10, 10, 30, 14, 12, 14, 8)):
+        for col, width in enumerate((18, 14, 60, 10, 10, 30, 14, 12, 14, 8)):
             ws.set_column(col, col, width)
+        self.rules_last = row - 1
         return band_rows
 
     def summary(self, ws, cells: dict[str, ScorecardCells], band_rows) -> None:
-        self.header(ws, HEAD, {1: 10, 2: 12, 3: 12, 4: 14, 18: 60})
+        # Narrow columns (headers wrap) and a wrapped 备注: 19 columns on one landscape page width.
+        widths = {i: 8 for i in range(len(HEAD))}
+        widths.update({0: 8, 1: 8, 2: 10, 3: 10, 4: 12, 6: 7, 7: 6, 17: 12, 18: SUMMARY_NOTE_WIDTH})
+        widths.update({COL[title]: 11 for _, title in PAY_PARTS})
+        self.header(ws, HEAD, widths)
+        ws.set_row(0, 30)
         bands = {name: column_range(RULES, col, *band_rows)
                  for name, col in (("band_grade", 0), ("band_name", 1), ("band_min", 2))}
         money = self.s.get("cell", num=MONEY)
@@ -156,7 +181,10 @@ class _Summary:
                                 ("岗位", e.role), ("考核状态", APPRAISED if r.appraised else NOT_APPRAISED),
                                 ("排名组", e.rank_group)):
                 ws.write_string(i, COL[name], value, self.s.get("cell"))
-            ws.write_string(i, COL["备注"], hr_note(r, self.inp.settings.period.kind), self.s.get("cell"))
+            note = hr_note(r, self.inp.settings.period.kind)
+            if wrapped_lines(note, SUMMARY_NOTE_WIDTH) > 1:  # a wrapped note grows its row in no program's print
+                ws.set_row(i, row_height(wrapped_lines(note, SUMMARY_NOTE_WIDTH)))
+            ws.write_string(i, COL["备注"], note, self.s.get("wrap"))
             total = cell(i, COL["总分"])
             if r.appraised:
                 own = cells[e.employee_id]
@@ -214,7 +242,9 @@ class _Summary:
         chart.set_title({"name": f"{self.inp.settings.period.label} 考核等级分布"})
         chart.set_legend({"none": True})
         chart.set_y_axis({"name": "人数", "major_gridlines": {"visible": True}})
-        ws.insert_chart(1, 6, chart, {"x_scale": 1.3, "y_scale": 1.2})
+        # Below the table, as wide as it (~5 columns): portrait A4 holds both on one page.
+        ws.insert_chart(last + 3, 0, chart, {"x_offset": 4, "y_offset": 4, "x_scale": 1.0, "y_scale": 1.1})
+        self.chart_bottom = last + 3 + 18
 
     def departments(self, ws) -> None:
         self.header(ws, ("公司", "部门", "考核人数", "平均分", "最高分", "最低分", "应发合计"), {0: 14, 1: 14, 6: 16})
@@ -235,6 +265,7 @@ class _Summary:
             self.stat_row(ws, row, company, "（公司合计）", members, f'{self.range["公司"]},{cell(row, 0)}', status, True)
             row += 1
         self.stat_row(ws, row, "全集团", "", list(self.rows), None, status, True)
+        self.department_rows = row
 
     def stat_row(self, ws, row, company, department, members, criteria, status, bold=False):
         fmt = (lambda n: self.s.get("total", num=n)) if bold else (lambda n: self.s.get("cell", num=n))
@@ -254,9 +285,11 @@ class _Summary:
         self.formula(ws, row, 6, pay_excel, pay, fmt(MONEY))
 
     def payroll(self, ws) -> None:
+        reward = annual_reward_title(self.inp.settings.period) + NOT_IN_TOTAL
         titles = ("考核期间", "工号", "姓名", "公司", "部门", "考核状态", "岗位工资", "个人绩效提成", "公共绩效提成",
-                  "工龄工资", "一次性奖励", "应发合计", "年度绩效奖励")
-        self.header(ws, titles, {0: 10, 3: 12, 4: 12})
+                  "工龄工资", "一次性奖励", "应发合计", reward)
+        self.header(ws, titles, PAYROLL_WIDTHS)
+        ws.set_row(0, 30)
         period = self.inp.settings.period.key
         money = self.s.get("cell", num=MONEY)
         for i, r in enumerate(self.rows, start=1):
@@ -270,6 +303,29 @@ class _Summary:
                 self.formula(ws, i, col, f"'{SUMMARY}'!{cell(i, COL[title], True)}", getattr(r.pay, key), money)
             if r.pay.annual_reward is not None:
                 ws.write_number(i, 12, num(r.pay.annual_reward), money)
+        self.payroll_totals(ws, len(self.rows) + 1)
+
+    def payroll_totals(self, ws, row: int) -> None:
+        """合计 of every money column, then the approval block (制表 / 审核 / 批准, each with 日期)."""
+        last = row - 1
+        ws.merge_range(row, 0, row, 5, f"合计（{len(self.rows)} 人）", self.s.get("total"))
+        for col, key in enumerate(("position_pay", "personal_commission", "shared_commission", "seniority_pay",
+                                   "one_time_bonus", "total"), start=6):
+            value = sum((getattr(r.pay, key) for r in self.rows), Decimal(0))
+            self.formula(ws, row, col, f"SUM({cell(1, col)}:{cell(last, col)})", value, self.s.get("total", num=MONEY))
+        rewards = [r.pay.annual_reward for r in self.rows if r.pay.annual_reward is not None]
+        self.formula(ws, row, 12, f"SUM({cell(1, 12)}:{cell(last, 12)})", sum(rewards, Decimal(0)),
+                     self.s.get("total", num=MONEY))
+        row += 2
+        ws.merge_range(row, 0, row, 12, f"说明：{annual_reward_title(self.inp.settings.period)}年终结算，不计入应发合计。",
+                       self.s.get("note"))
+        row += 2
+        for offset, words in ((0, [f"{t}：" for t in APPROVALS]), (1, ["日期："] * len(APPROVALS))):
+            ws.set_row(row + offset, 30)  # room to sign; the summary streams, so each row is written whole
+            for word, (label, first, last) in zip(words, ((0, 1, 3), (5, 6, 8), (9, 10, 12)), strict=True):
+                ws.write_string(row + offset, label, word, self.s.get("", align="right"))
+                ws.merge_range(row + offset, first, row + offset, last, "", self.s.get("sign"))
+        self.payroll_last = row + 1
 
     def not_appraised(self, ws) -> None:
         self.header(ws, ("工号", "姓名", "公司", "部门", "岗位", "缺勤月数", "原因"), {6: 70})
@@ -281,7 +337,9 @@ class _Summary:
 
     def warnings(self, ws) -> None:
         self.header(ws, ("级别", "文件", "工作表", "行", "列", "说明"), {1: 24, 2: 12, 4: 18, 5: 90})
+        self.warning_rows = 0
         for i, w in enumerate(period_warnings(self.result), start=1):
+            self.warning_rows = i
             ws.write_row(i, 0, ("提示", w.file, w.sheet), self.s.get("cell"))
             if w.row is not None:
                 ws.write_number(i, 3, w.row, self.s.get("cell"))

@@ -1,0 +1,123 @@
+"""The scorecard's appendix (page 2): the blocks page 1's formulas read.
+
+A director's provisional annual reward (an estimate until year end, never this
+period's pay), the period's data, the bonus/penalty items and the grade bands.
+Written by the same sheet object as page 1 (:class:`AppendixBlocks` is mixed into
+it), at the rows :func:`.layout.plan_layout` fixed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reporter.rules.pay import pay_formula
+from reporter.rules.rulebook import rule
+from reporter.writers.payroll_csv import annual_reward_title
+from reporter.writers.xlsx.layout import (
+    EXTRA_ADJUSTMENT_ROWS,
+    RIGHT_VALUE_AT,
+    SECTION_ROWS,
+    STANDARD_COL,
+    VALUE_AT,
+    ref,
+)
+from reporter.writers.xlsx.style import KIND_FORMATS, KIND_UNITS, MONEY
+
+ATTENDANCE_NAMES = {"late": "迟到次数", "early_leave": "早退次数", "leave_days": "请假天数",
+                    "reports_due": "周报应交", "reports_submitted": "周报实交"}
+ATTENDANCE_KINDS = {"leave_days": "days"}  # the attendance sheet's columns are counts but for leave, in half days
+ATTENDANCE_UNITS = {"reports_due": "份", "reports_submitted": "份"}  # weekly reports are counted in copies
+
+
+class AppendixBlocks:
+    """Page 2 of a scorecard; the sheet's small writers (text, number, section …) come from the sheet."""
+
+    def annual_reward(self):
+        plan = self.inp.annual_rewards[self.r.employee.employee_id]
+        title = annual_reward_title(self.inp.settings.period)
+        top = self.section(self.row, f"附：{title}（目标责任书）", "达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入本期应发")
+        sides = [("企业年销售", plan.sales_target, plan.sales_actual, plan.sales_rate, 0, 3, VALUE_AT),
+                 ("运营活动销售", plan.campaign_target, plan.campaign_actual, plan.campaign_rate, 5, 7, RIGHT_VALUE_AT)]
+        parts = [{key: ref(top + offset, at) for offset, key in enumerate(("target", "actual", "rate"))}
+                 for *_, at in sides]
+        for offset in range(3):
+            for label, target, actual, rate, first, last, at in sides:
+                text, value, fmt = ((f"{label}目标", target, MONEY), (f"{label}实绩", actual, MONEY),
+                                    (f"{label}奖励比例", rate, "0.00%"))[offset]
+                self.ws.merge_range(top + offset, first, top + offset, last, text, self.s.get("label"))
+                self.number(top + offset, at, value, fmt, editable=True, kind="amount")
+        row = top + 3
+        threshold = ref(row, RIGHT_VALUE_AT)
+        part = pay_formula("reward_part")
+        sales, campaign = (part.to_excel({**cells, "threshold": threshold}) for cells in parts)
+        excel = rule("annual_reward").to_excel({"sales_reward": sales, "campaign_reward": campaign})
+        self.ws.merge_range(row, 0, row, 3, title, self.s.get("total"))
+        self.formula(row, VALUE_AT, excel, self.r.pay.annual_reward, fmt=self.s.get("total", num=MONEY))
+        self.ws.merge_range(row, 5, row, 7, "达成率门槛", self.s.get("label"))
+        self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True, kind="percent")
+        self.cells.pay["annual_reward"] = ref(row, VALUE_AT)
+        self.row = row + 1
+
+    def appendix(self):
+        row = self.section(self.at.measures - SECTION_ROWS, "附：月度数据", "黄色单元格为输入；修改后重新计算，得分、等级与工资随之更新")
+        self.ws.write_row(row, 0, ("序号", "度量名称", "", "", "数值", "单位", "", "", "", "", "度量代码 · 数据来源"),
+                          self.s.get("header"))
+        values = self.inp.measures.get(self.r.employee.employee_id, {})
+        for i, name in enumerate(self.measures):
+            row = self.at.measures + i
+            definition = self.inp.measure_defs.get(name)
+            kind = definition.kind if definition else ATTENDANCE_KINDS.get(name, "count")
+            label = definition.name if definition else ATTENDANCE_NAMES.get(name, name)
+            self.number(row, 0, i + 1, "0", align="center")
+            self.ws.merge_range(row, 1, row, 3, label, self.s.get("cell", text_wrap=True))
+            self.number(row, VALUE_AT, values.get(name, Decimal(0)), KIND_FORMATS.get(kind, "#,##0.00"), editable=True,
+                        kind=kind)
+            unit = KIND_UNITS.get(kind, "") if definition else ATTENDANCE_UNITS.get(name, KIND_UNITS.get(kind, ""))
+            self.text(row, 5, unit, self.s.get("cell", align="center"))
+            source = definition.source if definition else "考勤表"
+            code = f"{name} · {source}" if source else name
+            self.text(row, STANDARD_COL, code, self.s.get("cell", text_wrap=True))
+            self.fit_height(row, [(label, 1, 3), (code, STANDARD_COL)])
+        self.adjustment_block()
+        self.band_block()
+
+    def adjustment_block(self):
+        row = self.section(self.at.adjustments - SECTION_ROWS, "附：加减分项", "加分填正数，扣分填负数；可在空行中补充")
+        self.ws.write_row(row, 0, ("序号", "", "事项", "", "分值", "", "", "", "", "", "批准人"), self.s.get("header"))
+        items = self.inp.adjustments.get(self.r.employee.employee_id, ())
+        editable = self.s.get("cell", input_cell=True)
+        for i in range(len(items) + EXTRA_ADJUSTMENT_ROWS):
+            item, row = (items[i] if i < len(items) else None), self.at.adjustments + i
+            self.number(row, 0, i + 1, "0", align="center")
+            self.ws.merge_range(row, 1, row, 3, item.item if item else "", self.s.get("cell", input_cell=True, text_wrap=True))
+            if item:
+                self.number(row, VALUE_AT, item.points, "0.00", editable=True)
+                self.fit_height(row, [(item.item, 1, 3), (item.approved_by, STANDARD_COL)])
+            else:
+                self.ws.write_blank(row, VALUE_AT, None, self.s.get("cell", num="0.00", input_cell=True))
+            self.ws.write_string(row, STANDARD_COL, item.approved_by if item else "", editable)
+
+    def band_block(self):
+        row = self.section(self.at.bands - SECTION_ROWS, "附：等级标准", "总分落在 [下限, 上限) 区间即为该等级")
+        titles = ("等级", "等级名称", "分数下限", "分数上限", "绩效系数", "培训强度", "", "职位晋升", "", "岗位级别",
+                  "岗位工资调整")
+        self.ws.write_row(row, 0, titles, self.s.get("header"))
+        self.fit_height(row, [(title, col) for col, title in enumerate(titles)])
+        wrap = self.s.get("cell", text_wrap=True)
+        for i, band in enumerate(self.inp.grades):  # ascending by lower bound, as LOOKUP needs
+            row = self.at.bands + i
+            self.text(row, 0, band.grade)
+            self.text(row, 1, band.name)
+            self.number(row, 2, band.min_score, "0.00")
+            if band.max_score is None:
+                self.text(row, 3, "—")
+            else:
+                self.number(row, 3, band.max_score, "0.00")
+            self.number(row, 4, band.pay_coefficient, "0%")
+            self.ws.merge_range(row, 5, row, 6, band.training, wrap)
+            self.ws.merge_range(row, 7, row, 8, band.promotion, wrap)
+            self.text(row, 9, band.level_change, wrap)
+            self.text(row, 10, band.salary_change, wrap)
+            self.fit_height(row, [(band.training, 5, 6), (band.promotion, 7, 8), (band.level_change, 9),
+                                  (band.salary_change, 10), (band.name, 1)])
+
