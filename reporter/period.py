@@ -68,6 +68,11 @@ class Period:
         """The most weeks that can touch the period (6 for a 31-day month): the most weekly reports due in it."""
         return (self.days + 5) // 7 + 1
 
+    @property
+    def closes_year(self) -> bool:
+        """Whether the period ends on 31 December: until then an annual figure is an estimate (预计)."""
+        return (self.end.month, self.end.day) == (12, 31)
+
     def previous(self) -> Period:
         size = 12 // self.months
         if self.number == 1:

@@ -131,3 +131,11 @@ def test_a_quarters_documents_speak_of_the_quarter(quarter, tmp_path):
     msg = email.message_from_bytes((period / "outbox" / f"{someone}.eml").read_bytes(), policy=policy.default)
     body = msg.get_body(preferencelist=("plain",)).get_content()
     assert "本期工资核算" in body and "本月" not in body
+
+
+def test_a_quarters_scorecard_names_the_quarters_data(quarter):
+    _, _, folder = quarter
+    card = next((folder / "scorecards").rglob("*.xlsx"))
+    texts = {c.value for row in openpyxl.load_workbook(card).worksheets[0].iter_rows() for c in row
+             if isinstance(c.value, str)}
+    assert "附：季度数据" in texts and "附：月度数据" not in texts

@@ -18,7 +18,7 @@ import pdfplumber
 import pytest
 
 from reporter.period import parse_period
-from reporter.writers.payroll_csv import is_provisional, render_payroll_csv
+from reporter.writers.payroll_csv import render_payroll_csv
 from reporter.writers.xlsx.scorecard import render_scorecard
 from reporter.writers.xlsx.summary import render_summary
 
@@ -106,9 +106,10 @@ def test_annual_reward_is_labelled_provisional_and_stays_out_of_monthly_pay(summ
 
 
 @pytest.mark.parametrize(("period", "provisional"), [("2026-10", True), ("2026-12", False), ("2026-Q3", True),
-                                                      ("2026-Q4", False), ("2026", False)])
+                                                      ("2026-Q4", False), ("2026-H1", True), ("2026-H2", False),
+                                                      ("2026", False)])
 def test_an_annual_reward_is_an_estimate_until_the_year_ends(period, provisional):
-    assert is_provisional(parse_period(period)) is provisional
+    assert parse_period(period).closes_year is not provisional
 
 
 def validations(ws) -> dict[str, object]:

@@ -14,25 +14,15 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from reporter.model import EmployeeResult, PeriodResult
 from reporter.period import Period
 from reporter.writers.text_safety import csv_safe
-from reporter.writers.wording import hr_note
+from reporter.writers.wording import annual_reward_title, hr_note
 
 MONTHLY_HEADER = ("考核期间", "工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "部门排名",
                   "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计")
 NOT_IN_TOTAL = "（不计入应发合计）"
-
-
-def is_provisional(period: Period) -> bool:
-    """An annual reward is an estimate until the period reaches the year's last day."""
-    return period.end < date(period.end.year, 12, 31)
-
-
-def annual_reward_title(period: Period) -> str:
-    return "预计年度绩效奖励" if is_provisional(period) else "年度绩效奖励"
 
 
 def header(period: Period) -> tuple[str, ...]:

@@ -267,3 +267,8 @@ def period_context(period: Period, language: str = "zh") -> dict[str, str]:
     return {"label": period.label, "key": period.key, "this": words.this, "adjective": words.adjective,
             "unit": words.unit, "pay": words.pay, "pay_title": period_pay_title(period.kind, language),
             "data_title": data_title(period.kind, language)}
+
+
+def annual_reward_title(period: Period) -> str:
+    """预计年度绩效奖励 before the year's last day (an estimate), 年度绩效奖励 in a period that closes the year."""
+    return "年度绩效奖励" if period.closes_year else "预计年度绩效奖励"

@@ -84,7 +84,7 @@ def annual_reward_text(result: PeriodResult, r: EmployeeResult) -> str:
         return ""
     period = result.input.settings.period
     this = period_noun(period.kind)
-    if (period.end.month, period.end.day) != (12, 31):
+    if not period.closes_year:
         return (f"年度绩效奖励预计 {money(r.pay.annual_reward)}（按截至{period.label}的实绩估算，"
                 f"年终按目标责任书结算，不计入{this}应发）")
     return f"年度绩效奖励（按目标责任书年终结算，不计入{this}应发）：{money(r.pay.annual_reward)}"

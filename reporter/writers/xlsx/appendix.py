@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from reporter.rules.pay import pay_formula
 from reporter.rules.rulebook import rule
-from reporter.writers.payroll_csv import annual_reward_title
+from reporter.writers.wording import annual_reward_title, data_title
 from reporter.writers.xlsx.layout import (
     EXTRA_ADJUSTMENT_ROWS,
     RIGHT_VALUE_AT,
@@ -59,7 +59,7 @@ class AppendixBlocks:
         self.row = row + 1
 
     def appendix(self):
-        row = self.section(self.at.measures - SECTION_ROWS, "附：月度数据", "黄色单元格为输入；修改后重新计算，得分、等级与工资随之更新")
+        row = self.section(self.at.measures - SECTION_ROWS, f"附：{data_title(self.inp.settings.period.kind)}", "黄色单元格为输入；修改后重新计算，得分、等级与工资随之更新")
         self.ws.write_row(row, 0, ("序号", "度量名称", "", "", "数值", "单位", "", "", "", "", "度量代码 · 数据来源"),
                           self.s.get("header"))
         values = self.inp.measures.get(self.r.employee.employee_id, {})

@@ -227,7 +227,8 @@ class _Sheet(AppendixBlocks):
             self.ws.conditional_format(row, POINTS_COL, row, POINTS_COL, {
                 "type": "cell", "criteria": "==", "value": f'"{band.grade}"', "format": self.s.grade(i, len(ordered))})
         row += 1
-        self.ws.merge_range(row, 0, row, 8, "部门排名 / 岗位排名（生成时按全体员工计算）", self.s.get("total"))
+        among = f"排名组「{r.employee.rank_group}」内" if r.employee.rank_group else "全体已考核员工中"
+        self.ws.merge_range(row, 0, row, 8, f"部门排名 / 岗位排名（生成时在{among}计算）", self.s.get("total"))
         self.text(row, POINTS_COL, f"{r.department_rank}/{r.department_size}", self.s.get("total", align="center"))
         flags = "；".join(flag_text(f, self.inp.settings.period.kind) for f in employee_flags(r))
         self.text(row, STANDARD_COL, f"岗位排名 {r.role_rank}/{r.role_size}" + (f"；{flags}" if flags else ""),

@@ -22,8 +22,14 @@ from reporter.rules.engine import TOTAL_FORMULA
 from reporter.rules.pay import PAY_FORMULAS, pay_formula
 from reporter.rules.rulebook import RULE_FORMULAS, rule
 from reporter.rules.scoring import METHOD_FORMULAS
-from reporter.writers.payroll_csv import NOT_IN_TOTAL, annual_reward_title
-from reporter.writers.wording import METHOD_NAMES, hr_note, not_appraised_text, period_warnings
+from reporter.writers.payroll_csv import NOT_IN_TOTAL
+from reporter.writers.wording import (
+    METHOD_NAMES,
+    annual_reward_title,
+    hr_note,
+    not_appraised_text,
+    period_warnings,
+)
 from reporter.writers.xlsx.layout import ScorecardCells, num
 from reporter.writers.xlsx.scorecard import created_at, sheet_name, write_scorecard_sheet
 from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup, row_height, wrapped_lines
