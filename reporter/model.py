@@ -45,6 +45,31 @@ class Settings:
     sender: str = ""
     sender_name: str = ""
     rate_limit: int = 30
+    # Policy words (设置): the company's own, each with a default that names no company.
+    hr_department: str = "人事部门"
+    agreement_monitor: str = ""  # blank: 甲方负责人、 + hr_department
+    target_setting: str = ""  # blank: the neutral sentence of target_sentence
+    appeal_route: str = ""  # blank: 以书面形式向 + hr_department + 提出
+
+    @property
+    def monitor(self) -> str:
+        return self.agreement_monitor or f"甲方负责人、{self.hr_department}"
+
+    @property
+    def target_sentence(self) -> str:
+        return self.target_setting or f"{self.hr_department}根据公司经营发展规划、参考外部市场环境制定工作目标及评分标准"
+
+    @property
+    def appeal(self) -> str:
+        return self.appeal_route or f"以书面形式向{self.hr_department}提出"
+
+
+@dataclass(frozen=True)
+class RoleDuties:
+    """岗位职责: a role's rights and duties as the company wrote them, in their order."""
+
+    rights: tuple[str, ...] = ()
+    duties: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,6 +224,7 @@ class AppraisalInput:
     pools: Mapping[str, Pool] = field(default_factory=_empty)
     annual_rewards: Mapping[str, AnnualRewardPlan] = field(default_factory=_empty)
     history: tuple[HistoryRecord, ...] = ()
+    role_duties: Mapping[str, RoleDuties] = field(default_factory=_empty)  # by role name
     warnings: tuple[Problem, ...] = ()
 
     def plan_for(self, employee: Employee) -> Plan:

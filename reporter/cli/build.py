@@ -95,7 +95,7 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
       reporter build sample_inputs/appraisal-2026-10.xlsx
       reporter build 2026-10.xlsx --out /srv/hr/appraisal --force
       reporter build 2026-10.xlsx --employee HZ0007,HZ0012 --force
-      reporter build 2026-10.xlsx --department 华东公司-客服部 --force
+      reporter build 2026-10.xlsx --department 第一分公司-客服部 --force
       reporter build 2026-10.xlsx --only letters,agreements --force
       reporter build 2026-10.xlsx --shard 1/4 --out /shared/shard-1   # on four machines,
       reporter merge 2026-10.xlsx /shared/shard-* --out output        # then combine

@@ -41,7 +41,7 @@ def employee_option(func):
 
 def department_option(func):
     return click.option("--department", "departments", multiple=True, metavar="NAME",
-                        help="Only this department's employees (repeatable): 客服部, or 华东公司-客服部 "
+                        help="Only this department's employees (repeatable): 客服部, or 第一分公司-客服部 "
                              "for one company's.")(func)
 
 

@@ -50,6 +50,10 @@ SMTP_SECURITY = {
     "starttls": ("STARTTLS", "starttls"),
     "ssl": ("SSL", "ssl", "SSL/TLS", "tls"),
 }
+DUTY_KINDS = {
+    "right": ("权利", "right", "rights"),
+    "duty": ("职责", "duty", "duties"),
+}
 YES_NO = {
     True: ("是", "Y", "yes", "true", "1"),
     False: ("否", "N", "no", "false", "0"),
@@ -63,6 +67,7 @@ CHOICES = {
     "change_reason": CHANGE_REASONS,
     "yes_no": YES_NO,
     "smtp_security": SMTP_SECURITY,
+    "duty_kind": DUTY_KINDS,
 }
 
 
@@ -127,7 +132,7 @@ SETTINGS = Sheet(
     "settings", "设置", "settings", key_value=True,
     help="一行一项设置：第一列为项目，第二列为值。 One setting per row: name, value.",
     columns=(
-        C("company", "公司名称", "company", "text", True, "抬头公司名称", example=("杭州云栖电子商务有限公司",)),
+        C("company", "公司名称", "company", "text", True, "抬头公司名称", example=("示例科技有限公司",)),
         C("period", "考核期间", "period", "text", True,
           "月度 2026-10，季度 2026-Q3，半年度 2026-H1（或 2026年上半年），年度 2026", example=("2026-10",)),
         C("currency", "币种", "currency", "text", False, "默认 CNY", example=("CNY",)),
@@ -136,7 +141,18 @@ SETTINGS = Sheet(
         C("appeal_deadline", "申诉截止日期", "appeal_deadline", "date", True,
           "员工可申诉的最后一天", example=("2026-11-13",)),
         C("appraiser_title", "考核人", "appraiser", "text", False, "签字栏的考核人称谓", example=("部门负责人",)),
-        C("hr_signatory", "人事负责人", "hr_signatory", "text", True, example=("人事行政部 周敏",)),
+        C("hr_signatory", "人事负责人", "hr_signatory", "text", True, "确认书签批人与邮件落款", example=("人事部门负责人",)),
+        C("hr_department", "人事部门名称", "hr_department", "text", False,
+          "本公司人事部门的名称，印在目标责任书、确认书与邮件中，默认「人事部门」", example=("人事部门",)),
+        C("agreement_monitor", "责任书监督", "agreement_monitor", "text", False,
+          "谁对目标责任书的执行进行过程监控，默认「甲方负责人、」加人事部门名称", example=("甲方负责人、人事部门",)),
+        C("target_setting", "目标制定说明", "target_setting", "text", False,
+          "目标责任书「考核指标」一节中说明工作目标如何制定的一句话；默认「人事部门名称根据公司经营发展规划、"
+          "参考外部市场环境制定工作目标及评分标准」",
+          example=("人事部门根据公司经营发展规划、参考外部市场环境制定工作目标及评分标准",)),
+        C("appeal_route", "申诉方式", "appeal_route", "text", False,
+          "员工如何提出申诉，印在「请于申诉截止日期前」与「申诉」之间；默认「以书面形式向」加人事部门名称加「提出」",
+          example=("以书面形式向人事部门提出",)),
         C("shared_commission_rate", "公共提成比例", "shared_commission_rate", "percent", False,
           "公共销售提成比例，默认 0.5%", "0", "0.2", example=("0.5%",)),
         C("first_rank_bonus", "连续第一奖励", "first_rank_bonus", "money", False,
@@ -160,7 +176,7 @@ SETTINGS = Sheet(
         C("smtp_security", "加密方式", "smtp_security", "smtp_security", False, "STARTTLS 或 SSL", example=("STARTTLS",)),
         C("smtp_user", "邮箱账号", "smtp_user", "text", False, "登录邮件服务器的账号", example=("hr@example.com",)),
         C("sender", "发件人", "sender", "email", False, "发件邮箱地址", example=("hr@example.com",)),
-        C("sender_name", "发件人名称", "sender_name", "text", False, "默认为公司名称", example=("人事行政部",)),
+        C("sender_name", "发件人名称", "sender_name", "text", False, "默认为公司名称", example=("人事部门",)),
         C("rate_limit", "每分钟发送上限", "rate_limit", "count", False, "默认 30 封/分钟", "1", "10000", example=("30",)),
     ),
 )
@@ -172,7 +188,7 @@ EMPLOYEES = Sheet(
         C("employee_id", "工号", "employee_id", "id", True, "文本格式，如 000123", example=("HZ0001", "HZ0002")),
         C("name", "姓名", "name", "name", True, example=("张伟", "李娜")),
         C("email", "邮箱", "email", "email", True, "仅一个地址", example=("zhangwei@example.com", "lina@example.com")),
-        C("company", "公司", "company", "text", True, "所属区域公司", example=("华东公司", "华东公司")),
+        C("company", "公司", "company", "text", True, "所属区域公司", example=("总公司", "总公司")),
         C("department", "部门", "department", "text", True, example=("运营部", "客服部")),
         C("role", "岗位", "role", "text", True, "须与考核方案的适用岗位一致", example=("运营专员", "运营专员")),
         C("manager", "直属上级", "manager", "text", False, example=("王强", "刘洋")),
@@ -185,7 +201,7 @@ EMPLOYEES = Sheet(
         C("personal_sales", "个人销售额", "personal_sales", "money", False, low="0", high="1000000000", example=("", "186000")),
         C("commission_rate", "个人提成比例", "commission_rate", "percent", False, low="0", high="0.5", example=("", "1%")),
         C("commission_pool", "公共提成池", "commission_pool", "text", False,
-          "参与公共提成分配的提成池名称", example=("", "华东客服")),
+          "参与公共提成分配的提成池名称", example=("", "客服组")),
         C("rank_group", "排名组", "rank_group", "text", False,
           "留空则与同部门、同岗位的人一起排名；填写后只与同一排名组的人排名（如各部门负责人填「管理层」，不与下属排名）",
           example=("", "")),
@@ -222,19 +238,19 @@ PLANS = Sheet(
     "plans", "考核方案", "plans",
     help="每个考核项目一行。适用岗位或适用员工二选一；员工方案优先于岗位方案。KPI、重点工作等权重合计须为 100%，加减分项另计。",
     columns=(
-        C("role", "适用岗位", "role", "text", False, example=("运营专员", "运营专员", "运营专员")),
+        C("role", "适用岗位", "role", "text", False, example=("运营专员", "运营专员", "运营专员", "运营专员")),
         C("employee_id", "适用员工", "employee_id", "id", False, "填写工号则为个人方案", example=("", "")),
-        C("category", "类别", "category", "category", True, example=("KPI", "考勤", "加减分")),
-        C("item", "考核项目", "item", "text", False, "项目名称；KPI 类留空则取指标名称", example=("订单转换率", "迟到", "自愿性任务")),
+        C("category", "类别", "category", "category", True, example=("KPI", "考勤", "工作能力", "加减分")),
+        C("item", "考核项目", "item", "text", False, "项目名称；KPI 类留空则取指标名称", example=("订单转换率", "迟到", "工作能力", "自愿性任务")),
         C("kpi", "指标代码", "kpi", "identifier", False,
-          "取值来源：指标库的指标代码或度量代码；评级类留空", example=("conversion", "late", "bonus_points")),
-        C("weight", "权重", "weight", "percent", False, "加减分项留空或 0", low="0", high="1", example=("90%", "10%", "")),
-        C("method", "评分方法", "method", "method", True, example=("达成率", "扣分制", "加分")),
-        C("target", "目标值", "target", "quantity", False, "评级类为满分（默认 5）", example=("3.5%", "", "")),
+          "取值来源：指标库的指标代码或度量代码；评级类留空", example=("conversion", "late", "", "bonus_points")),
+        C("weight", "权重", "weight", "percent", False, "加减分项留空或 0", low="0", high="1", example=("80%", "10%", "10%", "")),
+        C("method", "评分方法", "method", "method", True, example=("达成率", "扣分制", "评级", "加分")),
+        C("target", "目标值", "target", "quantity", False, "评级类为满分（默认 5）", example=("3.5%", "", "", "")),
         C("floor", "下限", "floor", "quantity", False, "线性评分的零分点；评级的最低分（默认 1）", example=("", "")),
-        C("cap", "封顶", "cap", "percent", False, "达成率封顶，如 120%；加分上限", low="0", high="5", example=("120%", "", "20%")),
-        C("step", "每单位分值", "step", "decimal", False, "扣分制每单位扣分，默认 1", example=("", "2", "")),
-        C("standard", "评分标准", "standard", "text", False, example=("转换率/目标×权重，封顶120%", "迟到每次扣2分，扣完为止", "自愿性任务加分，合计最多 +20")),
+        C("cap", "封顶", "cap", "percent", False, "达成率封顶，如 120%；加分上限", low="0", high="5", example=("120%", "", "", "20%")),
+        C("step", "每单位分值", "step", "decimal", False, "扣分制每单位扣分，默认 1", example=("", "2", "", "")),
+        C("standard", "评分标准", "standard", "text", False, example=("转换率/目标×权重，封顶120%", "迟到每次扣2分，扣完为止", "1–5 分，按评分/5×权重", "自愿性任务加分，合计最多 +20")),
         C("supports", "支撑上级指标", "supports", "text", False, example=("部门成交额", "")),
         C("original_target", "原目标值", "original_target", "quantity", False, "目标调整时填写原值", example=("", "")),
         C("change_reason", "调整原因", "change_reason", "change_reason", False,
@@ -272,9 +288,9 @@ RATINGS = Sheet(
     "ratings", "评分", "ratings",
     help="评级类考核项目的评分（默认 1–5 分，可在考核方案中用下限与目标值改变），每人每项一行。",
     columns=(
-        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0001")),
-        C("name", "姓名", "name", "text", False, example=("张伟", "张伟")),
-        C("item", "考核项目", "item", "text", True, example=("工作能力", "工作态度")),
+        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0002")),
+        C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
+        C("item", "考核项目", "item", "text", True, example=("工作能力", "工作能力")),
         C("rating", "评分", "rating", "decimal", True, "须在考核方案该项的下限（默认 1）与目标值（默认 5）之间",
           low="0", high="1000", example=("4", "5")),
     ),
@@ -325,7 +341,7 @@ POOLS = Sheet(
     "pools", "提成池", "commission_pools", required=False,
     help="公共销售提成 = 公共销售业绩总额 × 比例 ÷ 参与人数。",
     columns=(
-        C("pool", "提成池", "pool", "text", True, example=("华东客服",)),
+        C("pool", "提成池", "pool", "text", True, example=("客服组",)),
         C("shared_sales", "公共销售业绩总额", "shared_sales", "money", True, low="0", high="100000000000", example=("2400000",)),
         C("rate", "提成比例", "rate", "percent", False, "留空取设置中的公共提成比例", "0", "0.2", example=("",)),
     ),
@@ -347,6 +363,17 @@ ANNUAL_REWARDS = Sheet(
     ),
 )
 
+ROLE_DUTIES = Sheet(
+    "role_duties", "岗位职责", "role_duties", required=False,
+    help="目标责任书中「岗位权利与职责」的内容：每条一行。没有任何行的岗位，责任书写「按公司岗位说明书执行」。",
+    columns=(
+        C("role", "岗位", "role", "text", True, "与员工表的岗位名称一致", example=("运营专员", "运营专员")),
+        C("kind", "类型", "kind", "duty_kind", True, "权利/职责", example=("权利", "职责")),
+        C("text", "内容", "text", "text", True, "一条权利或职责，一句话",
+          example=("有权获取完成岗位目标所需的数据与资源支持。", "负责店铺日常运营，提升访客数与成交额。")),
+    ),
+)
+
 HISTORY = Sheet(
     "history", "历史", "history", required=False,
     help="往期考核结果（可选），用于连续排名第一/不及格的规则；考核期间与「设置」同一类型。",
@@ -362,7 +389,7 @@ HISTORY = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS, EMPLOYEES, MEASURE_DEFS, KPIS, PLANS, MEASURES, ATTENDANCE,
-    RATINGS, REVIEWS, ADJUSTMENTS, GRADES, POOLS, ANNUAL_REWARDS, HISTORY,
+    RATINGS, REVIEWS, ADJUSTMENTS, GRADES, POOLS, ANNUAL_REWARDS, ROLE_DUTIES, HISTORY,
 )
 INSTRUCTIONS_SHEET = ("说明", "instructions")
 

@@ -24,6 +24,7 @@ from reporter.input.plans import (
     BUILT_IN_MEASURES,
     PlanRules,
 )
+from reporter.input.policy import role_duties
 from reporter.input.reader import SheetData, WorkbookReader
 from reporter.model import (
     Adjustment,
@@ -90,6 +91,7 @@ class _Validator(PlanRules):
         reviews = self.reviews(by_id, appraised)
         rewards = self.annual_rewards(by_id)
         history = self.history()
+        duties = role_duties(self.rows("role_duties"), {e.role for e in employees}, self.problem)
         errors = [p for p in self.problems if p.severity == "error"]
         if errors or settings is None:
             raise InputError(self.problems)
@@ -100,7 +102,7 @@ class _Validator(PlanRules):
             measures=freeze({k: freeze(v) for k, v in measures.items()}),
             ratings=freeze({k: freeze(v) for k, v in ratings.items()}), reviews=freeze(reviews),
             adjustments=freeze(adjustments), grades=tuple(grades), pools=freeze(pools),
-            annual_rewards=freeze(rewards), history=tuple(history),
+            annual_rewards=freeze(rewards), history=tuple(history), role_duties=duties,
             warnings=tuple(p for p in self.problems if p.severity != "error"),
         )
 

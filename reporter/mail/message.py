@@ -53,6 +53,7 @@ def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, 
                "period_label": manifest.period_label, "appraised": r.appraised,
                "period_words": period_context(parse_period(manifest.period)),
                "appeal_deadline": manifest.appeal_deadline, "hr_signatory": manifest.hr_signatory,
+               "hr_department": manifest.hr_department, "appeal_route": manifest.appeal,
                "rehearsal": test_to is not None, "real_address": r.email}
     subject = env.get_template("email_subject.txt.j2").render(context).strip()
     check_header_text(subject, "邮件主题")

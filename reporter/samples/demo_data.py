@@ -38,6 +38,7 @@ from reporter.samples.kpi_library import (
     PENALTIES,
     PLANS,
     PROMO,
+    ROLE_DUTIES,
     UNIT,
     VOLUNTARY,
     P,
@@ -284,7 +285,8 @@ def _settings_rows(per, appraisal_day: date, pct, money) -> list[tuple]:
             ("考核日期", appraisal_day), ("申诉截止日期", appraisal_day + timedelta(days=7)),
             ("考核人", "部门负责人"), ("人事负责人", "集团人力资源部 周敏"), ("公共提成比例", (0.005, pct)),
             ("连续第一奖励", (200, money)), ("连续月数", 3), ("缺勤上限月数", 2),
-            ("工龄工资每年", (50, money)), ("工龄工资上限", (500, money))]
+            ("工龄工资每年", (50, money)), ("工龄工资上限", (500, money)),
+            ("人事部门名称", "集团人力资源部"), ("申诉方式", "以书面形式向集团人力资源部提出")]
 
 
 def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "2026-10") -> None:
@@ -347,6 +349,7 @@ def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "20
     sheet("grades", GRADES)
     sheet("pools", ([pool, round(team[c] * rng.uniform(9e4, 13e4), -2)] for c, pool in pools.items()))
     sheet("annual_rewards", ([e["id"], e["name"], *e["reward"]] for e in people if e["role"] == DIR))
+    sheet("role_duties", ROLE_DUTIES)
     sheet("history", history)
     wb.close()
 

@@ -42,6 +42,12 @@ class Manifest:
     appeal_deadline: str
     mail: dict
     recipients: tuple[Recipient, ...]
+    hr_department: str = "人事部门"  # 设置 人事部门名称; a manifest from before it existed reads the default
+    appeal_route: str = ""  # 设置 申诉方式, resolved (以书面形式向… 提出)
+
+    @property
+    def appeal(self) -> str:
+        return self.appeal_route or f"以书面形式向{self.hr_department}提出"
 
 
 def render_manifest(result: PeriodResult) -> bytes:
@@ -58,6 +64,7 @@ def render_manifest(result: PeriodResult) -> bytes:
     data = {
         "period": s.period.key, "period_label": s.period.label, "company": s.company,
         "hr_signatory": s.hr_signatory, "appeal_deadline": s.appeal_deadline.isoformat(),
+        "hr_department": s.hr_department, "appeal_route": s.appeal,
         "mail": {"host": s.smtp_host, "port": s.smtp_port, "security": s.smtp_security, "user": s.smtp_user,
                  "sender": s.sender, "sender_name": s.sender_name or s.company, "rate_limit": s.rate_limit},
         "recipients": recipients,
@@ -79,4 +86,5 @@ def read_manifest(folder: Path) -> Manifest:
     recipients = tuple(Recipient(**{**r, "files": {OLD_FILE_KEYS.get(k, k): v for k, v in r["files"].items()}})
                        for r in data["recipients"])
     return Manifest(Path(folder), data["period"], data["period_label"], data["company"], data["hr_signatory"],
-                    data["appeal_deadline"], data["mail"], recipients)
+                    data["appeal_deadline"], data["mail"], recipients,
+                    data.get("hr_department", "人事部门"), data.get("appeal_route", ""))

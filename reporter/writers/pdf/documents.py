@@ -9,7 +9,6 @@ published ranks.
 from __future__ import annotations
 
 import dataclasses
-import json
 import subprocess
 from datetime import datetime
 from decimal import Decimal
@@ -47,9 +46,15 @@ def percent(value: Decimal | None) -> str:
     return f"{text}%"
 
 
-@cache
-def role_texts(templates: Path) -> dict:
-    return json.loads((templates / "roles.zh.json").read_text(encoding="utf-8"))
+# What the agreement says for a role the workbook's 岗位职责 sheet gives no rows: never another role's list.
+NO_ROLE_TEXT = "按公司岗位说明书执行。"
+
+
+def role_texts(result: PeriodResult, role: str) -> dict:
+    """The role's rights and duties from the workbook's 岗位职责 sheet."""
+    found = result.input.role_duties.get(role)
+    return {"rights": list(found.rights) if found and found.rights else [NO_ROLE_TEXT],
+            "duties": list(found.duties) if found and found.duties else [NO_ROLE_TEXT]}
 
 
 def target_text(line: PlanLine) -> str:
@@ -155,7 +160,8 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
         "interview_date": review.interview_date.isoformat() if review and review.interview_date else "—",
         "comment": review.comment if review else "", "improvement": review.improvement if review else "",
         "appeal_deadline": f"{s.appeal_deadline.year}年{s.appeal_deadline.month}月{s.appeal_deadline.day}日",
-        "hr_signatory": s.hr_signatory, "pay": pay_rows(result, r),
+        "hr_signatory": s.hr_signatory, "appeal_route": s.appeal, "hr_department": s.hr_department,
+        "pay": pay_rows(result, r),
         "annual_reward": annual_reward_text(result, r),
         "has_commission": has_commission(r.employee),
         "adjustments": [{"item": a.item, "points": f"{a.points:+}", "approved_by": a.approved_by} for a in items],
@@ -199,8 +205,7 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
         start, end, term = start.replace(month=1, day=1), end.replace(month=12, day=31), "壹年"
     title_period = f"{start.year}年度" if reward is not None else s.period.label
     context = common_context(result, r, "目标责任书", f"{title_period} · {e.role}")
-    roles = role_texts(templates)
-    texts = roles.get(e.role) or roles["默认"]
+    texts = role_texts(result, e.role)
     performance = [ln for ln in plan.lines if not ln.is_management and ln.category != "bonus"]
     management = [ln for ln in plan.lines if ln.is_management]
     bands = sorted(inp.grades, key=lambda b: b.min_score, reverse=True)
@@ -208,6 +213,7 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
     context.update({
         "term_label": term, "term_from": f"{start.year}年{start.month}月{start.day}日",
         "term_to": f"{end.year}年{end.month}月{end.day}日",
+        "target_setting": s.target_sentence.rstrip("。"), "monitor": s.monitor,
         "rights": texts["rights"], "duties": texts["duties"],
         "performance": [indicator_row(result, ln) for ln in performance],
         "management": [indicator_row(result, ln) for ln in management],
