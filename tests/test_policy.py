@@ -135,9 +135,10 @@ def test_init_writes_the_policy_rows_and_duties_sheet_and_validates_clean(tmp_pa
     assert inp.role_duties["运营专员"].rights and inp.role_duties["运营专员"].duties
     wb = openpyxl.load_workbook(book)
     settings = {ws_row[0].value: ws_row for ws_row in wb["设置"].iter_rows()}
-    for name in ("人事部门名称", "责任书监督", "目标制定说明", "申诉方式"):
-        assert settings[name][1].value, name  # pre-filled
-        assert settings[name][2].value.startswith(name), name  # with its note
+    assert settings["人事部门名称"][1].value == "人事部门"  # pre-filled: HR sees the name it will print
+    for name in ("责任书监督", "目标制定说明", "申诉方式"):
+        assert settings[name][1].value is None, name  # left blank, so they follow the department's name
+        assert "留空则为" in settings[name][2].value, name  # the note says what a blank prints
     assert [c.value for c in wb["岗位职责"][1]] == ["岗位", "类型", "内容"]
     texts = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
     assert [w for w in SAMPLE_WORDS if w in texts] == []
