@@ -361,3 +361,16 @@ def test_signature_block_is_never_alone_on_its_page(sample_build, sample_result,
         text = squeeze(pdftext(path, page=page))
         assert "签字" in text[text.index(block):]  # heading and signature lines together
         assert any(h in text[:text.index(block)] for h in earlier), (kind, r.employee.employee_id, page)
+
+
+def test_templates_are_sandboxed(renderer, tmp_path):
+    """A company's own template folder may be passed in: no template reaches Python's internals."""
+    import shutil
+
+    from reporter.writers.pdf.renderer import PdfRenderer
+
+    own = tmp_path / "templates"
+    shutil.copytree(renderer.templates, own)
+    (own / "probe.html.j2").write_text("{{ employee.__class__.__init__.__globals__ }}", encoding="utf-8")
+    with pytest.raises(RenderError, match="unsafe|not safely"):
+        PdfRenderer(own).html("probe.html.j2", {"employee": object()})

@@ -231,3 +231,15 @@ def test_a_period_built_before_the_rename_still_mails_its_letters(tmp_path, make
     report = send_results(period, SmtpConfig(sender="hr@example.com"), employee_ids=["E001"])
     msg = email.message_from_bytes(report.written[0].read_bytes(), policy=policy.default)
     assert [part.get_content() for part in msg.iter_attachments()] == [b"%PDF-1.7 E001"]
+
+
+def test_mail_templates_are_sandboxed(tmp_path):
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
+    from reporter.mail.message import text_environment
+
+    (tmp_path / "email_body.txt.j2").write_text("{{ name.__class__.__mro__ }}", encoding="utf-8")
+    with pytest.raises(SecurityError):
+        text_environment(tmp_path).get_template("email_body.txt.j2").render(name="x")
+    assert isinstance(text_environment(tmp_path), jinja2.Environment)

@@ -12,6 +12,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from reporter.errors import DeliveryError
 from reporter.period import parse_period
@@ -40,8 +41,8 @@ def check_header_text(value: str, what: str) -> None:
 
 def text_environment(templates: Path | None = None) -> jinja2.Environment:
     """Plain-text templates: no HTML escaping (it would garble ‘<’ in a text mail), but strict."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates or default_templates()), autoescape=False,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return SandboxedEnvironment(loader=jinja2.FileSystemLoader(templates or default_templates()), autoescape=False,
+                                undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
 def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, sender: str, sender_name: str,

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from reporter.errors import ReporterError
 from reporter.writers.templates import default_templates
@@ -85,8 +86,10 @@ class PdfRenderer:
         check_subsetting()
         self.templates = Path(templates or default_templates()).resolve()
         # autoescape=True for every template: select_autoescape() would skip the .html.j2 files.
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(self.templates), autoescape=True,
-                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        # Sandboxed: a company's own template folder may be passed in, and a template must not reach
+        # Python internals ({{ x.__class__ }}) whoever wrote it.
+        self.env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(self.templates), autoescape=True,
+                                        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.fetcher = _make_fetcher(self.templates)
         self.font_config = FontConfiguration()
         self.css = CSS(filename=str(self.templates / "print.css"), font_config=self.font_config,
