@@ -322,3 +322,8 @@ def test_a_company_template_folder_replaces_the_bundled_one(tmp_path, make_book)
     report = reporter.build(make_book(), tmp_path / "out", employee_ids=["E001"], only=["letters"],
                             options=RenderOptions(templates=own, workers=1))
     assert "本公司格式" in pdftext(report.folder / "letters" / "E001.pdf").replace(" ", "")
+    # the same through the command line
+    result = run("build", make_book(), "--out", tmp_path / "cli", "--employee", "E001", "--only", "letters",
+                 "--templates", own)
+    assert result.exit_code == 0, result.output
+    assert "本公司格式" in pdftext(tmp_path / "cli" / "2026-10" / "letters" / "E001.pdf").replace(" ", "")

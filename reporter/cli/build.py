@@ -23,6 +23,7 @@ from .options import (
     input_argument,
     out_option,
     split_list,
+    templates_option,
     workers_option,
 )
 
@@ -33,10 +34,10 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _options(workers: int | None) -> pipeline.RenderOptions:
-    """Rendering options from the environment: the sheet password and SOURCE_DATE_EPOCH, never a file."""
+def _options(workers: int | None, templates: Path | None) -> pipeline.RenderOptions:
+    """Rendering options: the template folder, and from the environment the sheet password and SOURCE_DATE_EPOCH."""
     return pipeline.RenderOptions(workers=workers, sheet_password=os.environ.get(SHEET_PASSWORD_VARIABLE, ""),
-                                  created=pipeline.source_date(os.environ))
+                                  created=pipeline.source_date(os.environ), templates=templates)
 
 
 def _parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -62,11 +63,13 @@ def _parse_shard(text: str | None) -> tuple[int, int] | None:
 @force_option("Replace this period's existing outputs. Other periods are never touched.")
 @db_option()
 @workers_option
+@templates_option
 @click.option("--shard", metavar="K/N", default=None,
               help="Render only shard K of N of the employees (split by ID, stable); combine with `reporter merge`.")
 @handle_errors
 def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departments: tuple[str, ...],
-          only: tuple[str, ...], force: bool, db_path: Path | None, workers: int | None, shard: str | None):
+          only: tuple[str, ...], force: bool, db_path: Path | None, workers: int | None, templates: Path | None,
+          shard: str | None):
     """Validate INPUT, score every employee and write the period's results.
 
     \b
@@ -97,6 +100,7 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
       reporter build 2026-10.xlsx --employee HZ0007,HZ0012 --force
       reporter build 2026-10.xlsx --department 第一分公司-客服部 --force
       reporter build 2026-10.xlsx --only letters,agreements --force
+      reporter build 2026-10.xlsx --templates ./our-templates --force   # own layout
       reporter build 2026-10.xlsx --shard 1/4 --out /shared/shard-1   # on four machines,
       reporter merge 2026-10.xlsx /shared/shard-* --out output        # then combine
     """
@@ -104,7 +108,7 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
     report = pipeline.build(input_path, out_dir, employee_ids=split_list(employee_ids),
                             departments=split_list(departments), only=kinds or None, force=force,
                             db_path=db_path, shard=_parse_shard(shard), now=_now, progress=ProgressBar(),
-                            options=_options(workers))
+                            options=_options(workers, templates))
     print_summary(report)
 
 
@@ -115,8 +119,10 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
 @out_option("Folder for the combined period.")
 @force_option("Replace this period's existing outputs. Other periods are never touched.")
 @db_option()
+@templates_option
 @handle_errors
-def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: bool, db_path: Path | None):
+def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: bool, db_path: Path | None,
+          templates: Path | None):
     """Combine the outputs of `build --shard K/N` runs into one period.
 
     \b
@@ -132,7 +138,7 @@ def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: 
       reporter merge 2026-10.xlsx /tmp/s1 /tmp/s2 --out output
     """
     report = pipeline.merge(input_path, shard_dirs, out_dir, force=force, db_path=db_path, now=_now,
-                            progress=ProgressBar(), options=_options(1))
+                            progress=ProgressBar(), options=_options(1, templates))
     print_summary(report)
 
 

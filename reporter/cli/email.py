@@ -20,6 +20,7 @@ from .options import (
     employee_option,
     period_dir_argument,
     split_list,
+    templates_option,
 )
 
 
@@ -38,9 +39,10 @@ from .options import (
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML file whose [smtp] table overrides the workbook's mail settings.")
 @db_option("Ledger database [default: the history database beside the period folder].")
+@templates_option
 @handle_errors
 def email(period_dir, send, employee_ids, departments, attach, test_to, resend_unknown, retry_failed, config_file,
-          db_path):
+          db_path, templates):
     """E-mail each employee their own results, once.
 
     PERIOD_DIR is one period's folder of a build, e.g. output/2026-10.
@@ -75,7 +77,7 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
     report = send_results(period_dir, config, send=send, employee_ids=split_list(employee_ids),
                           departments=split_list(departments), attach=kinds, test_to=test_to,
                           resend_unknown=resend_unknown, retry_failed=retry_failed,
-                          password=os.environ.get(PASSWORD_VARIABLE), db_path=db_path)
+                          password=os.environ.get(PASSWORD_VARIABLE), db_path=db_path, templates=templates)
     if report.dry_run:
         for out in report.outgoing:
             files = "、".join(out.attachments) or "（无附件）"

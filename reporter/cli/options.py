@@ -50,6 +50,13 @@ def workers_option(func):
                         help="Processes rendering the files [default: one per CPU core].")(func)
 
 
+def templates_option(func):
+    return click.option("--templates", "templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        default=None, metavar="DIR",
+                        help="A company's own template folder (a copy of the bundled one, edited), rendered in a "
+                             "sandbox [default: the bundled templates].")(func)
+
+
 def split_list(values: tuple[str, ...]) -> list[str]:
     """Repeated options and comma-separated lists mean the same: --x a --x b == --x a,b."""
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
