@@ -6,7 +6,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from reporter.errors import CellError
 
@@ -67,6 +67,11 @@ class Period:
     def weeks(self) -> int:
         """The most weeks that can touch the period (6 for a 31-day month): the most weekly reports due in it."""
         return (self.days + 5) // 7 + 1
+
+    @property
+    def document_date(self) -> datetime:
+        """The default date of the period's outputs: its last day, so a rebuild gives the same bytes."""
+        return datetime(self.end.year, self.end.month, self.end.day)
 
     @property
     def closes_year(self) -> bool:

@@ -117,3 +117,13 @@ def test_the_template_explains_periods_and_names_no_month_only_limit(tmp_path):
     assert "2026-H1" in settings["考核期间"] and "期数" in settings["连续月数"]
     # The template's own example rows validate as a quarter as well as a month: no month-only limit.
     assert book["考勤"]["F2"].value <= parse_period("2026-02").weeks
+
+
+@pytest.mark.parametrize(("text", "day"), [("2026-10", (2026, 10, 31)), ("2026-Q1", (2026, 3, 31)),
+                                           ("2026-H1", (2026, 6, 30)), ("2026", (2026, 12, 31))])
+def test_outputs_are_dated_on_the_periods_last_day(text, day):
+    from datetime import datetime
+
+    from reporter.period import parse_period
+
+    assert parse_period(text).document_date == datetime(*day)

@@ -21,7 +21,6 @@ from pathlib import Path
 from reporter.errors import InputError, OutputExistsError, Problem, ReporterError, UsageError
 from reporter.input.validate import load_input
 from reporter.model import PeriodResult
-from reporter.period import Period
 from reporter.rules.engine import score_period
 from reporter.store.atomic import staged_folder
 from reporter.store.history import load_history, record_period
@@ -77,10 +76,6 @@ def source_date(environ: Mapping[str, str]) -> datetime | None:
         raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} 不是以秒计的 Unix 时间") from None
 
 
-def period_date(period: Period) -> datetime:
-    """The default date of a period's outputs: its last day, so a rebuild gives the same bytes."""
-    return datetime(period.end.year, period.end.month, period.end.day)
-
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
@@ -124,7 +119,7 @@ def select_employees(result: PeriodResult, employee_ids: Iterable[str] = (),
 
 
 def _job(result: PeriodResult, folder: Path, options: RenderOptions) -> RenderJob:
-    created = options.created or period_date(result.input.settings.period)
+    created = options.created or result.input.settings.period.document_date
     return RenderJob(result, folder, created, options.sheet_password, options.templates, options.renderer)
 
 

@@ -316,16 +316,11 @@ def write_scorecard_sheet(book, styles: Styles, name: str, result: PeriodResult,
     return cells
 
 
-def created_at(result: PeriodResult) -> datetime:
-    """Documents are dated at the end of the period, so rebuilding gives the same bytes."""
-    end = result.input.settings.period.end
-    return datetime(end.year, end.month, end.day)
-
 
 def render_scorecard(result: PeriodResult, r: EmployeeResult, password: str = "",
                      created: datetime | None = None) -> bytes:
     buffer = io.BytesIO()
-    book = new_workbook(buffer, created or created_at(result))
+    book = new_workbook(buffer, created or result.input.settings.period.document_date)
     write_scorecard_sheet(book, Styles(book), sheet_name(r), result, r, password)
     book.close()
     return buffer.getvalue()

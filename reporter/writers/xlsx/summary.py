@@ -31,7 +31,7 @@ from reporter.writers.wording import (
     period_warnings,
 )
 from reporter.writers.xlsx.layout import ScorecardCells, num
-from reporter.writers.xlsx.scorecard import created_at, sheet_name, write_scorecard_sheet
+from reporter.writers.xlsx.scorecard import sheet_name, write_scorecard_sheet
 from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup, row_height, wrapped_lines
 
 SUMMARY = "汇总"
@@ -355,7 +355,7 @@ class _Summary:
 
 def render_summary(result: PeriodResult, password: str = "", created: datetime | None = None) -> bytes:
     buffer = io.BytesIO()
-    book = new_workbook(buffer, created or created_at(result), streaming=True)
+    book = new_workbook(buffer, created or result.input.settings.period.document_date, streaming=True)
     _Summary(book, result).write(password)
     book.close()
     return buffer.getvalue()
