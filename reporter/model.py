@@ -50,18 +50,41 @@ class Settings:
     agreement_monitor: str = ""  # blank: 甲方负责人、 + hr_department
     target_setting: str = ""  # blank: the neutral sentence of target_sentence
     appeal_route: str = ""  # blank: 以书面形式向 + hr_department + 提出
+    language: str = "zh"  # 语言: zh, en or zh-en (reporter.writers.language)
 
     @property
     def monitor(self) -> str:
-        return self.agreement_monitor or f"甲方负责人、{self.hr_department}"
+        if self.agreement_monitor:
+            return self.agreement_monitor
+        if self.language == "en":
+            return f"Party A's management and {self.hr_department}"
+        return f"甲方负责人、{self.hr_department}"
 
     @property
     def target_sentence(self) -> str:
-        return self.target_setting or f"{self.hr_department}根据公司经营发展规划、参考外部市场环境制定工作目标及评分标准"
+        if self.target_setting:
+            return self.target_setting
+        if self.language == "en":
+            return (f"{self.hr_department} sets the targets and scoring standards from the Company's business plan "
+                    "and the market it works in")
+        return f"{self.hr_department}根据公司经营发展规划、参考外部市场环境制定工作目标及评分标准"
 
     @property
     def appeal(self) -> str:
-        return self.appeal_route or f"以书面形式向{self.hr_department}提出"
+        return appeal_route(self.appeal_route, self.hr_department, self.language)
+
+
+# The default HR department's name per language (设置 人事部门名称 left blank).
+HR_DEPARTMENT = {"zh": "人事部门", "en": "the HR Department"}
+
+
+def appeal_route(route: str, hr_department: str, language: str = "zh") -> str:
+    """How an employee appeals, as printed between "by <deadline>" and "appeal": the company's words or a default."""
+    if route:
+        return route
+    if language == "en":
+        return f"in writing to {hr_department}"
+    return f"以书面形式向{hr_department}提出"
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def test_build_summary_words_the_settings(tmp_path, base_sheets, make_book):
     base_sheets["设置"].append(["缺勤上限月数", 1])
     result = run("build", make_book(streak_of_two(base_sheets)), "--out", tmp_path / "out", "--only", "summary")
     assert result.exit_code == 0, result.output
-    assert "E003 王芳 — 考评期内累计缺岗 3 个月，超过 1 个月，按制度不参与本期考核" in result.output
+    assert "E003 王芳 — 考评期内累计未到岗 3 个月，超过 1 个月，按制度不参与本期考核" in result.output
     assert "连续 2 个月规则：" in result.output
     assert "E001 张伟 — 连续 2 个月部门排名第一，发放一次性奖励 ¥200.00" in result.output
     assert "E002 李娜 — 连续 2 个月考核不及格，请人事部门跟进" in result.output

@@ -143,7 +143,7 @@ def test_absence_limit_of_one_is_what_the_letter_says(renderer, base_sheets, mak
     result = score_period(load_input(make_book(base_sheets)))
     e003 = next(r for r in result.results if r.employee.employee_id == "E003")
     text = render_to(tmp_path, "E003.pdf", render_letter(renderer, result, e003, OCT_31))
-    assert "考评期内累计缺岗3个月，超过1个月，按制度不参与本期考核" in text
+    assert "考评期内累计未到岗3个月，超过1个月，按制度不参与本期考核" in text
     assert "考评期内未到岗累计超过1个月的员工不参与当期考核" in text and "超过2个月" not in text
 
 

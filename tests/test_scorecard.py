@@ -186,7 +186,7 @@ def test_summary_workbook_sheets(sample_build, sample_result):
     values = openpyxl.load_workbook(path, data_only=True)
     rows = {r[0].value: r for r in values["汇总"].iter_rows(min_row=2) if r[0].value}
     assert rows["HZ0016"][6].value == pytest.approx(110.4) and rows["HZ0016"][7].value == "S"
-    assert rows["HZ0017"][5].value == "未参与考核" and "缺岗" in rows["HZ0017"][18].value
+    assert rows["HZ0017"][5].value == "未参与考核" and "未到岗" in rows["HZ0017"][18].value
     not_appraised = [r[0].value for r in values["未参与考核"].iter_rows(min_row=2)]
     assert not_appraised == ["HZ0017"]
     distribution = {r[0].value: r[3].value for r in values["等级分布"].iter_rows(min_row=2) if r[0].value != "合计"}
@@ -267,7 +267,7 @@ def test_absence_limit_and_zero_divisor_reach_the_summary(base_sheets, make_book
     base_sheets["设置"].append(["缺勤上限月数", 1])
     base_sheets["月度数据"][4][4] = 0  # E004 刘洋: uv = 0 → conversion buyers / uv taken as 0
     result = score_period(load_input(make_book(base_sheets)))
-    reason = "考评期内累计缺岗 3 个月，超过 1 个月，按制度不参与本期考核"
+    reason = "考评期内累计未到岗 3 个月，超过 1 个月，按制度不参与本期考核"
     assert [(row[0], row[6]) for row in summary_rows(result, "未参与考核")] == [("E003", reason)]
     assert {row[0]: row[18] for row in summary_rows(result, "汇总")}["E003"] == reason
     assert [row[5] for row in summary_rows(result, "提示")] == ["刘洋（E004）：指标「订单转换率」的分母 uv 为 0，指标值按 0 计"]

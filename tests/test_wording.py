@@ -88,9 +88,9 @@ def test_flags_in_words(flag, kind, expected):
 
 
 @pytest.mark.parametrize("months, limit, expected", [
-    ("3", "2", "考评期内累计缺岗 3 个月，超过 2 个月，按制度不参与本期考核"),
-    ("1.5", "1", "考评期内累计缺岗 1.5 个月，超过 1 个月，按制度不参与本期考核"),
-    ("2.0", "0.5", "考评期内累计缺岗 2 个月，超过 0.5 个月，按制度不参与本期考核"),
+    ("3", "2", "考评期内累计未到岗 3 个月，超过 2 个月，按制度不参与本期考核"),
+    ("1.5", "1", "考评期内累计未到岗 1.5 个月，超过 1 个月，按制度不参与本期考核"),
+    ("2.0", "0.5", "考评期内累计未到岗 2 个月，超过 0.5 个月，按制度不参与本期考核"),
 ])
 def test_absence_in_words(months, limit, expected):
     assert not_appraised_text(NotAppraised(D(months), D(limit))) == expected
@@ -101,7 +101,7 @@ def test_hr_note_names_every_flag_and_never_resignation(base_sheets, make_book):
     notes = {r.employee.employee_id: hr_note(r, "month") for r in result.results}
     assert notes == {"E001": "连续 2 个月部门排名第一，发放一次性奖励 ¥200.00",
                      "E002": "连续 2 个月考核不及格，请人事部门跟进",
-                     "E003": "考评期内累计缺岗 3 个月，超过 2 个月，按制度不参与本期考核",
+                     "E003": "考评期内累计未到岗 3 个月，超过 2 个月，按制度不参与本期考核",
                      "E004": ""}
 
 
@@ -149,7 +149,7 @@ def test_result_json_keeps_the_facts_and_their_words(base_sheets, make_book):
                                        "hr_only": True, "text": "连续 2 个月考核不及格，请人事部门跟进"}]
     assert trace["E001"]["flags"][0]["amount"] == "200" and trace["E001"]["flags"][0]["hr_only"] is False
     assert trace["E003"]["not_appraised"] == {"months_absent": "3", "limit": "2"}
-    assert trace["E003"]["not_appraised_reason"] == "考评期内累计缺岗 3 个月，超过 2 个月，按制度不参与本期考核"
+    assert trace["E003"]["not_appraised_reason"] == "考评期内累计未到岗 3 个月，超过 2 个月，按制度不参与本期考核"
     # E004 conversion 1500 / 50000 = 3 %, linear from 2 % to 4 %: (3 − 2) / (4 − 2) × 60 = 30
     assert trace["E004"]["lines"][0]["explanation"] == (
         "（实际 3.00% − 零分点 2.00%）÷（目标 4.00% − 零分点 2.00%），限 0～100.00%，× 权重 60 = 30.00 分")

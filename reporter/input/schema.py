@@ -54,6 +54,11 @@ DUTY_KINDS = {
     "right": ("权利", "right", "rights"),
     "duty": ("职责", "duty", "duties"),
 }
+LANGUAGES = {
+    "zh": ("zh", "中文", "chinese", "zh-CN"),
+    "en": ("en", "English", "英文", "英语"),
+    "zh-en": ("zh-en", "中英", "中英文", "中英双语", "bilingual"),
+}
 YES_NO = {
     True: ("是", "Y", "yes", "true", "1"),
     False: ("否", "N", "no", "false", "0"),
@@ -68,6 +73,7 @@ CHOICES = {
     "yes_no": YES_NO,
     "smtp_security": SMTP_SECURITY,
     "duty_kind": DUTY_KINDS,
+    "language": LANGUAGES,
 }
 
 
@@ -142,6 +148,9 @@ SETTINGS = Sheet(
           "员工可申诉的最后一天", example=("2026-11-13",)),
         C("appraiser_title", "考核人", "appraiser", "text", False, "签字栏的考核人称谓", example=("部门负责人",)),
         C("hr_signatory", "人事负责人", "hr_signatory", "text", True, "确认书签批人与邮件落款", example=("人事部门负责人",)),
+        C("language", "语言", "language", "language", False,
+          "文档、邮件与命令行摘要的语言：zh 中文（默认）、en 英文、zh-en 中英双语（中文，标题与栏目名下附英文）",
+          example=("zh",)),
         C("hr_department", "人事部门名称", "hr_department", "text", False,
           "本公司人事部门的名称，印在目标责任书、确认书与邮件中，默认「人事部门」", example=("人事部门",)),
         C("agreement_monitor", "责任书监督", "agreement_monitor", "text", False,
@@ -158,7 +167,7 @@ SETTINGS = Sheet(
         C("streak_months", "连续月数", "streak_months", "count", False,
           "连续排名第一/不及格的期数，按考核期间的类型计（月度为月，季度为季度…），默认 3", "2", "12", example=("3",)),
         C("absence_limit_months", "缺勤上限月数", "absence_limit_months", "decimal", False,
-          "考评期内累计缺岗超过此月数则不参与考核，默认 2", "0", "12", example=("2",)),
+          "考评期内累计未到岗超过此月数则不参与考核，默认 2", "0", "12", example=("2",)),
         C("seniority_pay_per_year", "工龄工资每年", "seniority_pay_per_year", "money", False,
           "未填工龄工资时，按满一年计此金额", "0", "100000", example=("50",)),
         C("seniority_pay_cap", "工龄工资上限", "seniority_pay_cap", "money", False,

@@ -27,6 +27,7 @@ from reporter.input.plans import (
 from reporter.input.policy import role_duties
 from reporter.input.reader import SheetData, WorkbookReader
 from reporter.model import (
+    HR_DEPARTMENT,
     Adjustment,
     AnnualRewardPlan,
     AppraisalInput,
@@ -124,6 +125,7 @@ class _Validator(PlanRules):
         for key in ("letterhead_image", "seal_image"):
             if key in values:
                 values[key] = self.image(values[key], row_of.get(key), key)
+        values.setdefault("hr_department", HR_DEPARTMENT["en" if values.get("language") == "en" else "zh"])
         settings = Settings(period=period, **values)
         appraised_on = settings.appraisal_date
         if appraised_on is not None:

@@ -357,7 +357,7 @@ def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "20
 def _reviews(rng: random.Random, people: list[dict], appraisal_day: date):
     for i, e in enumerate(people):
         if e["absent"]:
-            yield [e["id"], e["name"], e["manager"], "考评期内累计缺岗超过2个月，按制度不参与本期考核。", "返岗后安排岗位适应培训。"]
+            yield [e["id"], e["name"], e["manager"], "考评期内累计未到岗超过2个月，按制度不参与本期考核。", "返岗后安排岗位适应培训。"]
             continue
         q = e["q"]
         tier = {"star": "S", "failing": "D"}.get(e["special"]) or "SABC"[(q < 1.06) + (q < 0.96) + (q < 0.86)]

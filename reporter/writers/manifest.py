@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reporter.errors import UsageError
-from reporter.model import PeriodResult
+from reporter.model import PeriodResult, appeal_route
 from reporter.writers.paths import employee_files
 
 MANIFEST = "manifest.json"
@@ -44,10 +44,11 @@ class Manifest:
     recipients: tuple[Recipient, ...]
     hr_department: str = "人事部门"  # 设置 人事部门名称; a manifest from before it existed reads the default
     appeal_route: str = ""  # 设置 申诉方式, resolved (以书面形式向… 提出)
+    language: str = "zh"  # 设置 语言; a manifest from before it existed is Chinese
 
     @property
     def appeal(self) -> str:
-        return self.appeal_route or f"以书面形式向{self.hr_department}提出"
+        return appeal_route(self.appeal_route, self.hr_department, self.language)
 
 
 def render_manifest(result: PeriodResult) -> bytes:
@@ -64,7 +65,7 @@ def render_manifest(result: PeriodResult) -> bytes:
     data = {
         "period": s.period.key, "period_label": s.period.label, "company": s.company,
         "hr_signatory": s.hr_signatory, "appeal_deadline": s.appeal_deadline.isoformat(),
-        "hr_department": s.hr_department, "appeal_route": s.appeal,
+        "hr_department": s.hr_department, "appeal_route": s.appeal, "language": s.language,
         "mail": {"host": s.smtp_host, "port": s.smtp_port, "security": s.smtp_security, "user": s.smtp_user,
                  "sender": s.sender, "sender_name": s.sender_name or s.company, "rate_limit": s.rate_limit},
         "recipients": recipients,
@@ -87,4 +88,4 @@ def read_manifest(folder: Path) -> Manifest:
                        for r in data["recipients"])
     return Manifest(Path(folder), data["period"], data["period_label"], data["company"], data["hr_signatory"],
                     data["appeal_deadline"], data["mail"], recipients,
-                    data.get("hr_department", "人事部门"), data.get("appeal_route", ""))
+                    data.get("hr_department", "人事部门"), data.get("appeal_route", ""), data.get("language", "zh"))

@@ -32,14 +32,27 @@ from reporter.rules.scoring import line_parameters
 
 # How many periods of each kind: 3 个月, 2 个季度, 2 个半年度, 2 年.
 PERIOD_UNITS = {"month": "个月", "quarter": "个季度", "half": "个半年度", "year": "年"}
+# The same in English, singular and plural: 1 month, 3 months.
+PERIOD_UNITS_EN = {"month": ("month", "months"), "quarter": ("quarter", "quarters"),
+                   "half": ("half-year", "half-years"), "year": ("year", "years")}
 METHOD_NAMES = {
     "achievement": "达成率", "linear": "线性", "pass_fail": "达标制",
     "deduction": "扣分制", "rating": "评级", "bonus": "加分",
 }
+METHOD_NAMES_EN = {
+    "achievement": "achievement", "linear": "linear band", "pass_fail": "pass/fail",
+    "deduction": "deduction", "rating": "rating", "bonus": "bonus points",
+}
 FLAG_WORDS = {
-    FIRST_RANK_STREAK: "{running}部门排名第一，发放一次性奖励 {amount}",
-    # Neutral on purpose: the policy's "deemed to resign" is not lawful; HR decides what follows.
-    FAILING_STREAK: "{running}考核不及格，请人事部门跟进",
+    "zh": {
+        FIRST_RANK_STREAK: "{running}部门排名第一，发放一次性奖励 {amount}",
+        # Neutral on purpose: the policy's "deemed to resign" is not lawful; HR decides what follows.
+        FAILING_STREAK: "{running}考核不及格，请人事部门跟进",
+    },
+    "en": {
+        FIRST_RANK_STREAK: "First in the department {running}: one-time bonus of {amount}",
+        FAILING_STREAK: "Below the pass mark {running}: for HR to follow up",
+    },
 }
 
 
@@ -62,13 +75,18 @@ def fmt_number(value: Decimal | None, unit: str = "") -> str:
     return f"{text} {unit}".strip() if unit not in ("", "分") else text
 
 
-def periods(count: int, kind: str) -> str:
-    """A number of periods of the appraisal's kind: 3 个月, 2 个季度, 2 个半年度, 2 年."""
-    return f"{count} {PERIOD_UNITS[kind]}"
+def periods(count: int | Decimal, kind: str, prose: str = "zh") -> str:
+    """A number of periods of the appraisal's kind: 3 个月, 2 个季度, 2 个半年度, 2 年; 1 month, 2.5 months."""
+    if prose == "en":
+        one, many = PERIOD_UNITS_EN[kind]
+        return f"{fmt_number(Decimal(count))} {one if count == 1 else many}"
+    return f"{fmt_number(Decimal(count))} {PERIOD_UNITS[kind]}"
 
 
-def running(count: int, kind: str) -> str:
-    """连续 3 个月 / 连续 2 个季度."""
+def running(count: int, kind: str, prose: str = "zh") -> str:
+    """连续 3 个月 / 连续 2 个季度; for 3 months in a row."""
+    if prose == "en":
+        return f"for {periods(count, kind, prose)} in a row"
     return f"连续 {periods(count, kind)}"
 
 
@@ -143,14 +161,15 @@ def working(lr: LineResult, p: Mapping[str, Decimal], w: str) -> str:
 # ---- the streak rules and absence --------------------------------------------
 
 
-def first_rank_rule(settings: Settings) -> str:
-    """The bonus rule as the settings define it: 连续 3 个月部门排名第一."""
-    return f"{running(settings.streak_months, settings.period.kind)}部门排名第一"
+def first_rank_rule(settings: Settings, prose: str = "zh") -> str:
+    """The bonus rule as the settings define it: 连续 3 个月部门排名第一; first in the department for 3 months in a row."""
+    streak = running(settings.streak_months, settings.period.kind, prose)
+    return f"first in the department {streak}" if prose == "en" else f"{streak}部门排名第一"
 
 
-def flag_text(flag: Flag, kind: str) -> str:
+def flag_text(flag: Flag, kind: str, prose: str = "zh") -> str:
     """One fired rule in words, with the streak it counted."""
-    return FLAG_WORDS[flag.rule].format(running=running(flag.streak, kind), amount=money(flag.amount))
+    return FLAG_WORDS[prose][flag.rule].format(running=running(flag.streak, kind, prose), amount=money(flag.amount))
 
 
 def employee_flags(r: EmployeeResult) -> tuple[Flag, ...]:
@@ -162,21 +181,29 @@ def is_reward(flag: Flag) -> bool:
     return flag.rule == FIRST_RANK_STREAK
 
 
-def not_appraised_text(reason: NotAppraised) -> str:
-    return (f"考评期内累计缺岗 {fmt_number(reason.months_absent)} 个月，超过 {fmt_number(reason.limit)} 个月，"
+def not_appraised_text(reason: NotAppraised, prose: str = "zh") -> str:
+    """Why someone is not appraised, neutrally: time away from the post, whatever its cause (leave of any kind)."""
+    if prose == "en":
+        return (f"Away from the post for {periods(reason.months_absent, 'month', prose)} in the appraisal period, "
+                f"more than the {periods(reason.limit, 'month', prose)} the policy allows: "
+                "not appraised this period")
+    return (f"考评期内累计未到岗 {fmt_number(reason.months_absent)} 个月，超过 {fmt_number(reason.limit)} 个月，"
             "按制度不参与本期考核")
 
 
-def absence_rule(limit: Decimal) -> str:
+def absence_rule(limit: Decimal, prose: str = "zh") -> str:
     """The absence rule as the settings define it."""
+    if prose == "en":
+        return (f"an employee away from the post for more than {periods(limit, 'month', prose)} in the appraisal "
+                "period is not appraised for it")
     return f"考评期内未到岗累计超过 {fmt_number(limit)} 个月的员工不参与当期考核"
 
 
-def hr_note(r: EmployeeResult, kind: str) -> str:
+def hr_note(r: EmployeeResult, kind: str, prose: str = "zh") -> str:
     """What HR's outputs (summary, payroll, CLI) note for one employee: every flag, or why not appraised."""
     if not r.appraised:
-        return not_appraised_text(r.not_appraised_reason) if r.not_appraised_reason else ""
-    return "；".join(flag_text(f, kind) for f in r.flags)
+        return not_appraised_text(r.not_appraised_reason, prose) if r.not_appraised_reason else ""
+    return ("; " if prose == "en" else "；").join(flag_text(f, kind, prose) for f in r.flags)
 
 
 # ---- warnings ----------------------------------------------------------------
@@ -269,6 +296,8 @@ def period_context(period: Period, language: str = "zh") -> dict[str, str]:
             "data_title": data_title(period.kind, language)}
 
 
-def annual_reward_title(period: Period) -> str:
+def annual_reward_title(period: Period, prose: str = "zh") -> str:
     """预计年度绩效奖励 before the year's last day (an estimate), 年度绩效奖励 in a period that closes the year."""
+    if prose == "en":
+        return "Annual performance reward" if period.closes_year else "Annual performance reward (estimate)"
     return "年度绩效奖励" if period.closes_year else "预计年度绩效奖励"
