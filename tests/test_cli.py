@@ -126,7 +126,7 @@ def test_other_periods_survive_and_feed_the_history_rules(tmp_path, base_sheets,
     rows = {r["工号"]: r for r in read_payroll(out / "2026-10")}
     assert rows["E001"]["一次性奖励"] == "200.00"
     assert rows["E001"]["备注"] == "连续 3 个月部门排名第一，发放一次性奖励 ¥200.00"
-    assert rows["E002"]["备注"] == "连续 3 个月考核不及格，请人事部门跟进"  # for HR: no "automatic resignation"
+    assert rows["E002"]["备注"] == "连续 3 个月考核不及格，需跟进"  # for HR: no "automatic resignation"
     aug = {r["工号"]: r for r in read_payroll(out / "2026-08")}
     assert aug["E001"]["一次性奖励"] == "0.00"
 
@@ -139,7 +139,7 @@ def test_build_summary_words_the_settings(tmp_path, base_sheets, make_book):
     assert "E003 王芳 — 考评期内累计未到岗 3 个月，超过 1 个月，按制度不参与本期考核" in result.output
     assert "连续 2 个月规则：" in result.output
     assert "E001 张伟 — 连续 2 个月部门排名第一，发放一次性奖励 ¥200.00" in result.output
-    assert "E002 李娜 — 连续 2 个月考核不及格，请人事部门跟进" in result.output
+    assert "E002 李娜 — 连续 2 个月考核不及格，需跟进" in result.output
 
 
 @pytest.mark.slow

@@ -53,7 +53,7 @@ def test_the_rules_in_english_count_periods_in_the_periods_unit():
     assert flag_text(Flag(FIRST_RANK_STREAK, 3, 3, D("200")), "month", "en") == (
         "First in the department for 3 months in a row: one-time bonus of ¥200.00")
     assert flag_text(Flag(FAILING_STREAK, 2, 2, None, hr_only=True), "half", "en") == (
-        "Below the pass mark for 2 half-years in a row: for HR to follow up")
+        "Below the pass mark for 2 half-years in a row: follow-up needed")
     assert not_appraised_text(NotAppraised(D("1.5"), D("1")), "en") == (
         "Away from the post for 1.5 months in the appraisal period, more than the 1 month the policy allows: "
         "not appraised this period")

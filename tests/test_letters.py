@@ -108,11 +108,11 @@ def test_failing_streak_is_for_hr_not_for_the_letter(sample_build):
     assert "考核不及格" not in letter and "请人事部门跟进" not in letter and "请辞" not in letter
     summary = openpyxl.load_workbook(sample_build / "summary.xlsx", read_only=True)["汇总"]
     notes = {row[0]: row[18] for row in summary.iter_rows(min_row=2, values_only=True)}
-    assert notes["GZ0010"] == "连续 3 个月考核不及格，请人事部门跟进"
+    assert notes["GZ0010"] == "连续 3 个月考核不及格，需跟进"
     assert notes["HZ0016"] == "连续 3 个月部门排名第一，发放一次性奖励 ¥200.00"
     with open(sample_build / "payroll.csv", encoding="utf-8-sig", newline="") as fh:
         payroll = {row["工号"]: row["备注"] for row in csv.DictReader(fh)}
-    assert payroll["GZ0010"] == "连续 3 个月考核不及格，请人事部门跟进"
+    assert payroll["GZ0010"] == "连续 3 个月考核不及格，需跟进"
     card = openpyxl.load_workbook(sample_build / "scorecards" / "华南公司-推广部" / "GZ0010.xlsx", read_only=True)
     texts = "".join(str(v) for ws in card.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
     assert "GZ0010" in texts and "不及格" not in texts

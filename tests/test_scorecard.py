@@ -244,7 +244,7 @@ def test_streak_of_two_in_the_summary_and_scorecards(base_sheets, make_book):
     result = score_period(load_input(make_book(streak_of_two(base_sheets))))
     notes = {row[0]: row[18] for row in summary_rows(result, "汇总")}
     assert notes["E001"] == "连续 2 个月部门排名第一，发放一次性奖励 ¥200.00"
-    assert notes["E002"] == "连续 2 个月考核不及格，请人事部门跟进"
+    assert notes["E002"] == "连续 2 个月考核不及格，需跟进"
     e001 = card_texts(result, "E001")
     assert any("一次性奖励：连续 2 个月第一" in t for t in e001)  # the pay block's note
     assert "岗位排名 1/2；连续 2 个月部门排名第一，发放一次性奖励 ¥200.00" in e001  # E001 and E002 share the role

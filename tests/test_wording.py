@@ -80,8 +80,8 @@ def test_working_names_the_measures_it_came_from():
     (Flag(FIRST_RANK_STREAK, 3, 3, amount=D("200")), "month", "连续 3 个月部门排名第一，发放一次性奖励 ¥200.00"),
     (Flag(FIRST_RANK_STREAK, 4, 2, amount=D("1500")), "month", "连续 4 个月部门排名第一，发放一次性奖励 ¥1,500.00"),
     (Flag(FIRST_RANK_STREAK, 2, 2, amount=D("200")), "quarter", "连续 2 个季度部门排名第一，发放一次性奖励 ¥200.00"),
-    (Flag(FAILING_STREAK, 3, 3, hr_only=True), "month", "连续 3 个月考核不及格，请人事部门跟进"),
-    (Flag(FAILING_STREAK, 2, 2, hr_only=True), "year", "连续 2 年考核不及格，请人事部门跟进"),
+    (Flag(FAILING_STREAK, 3, 3, hr_only=True), "month", "连续 3 个月考核不及格，需跟进"),
+    (Flag(FAILING_STREAK, 2, 2, hr_only=True), "year", "连续 2 年考核不及格，需跟进"),
 ])
 def test_flags_in_words(flag, kind, expected):
     assert flag_text(flag, kind) == expected
@@ -100,7 +100,7 @@ def test_hr_note_names_every_flag_and_never_resignation(base_sheets, make_book):
     result = score_period(load_input(make_book(streak_of_two(base_sheets))))
     notes = {r.employee.employee_id: hr_note(r, "month") for r in result.results}
     assert notes == {"E001": "连续 2 个月部门排名第一，发放一次性奖励 ¥200.00",
-                     "E002": "连续 2 个月考核不及格，请人事部门跟进",
+                     "E002": "连续 2 个月考核不及格，需跟进",
                      "E003": "考评期内累计未到岗 3 个月，超过 2 个月，按制度不参与本期考核",
                      "E004": ""}
 
@@ -146,7 +146,7 @@ def test_result_json_keeps_the_facts_and_their_words(base_sheets, make_book):
     result = score_period(load_input(make_book(streak_of_two(base_sheets))))
     trace = {r.employee.employee_id: json.loads(render_result_json(result, r)) for r in result.results}
     assert trace["E002"]["flags"] == [{"rule": "failing_streak", "streak": 2, "threshold": 2, "amount": None,
-                                       "hr_only": True, "text": "连续 2 个月考核不及格，请人事部门跟进"}]
+                                       "hr_only": True, "text": "连续 2 个月考核不及格，需跟进"}]
     assert trace["E001"]["flags"][0]["amount"] == "200" and trace["E001"]["flags"][0]["hr_only"] is False
     assert trace["E003"]["not_appraised"] == {"months_absent": "3", "limit": "2"}
     assert trace["E003"]["not_appraised_reason"] == "考评期内累计未到岗 3 个月，超过 2 个月，按制度不参与本期考核"

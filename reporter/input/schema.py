@@ -183,7 +183,7 @@ SETTINGS = Sheet(
         C("smtp_security", "加密方式", "smtp_security", "smtp_security", False, "STARTTLS 或 SSL", example=("STARTTLS",)),
         C("smtp_user", "邮箱账号", "smtp_user", "text", False, "登录邮件服务器的账号", example=("hr@example.com",)),
         C("sender", "发件人", "sender", "email", False, "发件邮箱地址", example=("hr@example.com",)),
-        C("sender_name", "发件人名称", "sender_name", "text", False, "默认为公司名称", example=("人事部门",)),
+        C("sender_name", "发件人名称", "sender_name", "text", False, "默认为公司名称", example=("",)),
         C("rate_limit", "每分钟发送上限", "rate_limit", "count", False, "默认 30 封/分钟", "1", "10000", example=("30",)),
     ),
 )

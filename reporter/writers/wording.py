@@ -47,11 +47,11 @@ FLAG_WORDS = {
     "zh": {
         FIRST_RANK_STREAK: "{running}部门排名第一，发放一次性奖励 {amount}",
         # Neutral on purpose: the policy's "deemed to resign" is not lawful; HR decides what follows.
-        FAILING_STREAK: "{running}考核不及格，请人事部门跟进",
+        FAILING_STREAK: "{running}考核不及格，需跟进",
     },
     "en": {
         FIRST_RANK_STREAK: "First in the department {running}: one-time bonus of {amount}",
-        FAILING_STREAK: "Below the pass mark {running}: for HR to follow up",
+        FAILING_STREAK: "Below the pass mark {running}: follow-up needed",
     },
 }
 
