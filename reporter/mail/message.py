@@ -74,6 +74,8 @@ def mail_context(manifest: Manifest, r: Recipient, lang: Language, prose: str, r
     hr_department = manifest.hr_department
     if prose == "en" and hr_department == HR_DEPARTMENT["zh"]:  # our Chinese default, not the company's words
         hr_department = HR_DEPARTMENT["en"]
+    # manifest.json holds the route resolved for the Chinese text: the default is worded again in this language,
+    # a route the company typed is printed as typed.
     route = manifest.appeal_route if manifest.appeal_route != appeal_route("", manifest.hr_department) else ""
     return {"name": r.name, "employee_id": r.employee_id, "company": manifest.company,
             "period_label": words.period_label(period), "appraised": r.appraised,
