@@ -10,7 +10,8 @@ import click
 
 from reporter.pipeline import build as pipeline
 from reporter.pipeline.render import KINDS
-from reporter.writers.wording import flag_text, not_appraised_text, running
+from reporter.writers.language import language
+from reporter.writers.wording import flag_text, not_appraised_text, period_streak, running
 
 from .app import cli, handle_errors
 from .options import (
@@ -143,26 +144,38 @@ def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: 
 
 
 def print_summary(report: pipeline.BuildReport) -> None:
-    """What was written and skipped, and why: the last thing a build prints."""
+    """What was written and skipped, and why: the last thing a build prints, in the workbook's prose language.
+
+    The warnings and skipped notes are HR's problems with the input: they stay in Chinese, as validation does.
+    """
     result = report.result
     s = result.input.settings
-    click.echo(f"{s.company} {s.period.label}")
-    click.echo(f"  已评分：{len(result.appraised)} 人")
+    lang = language(s.language)
+    prose, kind = lang.prose, s.period.kind
+    click.echo(f"{s.company} {lang.period_label(s.period)}")
+    click.echo(lang.say(f"  已评分：{len(result.appraised)} 人", f"  Scored: {len(result.appraised)}"))
     if result.not_appraised:
-        click.echo(f"  未参与考核：{len(result.not_appraised)} 人")
+        click.echo(lang.say(f"  未参与考核：{len(result.not_appraised)} 人", f"  Not appraised: {len(result.not_appraised)}"))
         for r in result.not_appraised:
-            click.echo(f"    {r.employee.employee_id} {r.employee.name} — {not_appraised_text(r.not_appraised_reason)}")
+            click.echo(f"    {r.employee.employee_id} {r.employee.name} — "
+                       f"{not_appraised_text(r.not_appraised_reason, prose)}")
     flagged = [r for r in result.appraised if r.flags]
     if flagged:
-        click.echo(f"  {running(s.streak_months, s.period.kind)}规则：")
+        click.echo(lang.say(f"  {running(s.streak_months, kind)}规则：",
+                            f"  Streak rules ({period_streak(s.streak_months, kind, prose)}):"))
         for r in flagged:
             for flag in r.flags:
-                click.echo(f"    {r.employee.employee_id} {r.employee.name} — {flag_text(flag, s.period.kind)}")
+                click.echo(f"    {r.employee.employee_id} {r.employee.name} — {flag_text(flag, kind, prose)}")
     if report.warnings:
-        click.echo(f"  提示：{len(report.warnings)} 条")
+        click.echo(lang.say(f"  提示：{len(report.warnings)} 条", f"  Warnings: {len(report.warnings)}"))
         for w in report.warnings:
             click.echo(f"    {w}")
     for note in report.skipped:
-        click.echo(f"  未生成：{note}")
-    kind = "（部分生成，未更新历史记录）" if report.partial else ""
-    click.echo(f"  已写入 {len(report.files)} 个文件到 {report.folder}{kind}")
+        click.echo(lang.say(f"  未生成：{note}", f"  Not written: {note}"))
+    if report.partial:
+        click.echo(lang.say(f"  已写入 {len(report.files)} 个文件到 {report.folder}（部分生成，未更新历史记录）",
+                            f"  Wrote {len(report.files)} files to {report.folder} "
+                            "(partial build: the history was not updated)"))
+    else:
+        click.echo(lang.say(f"  已写入 {len(report.files)} 个文件到 {report.folder}",
+                            f"  Wrote {len(report.files)} files to {report.folder}"))

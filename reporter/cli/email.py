@@ -78,20 +78,27 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
                           departments=split_list(departments), attach=kinds, test_to=test_to,
                           resend_unknown=resend_unknown, retry_failed=retry_failed,
                           password=os.environ.get(PASSWORD_VARIABLE), db_path=db_path, templates=templates)
+    say = report.language.say
     if report.dry_run:
         for out in report.outgoing:
-            files = "、".join(out.attachments) or "（无附件）"
-            click.echo(f"  {out.recipient.employee_id} {out.recipient.name} → {out.to}：{files}")
-        click.echo(f"已写入 {len(report.written)} 封邮件到 {period_dir / 'outbox'}（.eml）；未发送任何邮件，加 --send 发送。")
+            files = say("、", ", ").join(out.attachments) or say("（无附件）", "(no attachments)")
+            click.echo(f"  {out.recipient.employee_id} {out.recipient.name} → {out.to}{say('：', ': ')}{files}")
+        folder = period_dir / "outbox"
+        click.echo(say(f"已写入 {len(report.written)} 封邮件到 {folder}（.eml）；未发送任何邮件，加 --send 发送。",
+                       f"Wrote {len(report.written)} messages to {folder} (.eml); nothing was sent: add --send to "
+                       "send them."))
         return
-    click.echo(f"已发送：{len(report.sent)} 封")
-    for label, rows in (("跳过", report.skipped), ("被拒收", report.failed), ("待重试", report.retry)):
+    click.echo(say(f"已发送：{len(report.sent)} 封", f"Sent: {len(report.sent)}"))
+    for label, rows in ((say("跳过", "Skipped"), report.skipped), (say("被拒收", "Refused"), report.failed),
+                        (say("待重试", "To retry"), report.retry)):
         if rows:
-            click.echo(f"{label}：{len(rows)} 封")
+            click.echo(say(f"{label}：{len(rows)} 封", f"{label}: {len(rows)}"))
             for eid, why in rows:
-                click.echo(f"  {eid}：{why}")
+                click.echo(f"  {eid}{say('：', ': ')}{why}")
     if report.unknown:
-        click.echo(f"状态不明（连接在发送中断开，可能已送达）：{'、'.join(report.unknown)}")
+        click.echo(say(f"状态不明（连接在发送中断开，可能已送达）：{'、'.join(report.unknown)}",
+                       f"Status unknown (the connection dropped while sending; they may have arrived): "
+                       f"{', '.join(report.unknown)}"))
     if report.stopped:
         click.echo(report.stopped, err=True)
     if report.failed or report.retry or report.unknown or report.stopped:

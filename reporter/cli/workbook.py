@@ -9,6 +9,7 @@ import click
 from reporter.errors import OutputExistsError, UsageError
 from reporter.input.template import write_template
 from reporter.input.validate import load_input
+from reporter.writers.language import LANGUAGES, language
 
 from .app import cli, echo_problems, handle_errors
 from .options import force_option, input_argument
@@ -24,9 +25,11 @@ def _new_workbook_path(path: Path, force: bool) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--language", "language_code", type=click.Choice(LANGUAGES), default="zh", show_default=True,
+              help="The workbook's 语言 setting: zh, en (example rows in English) or zh-en (bilingual documents).")
 @force_option("Overwrite PATH if it exists.")
 @handle_errors
-def init(path: Path, force: bool):
+def init(path: Path, language_code: str, force: bool):
     """Write a blank, documented input workbook to PATH (.xlsx).
 
     \b
@@ -34,14 +37,17 @@ def init(path: Path, force: bool):
     Chinese headers, a note on every header, drop-down lists for coded
     columns (类别, 评分方法, 方向 …) and two example rows per sheet.
     Replace the examples with your own data, then run `reporter validate`.
+    --language sets the 语言 row (the documents' language); with en the
+    example rows and policy words are in English too.
 
     \b
-    Example:
+    Examples:
       reporter init 考核-2026-10.xlsx
+      reporter init --language en appraisal-2026-10.xlsx
     """
     _new_workbook_path(path, force)
-    write_template(path)
-    click.echo(f"已写入空白模板：{path}")
+    write_template(path, language_code)
+    click.echo(language(language_code).say(f"已写入空白模板：{path}", f"Wrote a blank workbook: {path}"))
 
 
 @cli.command()
@@ -60,8 +66,11 @@ def validate(input_path: Path):
     """
     inp = load_input(input_path)
     echo_problems(inp.warnings, "提示")
-    click.echo(f"{input_path}: 检查通过 — {inp.settings.company} {inp.settings.period.label}，"
-               f"{len(inp.employees)} 名员工，{len(inp.plans)} 套考核方案。")
+    s, lang = inp.settings, language(inp.settings.language)
+    click.echo(lang.say(f"{input_path}: 检查通过 — {s.company} {s.period.label}，"
+                        f"{len(inp.employees)} 名员工，{len(inp.plans)} 套考核方案。",
+                        f"{input_path}: ready to build — {s.company}, {lang.period_label(s.period)}, "
+                        f"{len(inp.employees)} employees, {len(inp.plans)} appraisal plan{'' if len(inp.plans) == 1 else 's'}."))
 
 
 @cli.command("demo-data")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from reporter.input.english_examples import example_values
 from reporter.input.schema import (
     CHOICES,
     INSTRUCTIONS_SHEET,
@@ -86,7 +87,7 @@ def _write_example(ws, row: int, col_index: int, col: Column, value: str, fmt: _
     ws.write_string(row, col_index, value, fmt.text)
 
 
-def _write_table(book, sheet: Sheet, fmt: _Formats) -> None:
+def _write_table(book, sheet: Sheet, fmt: _Formats, language: str) -> None:
     ws = book.add_worksheet(sheet.zh)
     ws.freeze_panes(1, 0)
     for i, col in enumerate(sheet.columns):
@@ -98,7 +99,7 @@ def _write_table(book, sheet: Sheet, fmt: _Formats) -> None:
             ws.data_validation(1, i, DATA_ROWS, i, {
                 "validate": "list", "source": options, "error_title": col.zh,
                 "error_message": "请从下拉列表中选择：" + " / ".join(options)})
-        for r, value in enumerate(col.example, start=1):
+        for r, value in enumerate(example_values(col, language), start=1):
             _write_example(ws, r, i, col, str(value), fmt)
     if sheet.open_columns:
         for j, code in enumerate(("uv", "buyers"), start=len(sheet.columns)):
@@ -108,7 +109,7 @@ def _write_table(book, sheet: Sheet, fmt: _Formats) -> None:
                 ws.write_number(r, j, {"uv": 52000, "buyers": 1630}[code] * r)
 
 
-def _write_settings(book, sheet: Sheet, fmt: _Formats) -> None:
+def _write_settings(book, sheet: Sheet, fmt: _Formats, language: str) -> None:
     ws = book.add_worksheet(sheet.zh)
     ws.write_string(0, 0, "项目", fmt.header)
     ws.write_string(0, 1, "值", fmt.header)
@@ -118,8 +119,9 @@ def _write_settings(book, sheet: Sheet, fmt: _Formats) -> None:
     ws.set_column(2, 2, 60, fmt.wrap)
     for r, col in enumerate(sheet.columns, start=1):
         ws.write_string(r, 0, col.zh)
-        if col.example:
-            _write_example(ws, r, 1, col, str(col.example[0]), fmt)
+        example = example_values(col, language)
+        if example:
+            _write_example(ws, r, 1, col, str(example[0]), fmt)
         ws.write_string(r, 2, _note(col).replace("\n", "；"))
 
 
@@ -163,14 +165,15 @@ def columns_markdown() -> str:
     return "\n".join(out)
 
 
-def write_template(path: Path) -> None:
+def write_template(path: Path, language: str = "zh") -> None:
+    """The blank workbook; ``language`` is its 语言 row, and for ``en`` the example rows are in English."""
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                            "in_memory": True})
     fmt = _Formats(book)
     _write_instructions(book, fmt)
     for sheet in SHEETS:
         if sheet.key_value:
-            _write_settings(book, sheet, fmt)
+            _write_settings(book, sheet, fmt, language)
         else:
-            _write_table(book, sheet, fmt)
+            _write_table(book, sheet, fmt, language)
     book.close()

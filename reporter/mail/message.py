@@ -1,11 +1,17 @@
-"""One message per employee, to that employee alone, with their own files attached."""
+"""One message per employee, to that employee alone, with their own files attached.
+
+The message speaks the period's language (设置 语言, kept in manifest.json): Chinese, English, or for
+``zh-en`` the Chinese text followed by the same text in English (a mail has no labels to print in both
+words, so a bilingual mail is two versions, one after the other).  The templates are rendered once per
+prose language with that language's words in the context: dates, the period, policy defaults.
+"""
 
 from __future__ import annotations
 
 import mimetypes
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -15,12 +21,18 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from reporter.errors import DeliveryError
+from reporter.model import HR_DEPARTMENT, appeal_route
 from reporter.period import parse_period
+from reporter.writers.language import Language, language
 from reporter.writers.manifest import Manifest, Recipient
 from reporter.writers.templates import default_templates
 from reporter.writers.wording import period_context
 
-ATTACHMENT_NAMES = {"letters": "绩效考核结果确认书", "scorecards": "绩效考核表", "agreements": "目标责任书"}
+# An attachment's file name, by --attach kind: (Chinese, English).
+ATTACHMENT_NAMES = {"letters": ("绩效考核结果确认书", "Appraisal-letter"), "scorecards": ("绩效考核表", "Scorecard"),
+                    "agreements": ("目标责任书", "Target-agreement")}
+# Between the Chinese and the English version of a bilingual mail.
+BILINGUAL_SEPARATOR = "\n" + "-" * 40 + "\n\n"
 # A display name may not smuggle in header lines or encoded words that decode to other addresses.
 _UNSAFE_HEADER_TEXT = re.compile(r"[\r\n\x00-\x1f\x7f]|=\?")
 
@@ -45,18 +57,54 @@ def text_environment(templates: Path | None = None) -> jinja2.Environment:
                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
+def attachment_name(kind: str, lang: Language) -> str:
+    """The start of an attachment's file name: 绩效考核结果确认书, Appraisal-letter, or both joined by a hyphen."""
+    zh, en = ATTACHMENT_NAMES[kind]
+    return en if lang.code == "en" else f"{zh}-{en}" if lang.bilingual else zh
+
+
+def mail_context(manifest: Manifest, r: Recipient, lang: Language, prose: str, rehearsal: bool) -> dict:
+    """What the mail templates see when writing in ``prose`` (zh or en) for a document in ``lang``.
+
+    ``lang`` is the period's language (``lang.bilingual`` for zh-en), ``say(zh, en)`` picks the sentence of
+    this rendering and ``t(zh, en)`` is a one-line label in the document's language(s).
+    """
+    period = parse_period(manifest.period)
+    words = Language(prose)
+    hr_department = manifest.hr_department
+    if prose == "en" and hr_department == HR_DEPARTMENT["zh"]:  # our Chinese default, not the company's words
+        hr_department = HR_DEPARTMENT["en"]
+    # manifest.json holds the route resolved for the Chinese text: the default is worded again in this language,
+    # a route the company typed is printed as typed.
+    route = manifest.appeal_route if manifest.appeal_route != appeal_route("", manifest.hr_department) else ""
+    return {"name": r.name, "employee_id": r.employee_id, "company": manifest.company,
+            "period_label": words.period_label(period), "appraised": r.appraised,
+            "period_words": period_context(period, prose),
+            "appeal_deadline": words.date(date.fromisoformat(manifest.appeal_deadline)),
+            "hr_signatory": manifest.hr_signatory, "hr_department": hr_department,
+            "appeal_route": appeal_route(route, hr_department, prose),
+            "rehearsal": rehearsal, "real_address": r.email,
+            "lang": lang, "prose": prose, "say": words.say, "t": lang.inline}
+
+
+def render_mail(env: jinja2.Environment, manifest: Manifest, r: Recipient, rehearsal: bool) -> tuple[str, str]:
+    """The subject and the body, in the period's language: for zh-en the Chinese, then the English."""
+    lang = language(manifest.language)
+    subjects, bodies = [], []
+    for prose in ("zh", "en") if lang.bilingual else (lang.prose,):
+        marked = rehearsal and not subjects  # the rehearsal mark once, at the front of the subject
+        subjects.append(env.get_template("email_subject.txt.j2").render(
+            mail_context(manifest, r, lang, prose, marked)).strip())
+        bodies.append(env.get_template("email_body.txt.j2").render(mail_context(manifest, r, lang, prose, rehearsal)))
+    return " / ".join(subjects), BILINGUAL_SEPARATOR.join(body.rstrip("\n") + "\n" for body in bodies)
+
+
 def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, sender: str, sender_name: str,
                   attach: tuple[str, ...], test_to: str | None, now: datetime) -> Outgoing:
     check_header_text(r.name, "姓名")
     check_header_text(sender_name, "发件人名称")
     to = test_to or r.email
-    context = {"name": r.name, "employee_id": r.employee_id, "company": manifest.company,
-               "period_label": manifest.period_label, "appraised": r.appraised,
-               "period_words": period_context(parse_period(manifest.period)),
-               "appeal_deadline": manifest.appeal_deadline, "hr_signatory": manifest.hr_signatory,
-               "hr_department": manifest.hr_department, "appeal_route": manifest.appeal,
-               "rehearsal": test_to is not None, "real_address": r.email}
-    subject = env.get_template("email_subject.txt.j2").render(context).strip()
+    subject, body = render_mail(env, manifest, r, test_to is not None)
     check_header_text(subject, "邮件主题")
     msg = EmailMessage()
     msg["Subject"] = subject
@@ -67,8 +115,9 @@ def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, 
     message_id = f"<{prefix}{manifest.period}.{r.employee_id}@reporter.{domain}>"
     msg["Message-ID"] = message_id
     msg["Date"] = format_datetime(now.astimezone())
-    msg.set_content(env.get_template("email_body.txt.j2").render(context), cte="base64")  # not 8bit: any server
+    msg.set_content(body, cte="base64")  # not 8bit: any server
     names = []
+    lang = language(manifest.language)
     for kind in attach:
         relative = r.files.get(kind)
         if relative is None:
@@ -76,7 +125,7 @@ def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, 
         path = manifest.folder / relative
         if not path.is_file():
             raise DeliveryError(f"{r.employee_id} 的附件 {path} 不存在：请先运行 reporter build")
-        filename = f"{ATTACHMENT_NAMES[kind]}-{manifest.period}-{r.employee_id}-{r.name}{path.suffix}"
+        filename = f"{attachment_name(kind, lang)}-{manifest.period}-{r.employee_id}-{r.name}{path.suffix}"
         maintype, subtype = (mimetypes.guess_type(path.name)[0] or "application/octet-stream").split("/")
         msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=filename)
         names.append(filename)

@@ -22,6 +22,7 @@ from reporter.mail.config import PASSWORD_VARIABLE, SmtpConfig
 from reporter.mail.ledger import Ledger
 from reporter.mail.message import Outgoing, build_message, text_environment
 from reporter.store.atomic import write_bytes_atomic
+from reporter.writers.language import ZH, Language, language
 from reporter.writers.manifest import Recipient, read_manifest
 
 ATTACHABLE = ("letters", "scorecards", "agreements")  # the same names as `build --only`
@@ -38,6 +39,7 @@ class DeliveryReport:
     retry: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     stopped: str = ""  # why the batch ended early, if it did
+    language: Language = ZH  # the period's: the report's words (skip reasons, the summary) follow it
 
 
 def connect(config: SmtpConfig, password: str | None) -> smtplib.SMTP:
@@ -83,7 +85,10 @@ class _Batch:
                     self.sleep(60.0 / self.config.rate_limit)
                 if not self.send(out):
                     left = len(queue) - i - 1
-                    self.report.stopped = f"与邮件服务器的连接中断，其余 {left} 封未发送：请稍后重新运行同一命令"
+                    self.report.stopped = self.report.language.say(
+                        f"与邮件服务器的连接中断，其余 {left} 封未发送：请稍后重新运行同一命令",
+                        f"The connection to the mail server was lost; {left} more not sent: run the same command "
+                        "again later")
                     break
         finally:
             self.close()
@@ -123,7 +128,7 @@ class _Batch:
                     self.report.unknown.append(eid)
                 else:
                     self.ledger.mark(eid, "retry", f"connection lost: {type(err).__name__}")
-                    self.report.retry.append((eid, "连接中断"))
+                    self.report.retry.append((eid, self.report.language.say("连接中断", "connection lost")))
                 return False
             reply = _reply(code, text)
             if code == 250:
@@ -192,7 +197,7 @@ def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, em
             problems.append(f"{r.employee_id}：{err}")
     if problems:
         raise DeliveryError("以下邮件无法生成，未发送任何邮件：\n" + "\n".join(problems))
-    report = DeliveryReport(dry_run=not send, outgoing=outgoing)
+    report = DeliveryReport(dry_run=not send, outgoing=outgoing, language=language(manifest.language))
     if not send:
         for out in outgoing:
             path = manifest.folder / "outbox" / f"{out.recipient.employee_id}.eml"
@@ -215,16 +220,20 @@ def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, em
 def _claim(ledger: Ledger, outgoing: list[Outgoing], report: DeliveryReport, *, resend_unknown: bool,
            retry_failed: bool) -> list[Outgoing]:
     """The messages to send now, planned in the ledger; the others go to the report as skipped, with why."""
-    queue = []
+    queue, say = [], report.language.say
     for out in outgoing:
         eid = out.recipient.employee_id
         status, reply = ledger.status(eid) or ("", "")
         if status == "sent":
-            report.skipped.append((eid, "此前已发送"))
+            report.skipped.append((eid, say("此前已发送", "sent before")))
         elif status in ("unknown", "sending") and not resend_unknown:
-            report.skipped.append((eid, "上次发送时连接中断、可能已送达：确认未收到后加 --resend-unknown 重发"))
+            report.skipped.append((eid, say("上次发送时连接中断、可能已送达：确认未收到后加 --resend-unknown 重发",
+                                            "the connection dropped while it was sent, it may have arrived: "
+                                            "once sure it did not, resend with --resend-unknown")))
         elif status == "failed" and not retry_failed:
-            report.skipped.append((eid, f"此前被服务器拒收（{reply}）：改正地址并重新生成后加 --retry-failed"))
+            report.skipped.append((eid, say(f"此前被服务器拒收（{reply}）：改正地址并重新生成后加 --retry-failed",
+                                            f"refused by the server before ({reply}): correct the address, build "
+                                            "again, then add --retry-failed")))
         else:
             ledger.plan(eid, out.to, out.message_id)
             queue.append(out)
