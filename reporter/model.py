@@ -65,8 +65,8 @@ class Settings:
         if self.target_setting:
             return self.target_setting
         if self.language == "en":
-            return (f"{self.hr_department} sets the targets and scoring standards from the Company's business plan "
-                    "and the market it works in")
+            hr = self.hr_department[:1].upper() + self.hr_department[1:]  # it opens the sentence
+            return f"{hr} sets the targets and scoring standards from the Company's business plan and the market it works in"
         return f"{self.hr_department}根据公司经营发展规划、参考外部市场环境制定工作目标及评分标准"
 
     @property

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reporter.errors import UsageError
-from reporter.model import PeriodResult, appeal_route
+from reporter.model import PeriodResult
 from reporter.writers.paths import employee_files
 
 MANIFEST = "manifest.json"
@@ -45,10 +45,6 @@ class Manifest:
     hr_department: str = "人事部门"  # 设置 人事部门名称; a manifest from before it existed reads the default
     appeal_route: str = ""  # 设置 申诉方式, resolved (以书面形式向… 提出)
     language: str = "zh"  # 设置 语言; a manifest from before it existed is Chinese
-
-    @property
-    def appeal(self) -> str:
-        return appeal_route(self.appeal_route, self.hr_department, self.language)
 
 
 def render_manifest(result: PeriodResult) -> bytes:
