@@ -25,56 +25,104 @@ from reporter.writers.xlsx.style import KIND_FORMATS, KIND_UNITS, MONEY
 
 ATTENDANCE_NAMES = {"late": "迟到次数", "early_leave": "早退次数", "leave_days": "请假天数",
                     "reports_due": "周报应交", "reports_submitted": "周报实交"}
+ATTENDANCE_NAMES_EN = {"late": "Times late", "early_leave": "Early departures", "leave_days": "Leave days",
+                       "reports_due": "Weekly reports due", "reports_submitted": "Weekly reports submitted"}
 ATTENDANCE_KINDS = {"leave_days": "days"}  # the attendance sheet's columns are counts but for leave, in half days
 ATTENDANCE_UNITS = {"reports_due": "份", "reports_submitted": "份"}  # weekly reports are counted in copies
+# The unit column in English: KIND_UNITS and ATTENDANCE_UNITS by their Chinese unit.
+UNITS_EN = {"元": "¥", "%": "%", "秒": "s", "次": "", "天": "days", "份": "reports", "": ""}
 
 
 class AppendixBlocks:
     """Page 2 of a scorecard; the sheet's small writers (text, number, section …) come from the sheet."""
 
+    def header_row(self, row: int, titles: tuple[str, ...], spans: dict, fit: bool = False):
+        """A block's column titles. In English and bilingual sheets a title spans the columns its values span
+        ({column: last column}, or {column: (first, last)}), as longer words need; Chinese ones keep their cell.
+        """
+        if self.lang.code == "zh":
+            self.ws.write_row(row, 0, titles, self.s.get("header"))
+            if fit:
+                self.fit_height(row, [(title, col) for col, title in enumerate(titles)])
+            return
+        ranges = {col: span if isinstance(span, tuple) else (col, span) for col, span in spans.items()}
+        covered = {c for first, last in ranges.values() for c in range(first, last + 1)}
+        fmt, texts = self.s.get("header"), []
+        for col, title in enumerate(titles):
+            if col in ranges:
+                first, last = ranges[col]
+                self.ws.merge_range(row, first, row, last, title, fmt)
+                texts.append((title, first, last))
+            elif col not in covered:
+                self.ws.write_string(row, col, title, fmt)
+                texts.append((title, col))
+        self.fit_height(row, texts)
+
     def annual_reward(self):
         plan = self.inp.annual_rewards[self.r.employee.employee_id]
-        title = annual_reward_title(self.inp.settings.period)
-        top = self.section(self.row, f"附：{title}（目标责任书）", "达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入本期应发")
-        sides = [("企业年销售", plan.sales_target, plan.sales_actual, plan.sales_rate, 0, 3, VALUE_AT),
-                 ("运营活动销售", plan.campaign_target, plan.campaign_actual, plan.campaign_rate, 5, 7, RIGHT_VALUE_AT)]
+        say = self.say
+        title = self.fit(annual_reward_title(self.inp.settings.period),
+                         annual_reward_title(self.inp.settings.period, "en"), 0, 3)
+        heading = self.fit(f"附：{annual_reward_title(self.inp.settings.period)}（目标责任书）",
+                    f"Appendix: {annual_reward_title(self.inp.settings.period, 'en')}", 0, 4)
+        top = self.section(self.row, heading, say("达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入本期应发",
+                                                  "Paid as actual × rate when the achievement reaches the threshold; "
+                                                  "settled at year end, not part of this period's pay"))
+        sides = [(("企业年销售", "Company annual sales"), plan.sales_target, plan.sales_actual, plan.sales_rate,
+                  0, 3, VALUE_AT),
+                 (("运营活动销售", "Campaign sales"), plan.campaign_target, plan.campaign_actual, plan.campaign_rate,
+                  5, 7, RIGHT_VALUE_AT)]
         parts = [{key: ref(top + offset, at) for offset, key in enumerate(("target", "actual", "rate"))}
                  for *_, at in sides]
         for offset in range(3):
-            for label, target, actual, rate, first, last, at in sides:
-                text, value, fmt = ((f"{label}目标", target, MONEY), (f"{label}实绩", actual, MONEY),
-                                    (f"{label}奖励比例", rate, "0.00%"))[offset]
-                self.ws.merge_range(top + offset, first, top + offset, last, text, self.s.get("label"))
+            labels = []
+            for (zh, en), target, actual, rate, first, last, at in sides:
+                words, value, fmt = (((f"{zh}目标", f"{en}: target"), target, MONEY),
+                                     ((f"{zh}实绩", f"{en}: actual"), actual, MONEY),
+                                     ((f"{zh}奖励比例", f"{en}: reward rate"), rate, "0.00%"))[offset]
+                text = self.fit(*words, first, last)
+                self.ws.merge_range(top + offset, first, top + offset, last, text, self.wrapping("label"))
                 self.number(top + offset, at, value, fmt, editable=True, kind="amount")
+                labels.append((text, first, last))
+            self.fit_height(top + offset, labels)
         row = top + 3
         threshold = ref(row, RIGHT_VALUE_AT)
         part = pay_formula("reward_part")
         sales, campaign = (part.to_excel({**cells, "threshold": threshold}) for cells in parts)
         excel = rule("annual_reward").to_excel({"sales_reward": sales, "campaign_reward": campaign})
-        self.ws.merge_range(row, 0, row, 3, title, self.s.get("total"))
+        self.ws.merge_range(row, 0, row, 3, title, self.wrapping("total"))
         self.formula(row, VALUE_AT, excel, self.r.pay.annual_reward, fmt=self.s.get("total", num=MONEY))
-        self.ws.merge_range(row, 5, row, 7, "达成率门槛", self.s.get("label"))
+        threshold_label = self.fit("达成率门槛", "Achievement threshold", 5, 7)
+        self.ws.merge_range(row, 5, row, 7, threshold_label, self.wrapping("label"))
+        self.fit_height(row, [(title, 0, 3), (threshold_label, 5, 7)])
         self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True, kind="percent")
         self.cells.pay["annual_reward"] = ref(row, VALUE_AT)
         self.row = row + 1
 
     def appendix(self):
-        row = self.section(self.at.measures - SECTION_ROWS, f"附：{data_title(self.inp.settings.period.kind)}", "黄色单元格为输入；修改后重新计算，得分、等级与工资随之更新")
-        self.ws.write_row(row, 0, ("序号", "度量名称", "", "", "数值", "单位", "", "", "", "", "度量代码 · 数据来源"),
-                          self.s.get("header"))
+        t, say, kind_of_period = self.t, self.say, self.inp.settings.period.kind
+        row = self.section(self.at.measures - SECTION_ROWS,
+                           self.fit(f"附：{data_title(kind_of_period)}", f"Appendix: {data_title(kind_of_period, 'en')}",
+                                    0, 4),
+                           say("黄色单元格为输入；修改后重新计算，得分、等级与工资随之更新",
+                               "Yellow cells are inputs: change one and recalculate, and points, grade and pay follow"))
+        titles = (t("序号", "No."), t("度量名称", "Measure"), "", "", t("数值", "Value"), t("单位", "Unit"), "", "", "",
+                  "", t("度量代码 · 数据来源", "Measure code · source"))
+        self.header_row(row, titles, {1: 3})
         values = self.inp.measures.get(self.r.employee.employee_id, {})
         for i, name in enumerate(self.measures):
             row = self.at.measures + i
             definition = self.inp.measure_defs.get(name)
             kind = definition.kind if definition else ATTENDANCE_KINDS.get(name, "count")
-            label = definition.name if definition else ATTENDANCE_NAMES.get(name, name)
+            label = definition.name if definition else self.fit(ATTENDANCE_NAMES.get(name, name),
+                                                                ATTENDANCE_NAMES_EN.get(name, name), 1, 3)
             self.number(row, 0, i + 1, "0", align="center")
             self.ws.merge_range(row, 1, row, 3, label, self.s.get("cell", text_wrap=True))
             self.number(row, VALUE_AT, values.get(name, Decimal(0)), KIND_FORMATS.get(kind, "#,##0.00"), editable=True,
                         kind=kind)
             unit = KIND_UNITS.get(kind, "") if definition else ATTENDANCE_UNITS.get(name, KIND_UNITS.get(kind, ""))
-            self.text(row, 5, unit, self.s.get("cell", align="center"))
-            source = definition.source if definition else "考勤表"
+            self.text(row, 5, say(unit, UNITS_EN.get(unit, unit)), self.s.get("cell", align="center"))
+            source = definition.source if definition else self.fit("考勤表", "Attendance sheet", STANDARD_COL, STANDARD_COL)
             code = f"{name} · {source}" if source else name
             self.text(row, STANDARD_COL, code, self.s.get("cell", text_wrap=True))
             self.fit_height(row, [(label, 1, 3), (code, STANDARD_COL)])
@@ -82,8 +130,13 @@ class AppendixBlocks:
         self.band_block()
 
     def adjustment_block(self):
-        row = self.section(self.at.adjustments - SECTION_ROWS, "附：加减分项", "加分填正数，扣分填负数；可在空行中补充")
-        self.ws.write_row(row, 0, ("序号", "", "事项", "", "分值", "", "", "", "", "", "批准人"), self.s.get("header"))
+        t = self.t
+        row = self.section(self.at.adjustments - SECTION_ROWS, self.fit("附：加减分项", "Appendix: Bonus and penalty items", 0, 4),
+                           self.say("加分填正数，扣分填负数；可在空行中补充",
+                                    "A bonus is positive, a penalty negative; add more in the empty rows"))
+        titles = (t("序号", "No."), "", t("事项", "Item"), "", t("分值", "Points"), "", "", "", "", "",
+                  t("批准人", "Approved by"))
+        self.header_row(row, titles, {2: (1, 3)})
         items = self.inp.adjustments.get(self.r.employee.employee_id, ())
         editable = self.s.get("cell", input_cell=True)
         for i in range(len(items) + EXTRA_ADJUSTMENT_ROWS):
@@ -98,11 +151,13 @@ class AppendixBlocks:
             self.ws.write_string(row, STANDARD_COL, item.approved_by if item else "", editable)
 
     def band_block(self):
-        row = self.section(self.at.bands - SECTION_ROWS, "附：等级标准", "总分落在 [下限, 上限) 区间即为该等级")
-        titles = ("等级", "等级名称", "分数下限", "分数上限", "绩效系数", "培训强度", "", "职位晋升", "", "岗位级别",
-                  "岗位工资调整")
-        self.ws.write_row(row, 0, titles, self.s.get("header"))
-        self.fit_height(row, [(title, col) for col, title in enumerate(titles)])
+        t = self.t
+        row = self.section(self.at.bands - SECTION_ROWS, self.fit("附：等级标准", "Appendix: Grade bands", 0, 4),
+                           self.say("总分落在 [下限, 上限) 区间即为该等级", "A total in [lower, upper) earns the grade"))
+        titles = (t("等级", "Grade"), t("等级名称", "Name"), t("分数下限", "Lower bound"), t("分数上限", "Upper bound"),
+                  t("绩效系数", "Pay coefficient"), t("培训强度", "Training"), "", t("职位晋升", "Promotion"), "",
+                  t("岗位级别", "Position level"), t("岗位工资调整", "Salary adjustment"))
+        self.header_row(row, titles, {5: 6, 7: 8}, fit=True)
         wrap = self.s.get("cell", text_wrap=True)
         for i, band in enumerate(self.inp.grades):  # ascending by lower bound, as LOOKUP needs
             row = self.at.bands + i

@@ -16,6 +16,8 @@ from reporter.input.plans import ADJUSTMENT_MEASURES
 from reporter.model import EmployeeResult, PeriodResult
 
 COLUMNS = ("序号", "类别", "考核项目", "权重", "目标值", "下限", "封顶", "每单位扣分", "实际值", "得分", "评分标准")
+COLUMNS_EN = ("No.", "Category", "Item", "Weight", "Target", "Floor", "Cap", "Per unit", "Actual", "Points",
+              "Scoring standard")
 # Sized for A4 landscape at PRINT_SCALE: 10-pt text prints at 8 pt and ¥99,999,999.99 fits the value columns,
 # even in LibreOffice without Calibri, whose fallback font makes a column unit ~10 px instead of Excel's 7.
 # Portrait cannot hold eleven columns at 8 pt with room for the scoring standard (tried: 10 characters a line).
@@ -32,9 +34,22 @@ EXTRA_ADJUSTMENT_ROWS = 2  # empty yellow rows where HR can add a bonus or penal
 SIGNATURE_ROWS = 3  # a blank row, then the appraiser's and the employee's signature
 
 
-def span_width(first: int, last: int) -> float:
+# English words run longer than Chinese ones (Attendance against 考勤): an English or bilingual scorecard
+# widens the category column into the page's spare width (the scoring standard keeps its room: narrower,
+# it wraps Chinese standards onto more lines and pushes the pay block to another page).
+WIDER_IN_ENGLISH = {1: 3.5}
+
+
+def column_widths(code: str = "zh") -> tuple[float, ...]:
+    """The scorecard's column widths in a language (its code: zh, en, zh-en)."""
+    if code == "zh":
+        return WIDTHS
+    return tuple(width + WIDER_IN_ENGLISH.get(col, 0) for col, width in enumerate(WIDTHS))
+
+
+def span_width(first: int, last: int, widths: tuple[float, ...] = WIDTHS) -> float:
     """Column units of the columns first..last of a scorecard."""
-    return sum(WIDTHS[first:last + 1])
+    return sum(widths[first:last + 1])
 
 
 def ref(row: int, col: int) -> str:

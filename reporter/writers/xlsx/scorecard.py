@@ -24,10 +24,19 @@ from reporter.rules.engine import total_formula
 from reporter.rules.pay import pay_formula
 from reporter.rules.rulebook import ADJUSTMENT_RULES, rule
 from reporter.rules.scoring import line_parameters, points_formula
-from reporter.writers.wording import METHOD_NAMES, employee_flags, flag_text, running
+from reporter.writers.language import Language, language
+from reporter.writers.wording import (
+    METHOD_NAMES,
+    METHOD_NAMES_EN,
+    employee_flags,
+    first_rank_rule,
+    flag_text,
+    running,
+)
 from reporter.writers.xlsx.appendix import AppendixBlocks
 from reporter.writers.xlsx.layout import (
     COLUMNS,
+    COLUMNS_EN,
     DETAILS_ROW,
     EXTRA_ADJUSTMENT_ROWS,
     ITEMS_HEADER_ROW,
@@ -36,12 +45,13 @@ from reporter.writers.xlsx.layout import (
     POINTS_COL,
     PRINT_SCALE,
     RIGHT_VALUE_AT,
+    SECTION_ROWS,
     SIGNATURE_ROWS,
     STANDARD_COL,
     VALUE_AT,
     VALUE_COL,
-    WIDTHS,
     ScorecardCells,
+    column_widths,
     measure_names,
     num,
     plan_layout,
@@ -63,12 +73,34 @@ from reporter.writers.xlsx.style import (
 )
 
 CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
+CATEGORY_NAMES_EN = {"kpi": "KPI", "key_goal": "Key goal", "bonus": "Adjustment", "attendance": "Attendance",
+                     "weekly_report": "Weekly report", "ability": "Ability", "attitude": "Attitude"}
+# What Excel says when a yellow cell is given a value its kind refuses (style.input_rule has the Chinese).
+INPUT_ERRORS_EN = {"count": "A whole number, 0 or more", "days": "Days, 0 or more, in steps of half a day (0.5)",
+                   "number": "A number", "amount": "A number, 0 or more", "percent": "A number, 0 or more"}
+PAGE_FOOTERS = {"en": "&CPage &P of &N", "zh-en": "&C第 &P 页 / 共 &N 页  Page &P of &N"}
+
+
+def print_words(ws, settings, lang: Language, title: str) -> None:
+    """The printed header and footer in an English or bilingual workbook (style.print_setup writes the Chinese).
+
+    Called after print_setup: the company and the title as given, the period in the language's words.
+    """
+    if lang.code == "zh":
+        return
+    period = settings.period.label if lang.prose == "zh" else lang.period_label(settings.period)
+    parts = (settings.company, title, period)
+    ws.set_header("&L{}&C{}&R{}".format(*(part.replace("&", "&&") for part in parts)), {"margin": 0.25})
+    ws.set_footer(PAGE_FOOTERS[lang.code], {"margin": 0.25})
 
 
 class _Sheet(AppendixBlocks):
     def __init__(self, book, styles: Styles, name: str, result: PeriodResult, r: EmployeeResult):
         self.ws = book.add_worksheet(name)
         self.s, self.result, self.r, self.inp = styles, result, r, result.input
+        self.lang = language(self.inp.settings.language)
+        self.t, self.say = self.lang.label, self.lang.say
+        self.widths = column_widths(self.lang.code)
         self.measures = measure_names(result, r)
         self.at = plan_layout(result, r, self.measures)
         self.cells = ScorecardCells()
@@ -91,10 +123,24 @@ class _Sheet(AppendixBlocks):
         """A number; an editable one is a yellow input cell validated by its kind (see style.input_rule)."""
         self.ws.write_number(row, col, num(value), self.s.get("cell", num=number_format, input_cell=editable, **extra))
         if editable and kind:
-            self.ws.data_validation(row, col, row, col, input_rule(kind, ref(row, col).replace("$", "")))
+            rule_ = input_rule(kind, ref(row, col).replace("$", ""))
+            if self.lang.prose == "en":
+                rule_["error_message"] = INPUT_ERRORS_EN.get(kind, INPUT_ERRORS_EN["number"])
+            self.ws.data_validation(row, col, row, col, rule_)
 
     def formula(self, row, col, excel: str, value, number_format=None, fmt=None):
         self.ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell", num=number_format), num(value))
+
+    def wrapping(self, name: str, **extra):
+        """A format that wraps its text in English and bilingual sheets, whose labels run longer than Chinese."""
+        return self.s.get(name, **extra, **({"text_wrap": True} if self.lang.code != "zh" else {}))
+
+    def fit(self, zh: str, en: str, first: int, last: int) -> str:
+        """A label for the columns first..last: a bilingual one on one line when it fits there, else stacked."""
+        inline = self.lang.inline(zh, en)
+        if self.lang.bilingual and wrapped_lines(inline, span_width(first, last, self.widths)) == 1:
+            return inline
+        return self.t(zh, en)
 
     def merge(self, row, first, last, value, fmt):
         if first == last:
@@ -104,10 +150,10 @@ class _Sheet(AppendixBlocks):
 
     def section(self, row: int, title: str, note: str = "") -> int:
         """Title of a block one row below ``row``; returns the row after the title."""
-        self.ws.merge_range(row + 1, 0, row + 1, 4, title, self.s.get("section"))
+        self.ws.merge_range(row + 1, 0, row + 1, 4, title, self.wrapping("section"))
         if note:
             self.ws.merge_range(row + 1, 5, row + 1, LAST_COL, note, self.s.get("note", text_wrap=True))
-            self.fit_height(row + 1, [(note, 5, LAST_COL)])
+        self.fit_height(row + 1, [(note, 5, LAST_COL), (title, 0, 4)])
         return row + 2
 
     def fit_height(self, row: int, texts: list[tuple], minimum: int = 1):
@@ -115,7 +161,7 @@ class _Sheet(AppendixBlocks):
 
         ``texts`` holds (text, column) or (text, first column, last column) of a merged range.
         """
-        lines = max([minimum, *(wrapped_lines(t, span_width(c[0], c[-1])) for t, *c in texts if t)])
+        lines = max([minimum, *(wrapped_lines(t, span_width(c[0], c[-1], self.widths)) for t, *c in texts if t)])
         if lines > 1:
             self.set_height(row, row_height(lines))
 
@@ -134,6 +180,37 @@ class _Sheet(AppendixBlocks):
         used = sum(self.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(appendix))
         return [appendix] if used <= page_height(PRINT_SCALE) else [self.at.pay, appendix]
 
+    def more_breaks(self, breaks: list[int]) -> list[int]:
+        """Breaks that keep blocks whole when even the plan or the appendix overruns a page.
+
+        Bilingual labels make rows taller. Left to itself, LibreOffice would break after the total and
+        strand the grade and rank rows on a page of their own, or print a band table's titles apart
+        from its rows. So a long plan breaks before the last line that fits (the totals follow at least
+        one line, and the pay block joins them when the page holds it), and the appendix breaks before a
+        block that does not fit. Rows 1–2 (title and period) print atop every page.
+        """
+        room = page_height(PRINT_SCALE)
+
+        def height(first: int, last: int) -> float:
+            return sum(self.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(first, last))
+
+        repeated, appendix = height(0, 2), self.at.signatures + SIGNATURE_ROWS
+        planned = list(breaks)
+        overrun = next((row for row in range(planned[0]) if height(0, row + 1) > room), None)
+        if overrun is not None and min(overrun, self.at.totals - 1) > self.at.lines:
+            line = min(overrun, self.at.totals - 1)  # the first line of page 2: the totals come with it
+            planned = [line] + ([appendix] if repeated + height(line, appendix) <= room else planned)
+        blocks = [self.at.annual] if self.r.pay.annual_reward is not None else []
+        blocks += [self.at.measures - SECTION_ROWS, self.at.adjustments - SECTION_ROWS, self.at.bands - SECTION_ROWS]
+        ends = [*blocks[1:], self.at.bands + len(self.inp.grades)]
+        used = repeated + height(appendix, blocks[0])
+        for first, last in zip(blocks, ends, strict=True):
+            if used + height(first, last) > room and first > appendix and used > repeated:
+                planned.append(first)
+                used = repeated
+            used += height(first, last)
+        return planned
+
     # -- blocks -----------------------------------------------------------
 
     def write(self) -> ScorecardCells:
@@ -142,41 +219,54 @@ class _Sheet(AppendixBlocks):
         self.totals()
         self.pay()
         self.signatures()
-        self.ws.set_h_pagebreaks(self.page_breaks())
         if self.r.pay.annual_reward is not None:  # an estimate, not this period's pay: the appendix opens with it
             self.row = self.at.annual
             self.annual_reward()
         self.appendix()
+        self.ws.set_h_pagebreaks(self.more_breaks(self.page_breaks()))  # every row's height is known now
         self.page_setup()
         return self.cells
 
     def header(self):
         e, s, review = self.r.employee, self.inp.settings, self.r.review
-        self.ws.merge_range(0, 0, 0, LAST_COL, f"{s.company} 绩效考核表", self.s.get("title"))
+        t, lang = self.t, self.lang
+        self.ws.merge_range(0, 0, 0, LAST_COL, f"{s.company} {lang.inline('绩效考核表', 'Performance Scorecard')}",
+                            self.s.get("title"))
         self.set_height(0, 24)
-        self.ws.merge_range(1, 0, 1, LAST_COL, f"考核期间：{s.period.label}（{s.period.start} 至 {s.period.end}）",
+        period = lang.period_label(s.period)
+        dates = self.say(f"（{s.period.start} 至 {s.period.end}）", f" ({s.period.start} to {s.period.end})")
+        colon = self.say("：", ": ")
+        self.ws.merge_range(1, 0, 1, LAST_COL, f"{lang.inline('考核期间', 'Appraisal period')}{colon}{period}{dates}",
                             self.s.get("subtitle"))
-        pairs = [("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
-                 ("岗位", e.role), ("直属上级", e.manager or "—"), ("入职日期", e.hire_date.isoformat()),
-                 ("考核日期", s.appraisal_date.isoformat() if s.appraisal_date else "—"),
-                 ("考核人", review.reviewer if review else "—"),
-                 ("面谈日期", review.interview_date.isoformat() if review and review.interview_date else "—")]
+        pairs = [(t("工号", "Employee ID"), e.employee_id), (t("姓名", "Name"), e.name),
+                 (t("公司", "Company"), e.company), (t("部门", "Department"), e.department),
+                 (t("岗位", "Role"), e.role), (t("直属上级", "Manager"), e.manager or "—"),
+                 (t("入职日期", "Hire date"), e.hire_date.isoformat()),
+                 (t("考核日期", "Appraised on"), s.appraisal_date.isoformat() if s.appraisal_date else "—"),
+                 (t("考核人", "Appraiser"), review.reviewer if review else "—"),
+                 (t("面谈日期", "Interview"), review.interview_date.isoformat() if review and review.interview_date else "—")]
         spans = ((0, 1, 2, 3), (4, 4, 5, 7), (8, 8, 9, 10))  # label from … to, value from … to
         for i, (label, value) in enumerate(pairs):
             row, (label_first, label_last, first, last) = DETAILS_ROW + i // 3, spans[i % 3]
-            self.merge(row, label_first, label_last, label, self.s.get("label"))
+            self.merge(row, label_first, label_last, label, self.wrapping("label"))
             self.merge(row, first, last, value, self.s.get("cell"))
-        self.ws.write_row(ITEMS_HEADER_ROW, 0, COLUMNS, self.s.get("header"))
-        self.fit_height(ITEMS_HEADER_ROW, [(title, col) for col, title in enumerate(COLUMNS)])
+        for row in range(DETAILS_ROW, DETAILS_ROW + (len(pairs) + 2) // 3):  # a bilingual label takes two lines
+            labels = pairs[3 * (row - DETAILS_ROW):3 * (row - DETAILS_ROW) + 3]
+            self.fit_height(row, [(label, *spans[k][:2]) for k, (label, _) in enumerate(labels)])
+        columns = [t(zh, en) for zh, en in zip(COLUMNS, COLUMNS_EN, strict=True)]
+        self.ws.write_row(ITEMS_HEADER_ROW, 0, columns, self.s.get("header"))
+        self.fit_height(ITEMS_HEADER_ROW, [(title, col) for col, title in enumerate(columns)])
 
     def lines(self):
+        t, say = self.t, self.say
         for i, lr in enumerate(self.r.lines):
             line, row = lr.line, self.at.lines + i
             kpi = self.inp.kpis.get(line.kpi)
             formula, params = points_formula(line), line_parameters(line)
             unit_fmt = unit_format(line.unit) if line.method != "rating" else "0.0"
             self.number(row, 0, i + 1, "0", align="center")
-            category = CATEGORY_NAMES.get(line.category, line.category)
+            category = t(CATEGORY_NAMES.get(line.category, line.category),
+                         CATEGORY_NAMES_EN.get(line.category, line.category))
             self.text(row, 1, category, self.s.get("cell", text_wrap=True))
             self.text(row, 2, line.item, self.s.get("wrap"))
             for name, col in PARAM_COLUMN.items():
@@ -191,7 +281,7 @@ class _Sheet(AppendixBlocks):
                 top = float(params["target"])
                 self.ws.data_validation(row, VALUE_COL, row, VALUE_COL, {
                     "validate": "decimal", "criteria": "between", "minimum": 1, "maximum": top,
-                    "error_message": f"评分应在 1 到 {top:g} 之间"})
+                    "error_message": say(f"评分应在 1 到 {top:g} 之间", f"A rating from 1 to {top:g}")})
             elif kpi is not None:
                 self.formula(row, VALUE_COL, kpi.formula.to_excel(self.refs), lr.value, unit_fmt)
             else:
@@ -199,11 +289,13 @@ class _Sheet(AppendixBlocks):
             cells = {name: ref(row, col) for name, col in PARAM_COLUMN.items()}
             excel = formula.to_excel({**cells, "value": ref(row, VALUE_COL)})
             self.formula(row, POINTS_COL, excel, lr.points, "0.00")
-            standard = line.standard or METHOD_NAMES[line.method]
+            standard = line.standard or say(METHOD_NAMES[line.method], METHOD_NAMES_EN[line.method])
             if line.original_target is not None:
-                standard += f"（目标由 {line.original_target:f} 调整为 {line.target:f}，{line.approved_by} 批准）"
+                standard += say(f"（目标由 {line.original_target:f} 调整为 {line.target:f}，{line.approved_by} 批准）",
+                                f" (target changed from {line.original_target:f} to {line.target:f}, "
+                                f"approved by {line.approved_by})")
             if line.supports:
-                standard += f"（支撑：{line.supports}）"
+                standard += say(f"（支撑：{line.supports}）", f" (supports: {line.supports})")
             self.text(row, STANDARD_COL, standard, self.s.get("wrap"))
             self.fit_height(row, [(category, 1), (line.item, 2), (standard, STANDARD_COL)])
 
@@ -212,11 +304,16 @@ class _Sheet(AppendixBlocks):
         first, last = ref(self.at.lines, POINTS_COL), ref(self.at.totals - 1, POINTS_COL)
         points_sum = f"SUM({first}:{last})" if r.lines else "0"
         total_fmt = self.s.get("total", num="0.00")
-        self.ws.merge_range(row, 0, row, 8, "总分（各项得分之和，不低于 0）", self.s.get("total"))
+        t, say, prose = self.t, self.say, self.lang.prose
+        label_fmt = self.wrapping("total")
+        label = self.fit("总分（各项得分之和，不低于 0）", "Total (sum of the points, not below 0)", 0, 8)
+        self.ws.merge_range(row, 0, row, 8, label, label_fmt)
+        self.fit_height(row, [(label, 0, 8)])
         self.formula(row, POINTS_COL, total_formula().to_excel({"points_sum": points_sum}), r.total, fmt=total_fmt)
         self.cells.total = ref(row, POINTS_COL)
         row += 1
-        self.ws.merge_range(row, 0, row, 8, "等级（按附页等级标准查表）", self.s.get("total"))
+        label = self.fit("等级（按附页等级标准查表）", "Grade (looked up in the grade bands of the appendix)", 0, 8)
+        self.ws.merge_range(row, 0, row, 8, label, label_fmt)
         self.cells.grade = ref(row, POINTS_COL)
         self.formula(row, POINTS_COL, rule("grade").to_excel({**self.band, "total": self.cells.total}), r.grade.grade,
                      fmt=self.s.get("total", align="center"))
@@ -227,38 +324,56 @@ class _Sheet(AppendixBlocks):
             self.ws.conditional_format(row, POINTS_COL, row, POINTS_COL, {
                 "type": "cell", "criteria": "==", "value": f'"{band.grade}"', "format": self.s.grade(i, len(ordered))})
         row += 1
-        among = f"排名组「{r.employee.rank_group}」内" if r.employee.rank_group else "全体已考核员工中"
-        self.ws.merge_range(row, 0, row, 8, f"部门排名 / 岗位排名（生成时在{among}计算）", self.s.get("total"))
+        group = r.employee.rank_group
+        among = f"排名组「{group}」内" if group else "全体已考核员工中"
+        among_en = f"within rank group “{group}”" if group else "among all appraised employees"
+        label = self.fit(f"部门排名 / 岗位排名（生成时在{among}计算）",
+                         f"Department rank / role rank (at build time, {among_en})", 0, 8)
+        self.ws.merge_range(row, 0, row, 8, label, label_fmt)
         self.text(row, POINTS_COL, f"{r.department_rank}/{r.department_size}", self.s.get("total", align="center"))
-        flags = "；".join(flag_text(f, self.inp.settings.period.kind) for f in employee_flags(r))
-        self.text(row, STANDARD_COL, f"岗位排名 {r.role_rank}/{r.role_size}" + (f"；{flags}" if flags else ""),
-                  self.s.get("total", text_wrap=True))
-        self.fit_height(row, [(f"岗位排名 {r.role_rank}/{r.role_size}；{flags}", STANDARD_COL)])
+        sep = say("；", "; ")
+        flags = sep.join(flag_text(f, self.inp.settings.period.kind, prose) for f in employee_flags(r))
+        ranks = f"{t('岗位排名', 'Role rank', sep=' ')} {r.role_rank}/{r.role_size}"
+        self.text(row, STANDARD_COL, ranks + (f"{sep}{flags}" if flags else ""), self.s.get("total", text_wrap=True))
+        self.fit_height(row, [(f"{ranks}{sep}{flags}", STANDARD_COL), (label, 0, 8)])
 
     def pay(self):
         """Two columns of pay items, written row by row (the summary streams rows: no going back)."""
         e, p, s = self.r.employee, self.r.pay, self.inp.settings
-        bonus_rule = f"一次性奖励：{running(s.streak_months, s.period.kind)}第一"  # in the note: one line per item
-        top = self.section(self.at.pay, "工资核算", f"金额逐项四舍五入到分；黄色单元格可修改；{bonus_rule}")
+        say = self.say
+
+        def t(zh: str, en: str) -> tuple[str, str]:  # a label's words, fitted to its cells below
+            return zh, en
+
+        # In the note: one line per item.
+        bonus_rule = say(f"一次性奖励：{running(s.streak_months, s.period.kind)}第一",
+                         f"one-time bonus: {first_rank_rule(s, 'en')}")
+        top = self.section(self.at.pay, self.fit("工资核算", "Pay", 0, 4),
+                           say(f"金额逐项四舍五入到分；黄色单元格可修改；{bonus_rule}",
+                               f"Each amount is rounded to the cent; yellow cells can be changed; {bonus_rule}"))
         coefficient = rule("pay_coefficient").to_excel({**self.band, "grade": self.cells.grade})
-        left = [("position_pay", "岗位工资", p.position_pay, MONEY, None),
-                ("personal_sales", "个人销售额", e.personal_sales, MONEY, None),
-                ("commission_rate", "个人提成比例", e.commission_rate, "0.00%", None),
-                ("pay_coefficient", "绩效系数（按等级查表）", p.pay_coefficient, "0%", lambda refs: coefficient),
-                ("personal_commission", "个人绩效提成=销售额×比例×系数", p.personal_commission, MONEY,
-                 lambda refs: pay_formula("personal_commission").to_excel(refs))]
-        right = [("seniority_pay", "工龄工资", p.seniority_pay, MONEY, None),
-                 ("one_time_bonus", "一次性奖励", p.one_time_bonus, MONEY, None)]
+        left = [("position_pay", t("岗位工资", "Position pay"), p.position_pay, MONEY, None),
+                ("personal_sales", t("个人销售额", "Personal sales"), e.personal_sales, MONEY, None),
+                ("commission_rate", t("个人提成比例", "Personal commission rate"), e.commission_rate, "0.00%", None),
+                ("pay_coefficient", t("绩效系数（按等级查表）", "Pay coefficient (by grade)"), p.pay_coefficient, "0%",
+                 lambda refs: coefficient),
+                ("personal_commission", t("个人绩效提成=销售额×比例×系数",
+                                          "Personal commission = sales × rate × coefficient"),
+                 p.personal_commission, MONEY, lambda refs: pay_formula("personal_commission").to_excel(refs))]
+        right = [("seniority_pay", t("工龄工资", "Seniority pay"), p.seniority_pay, MONEY, None),
+                 ("one_time_bonus", t("一次性奖励", "One-time bonus"), p.one_time_bonus, MONEY, None)]
         pool = self.inp.pools.get(e.commission_pool)
         if pool is not None:
             members = sum(1 for x in self.result.appraised if x.employee.commission_pool == pool.pool)
-            right += [("shared_sales", f"公共销售业绩总额（{pool.pool}）", pool.shared_sales, MONEY, None),
-                      ("shared_rate", "公共提成比例", pool.rate, "0.00%", None),
-                      ("pool_size", "参与分配人数", members, "0", None),
-                      ("shared_commission", "公共绩效提成=总额×比例÷人数", p.shared_commission, MONEY,
-                       lambda refs: pay_formula("shared_commission").to_excel(refs))]
+            right += [("shared_sales", t(f"公共销售业绩总额（{pool.pool}）", f"Shared sales ({pool.pool})"),
+                       pool.shared_sales, MONEY, None),
+                      ("shared_rate", t("公共提成比例", "Shared commission rate"), pool.rate, "0.00%", None),
+                      ("pool_size", t("参与分配人数", "Members sharing"), members, "0", None),
+                      ("shared_commission", t("公共绩效提成=总额×比例÷人数", "Shared commission = sales × rate ÷ members"),
+                       p.shared_commission, MONEY, lambda refs: pay_formula("shared_commission").to_excel(refs))]
         else:
-            right.append(("shared_commission", "公共绩效提成", p.shared_commission, MONEY, None))
+            right.append(("shared_commission", t("公共绩效提成", "Shared commission"), p.shared_commission, MONEY,
+                          None))
         refs = {key: ref(top + i, VALUE_AT) for i, (key, *_) in enumerate(left)}
         refs.update({key: ref(top + i, RIGHT_VALUE_AT) for i, (key, *_) in enumerate(right)})
         self.cells.pay.update(refs)
@@ -267,7 +382,8 @@ class _Sheet(AppendixBlocks):
             labels = []
             for items, first, last, at in ((left, 0, 3, VALUE_AT), (right, 5, 7, RIGHT_VALUE_AT)):
                 if i < len(items):
-                    key, label, value, fmt, excel = items[i]
+                    key, words, value, fmt, excel = items[i]
+                    label = self.fit(*words, first, last)
                     self.ws.merge_range(top + i, first, top + i, last, label, label_fmt)
                     labels.append((label, first, last))
                     if excel is None:
@@ -277,7 +393,8 @@ class _Sheet(AppendixBlocks):
                         self.formula(top + i, at, excel(refs), value, fmt)
             self.fit_height(top + i, labels)
         self.row = top + max(len(left), len(right))
-        total_label = "应发合计=岗位工资+提成+工龄+奖励"
+        total_label = self.fit("应发合计=岗位工资+提成+工龄+奖励",
+                               "Total pay = position pay + commissions + seniority + bonus", 0, 3)
         self.ws.merge_range(self.row, 0, self.row, 3, total_label, self.s.get("total", text_wrap=True))
         self.fit_height(self.row, [(total_label, 0, 3)])
         self.formula(self.row, VALUE_AT, pay_formula("monthly_pay").to_excel(refs), p.total,
@@ -288,22 +405,28 @@ class _Sheet(AppendixBlocks):
 
     def signatures(self):
         row = self.at.signatures + 1
-        for label in ("考核人签字：", "被考核人签字："):
-            self.ws.merge_range(row, 0, row, 2, label, self.s.get("", valign="bottom"))
+        t = self.t
+        date = t("日期：", "Date:")
+        for label in (self.fit("考核人签字：", "Appraiser's signature:", 0, 2),
+                      self.fit("被考核人签字：", "Employee's signature:", 0, 2)):
+            self.ws.merge_range(row, 0, row, 2, label, self.wrapping("", valign="bottom"))
             self.ws.merge_range(row, 3, row, 5, "", self.s.get("sign"))
-            self.text(row, 6, "日期：", self.s.get("", valign="bottom"))
-            self.ws.merge_range(row, 7, row, 9, "", self.s.get("sign"))
+            self.text(row, 6, date, self.wrapping("", valign="bottom"))
             self.set_height(row, 26)
+            self.fit_height(row, [(label, 0, 2), (date, 6)])
+            self.ws.merge_range(row, 7, row, 9, "", self.s.get("sign"))
             row += 1
 
     def page_setup(self):
         s, ws = self.inp.settings, self.ws
-        for col, width in enumerate(WIDTHS):
+        for col, width in enumerate(self.widths):
             ws.set_column(col, col, width)
         # A fixed scale, not fit-to-width: Excel ignores the page break after the signatures when fitting.
         e = self.r.employee
-        print_setup(ws, s, f"绩效考核表 · {e.employee_id} {e.name}", landscape=True, repeat=1, scale=PRINT_SCALE,
+        title = f"{self.lang.inline('绩效考核表', 'Scorecard')} · {e.employee_id} {e.name}"
+        print_setup(ws, s, title, landscape=True, repeat=1, scale=PRINT_SCALE,
                     area=(self.at.bands + len(self.inp.grades) - 1, LAST_COL))
+        print_words(ws, s, self.lang, title)
         ws.freeze_panes(ITEMS_HEADER_ROW + 1, 0)
 
 
