@@ -118,7 +118,7 @@ def line_inputs(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None
     return "、".join(parts)
 
 
-def explain_line(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None) -> str:
+def explain_line(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None, prose: str = "zh") -> str:
     """How the points were derived, in words, with the numbers of this line and the inputs it came from."""
     line, value, points = lr.line, lr.value, lr.points
     p = line_parameters(line)

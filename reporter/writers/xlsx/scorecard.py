@@ -74,7 +74,7 @@ from reporter.writers.xlsx.style import (
 
 CATEGORY_NAMES = {code: names[0] for code, names in CATEGORIES.items()}
 CATEGORY_NAMES_EN = {"kpi": "KPI", "key_goal": "Key goal", "bonus": "Adjustment", "attendance": "Attendance",
-                     "weekly_report": "Weekly report", "ability": "Ability", "attitude": "Attitude"}
+                     "weekly_report": "Reporting", "ability": "Ability", "attitude": "Attitude"}
 # What Excel says when a yellow cell is given a value its kind refuses (style.input_rule has the Chinese).
 INPUT_ERRORS_EN = {"count": "A whole number, 0 or more", "days": "Days, 0 or more, in steps of half a day (0.5)",
                    "number": "A number", "amount": "A number, 0 or more", "percent": "A number, 0 or more"}
@@ -345,20 +345,18 @@ class _Sheet(AppendixBlocks):
         def t(zh: str, en: str) -> tuple[str, str]:  # a label's words, fitted to its cells below
             return zh, en
 
-        # In the note: one line per item.
-        bonus_rule = say(f"一次性奖励：{running(s.streak_months, s.period.kind)}第一",
-                         f"one-time bonus: {first_rank_rule(s, 'en')}")
+        # In the note: one line per item. The English one is shorter, to stay on one line too.
+        bonus_rule = f"一次性奖励：{running(s.streak_months, s.period.kind)}第一"
         top = self.section(self.at.pay, self.fit("工资核算", "Pay", 0, 4),
                            say(f"金额逐项四舍五入到分；黄色单元格可修改；{bonus_rule}",
-                               f"Each amount is rounded to the cent; yellow cells can be changed; {bonus_rule}"))
+                               f"Rounded to the cent. One-time bonus: {first_rank_rule(s, 'en')}"))
         coefficient = rule("pay_coefficient").to_excel({**self.band, "grade": self.cells.grade})
         left = [("position_pay", t("岗位工资", "Position pay"), p.position_pay, MONEY, None),
                 ("personal_sales", t("个人销售额", "Personal sales"), e.personal_sales, MONEY, None),
                 ("commission_rate", t("个人提成比例", "Personal commission rate"), e.commission_rate, "0.00%", None),
                 ("pay_coefficient", t("绩效系数（按等级查表）", "Pay coefficient (by grade)"), p.pay_coefficient, "0%",
                  lambda refs: coefficient),
-                ("personal_commission", t("个人绩效提成=销售额×比例×系数",
-                                          "Personal commission = sales × rate × coefficient"),
+                ("personal_commission", t("个人绩效提成=销售额×比例×系数", "Commission = sales × rate × coeff."),
                  p.personal_commission, MONEY, lambda refs: pay_formula("personal_commission").to_excel(refs))]
         right = [("seniority_pay", t("工龄工资", "Seniority pay"), p.seniority_pay, MONEY, None),
                  ("one_time_bonus", t("一次性奖励", "One-time bonus"), p.one_time_bonus, MONEY, None)]
@@ -393,8 +391,7 @@ class _Sheet(AppendixBlocks):
                         self.formula(top + i, at, excel(refs), value, fmt)
             self.fit_height(top + i, labels)
         self.row = top + max(len(left), len(right))
-        total_label = self.fit("应发合计=岗位工资+提成+工龄+奖励",
-                               "Total pay = position pay + commissions + seniority + bonus", 0, 3)
+        total_label = self.fit("应发合计=岗位工资+提成+工龄+奖励", "Total pay (sum of the pay items)", 0, 3)
         self.ws.merge_range(self.row, 0, self.row, 3, total_label, self.s.get("total", text_wrap=True))
         self.fit_height(self.row, [(total_label, 0, 3)])
         self.formula(self.row, VALUE_AT, pay_formula("monthly_pay").to_excel(refs), p.total,

@@ -7,11 +7,15 @@ averages), 工资表 (what payroll imports), 未参与考核, 提示 (every warn
 规则 (bands, the scoring methods, every other rule's formula, the KPI library), then one scorecard
 sheet per appraised employee.  Correct a value on an employee's sheet and
 the whole workbook follows.
+
+Sheet names, titles and labels follow the 语言 setting (English sheets for ``en``, 汇总 Summary for
+``zh-en``); formulas refer to the names :func:`sheet_names` gives, written once.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -22,28 +26,54 @@ from reporter.rules.engine import TOTAL_FORMULA
 from reporter.rules.pay import PAY_FORMULAS, pay_formula
 from reporter.rules.rulebook import RULE_FORMULAS, rule
 from reporter.rules.scoring import METHOD_FORMULAS
-from reporter.writers.payroll_csv import NOT_IN_TOTAL
+from reporter.writers.language import Language, language
+from reporter.writers.payroll_csv import not_in_total, status
 from reporter.writers.wording import (
     METHOD_NAMES,
+    METHOD_NAMES_EN,
     annual_reward_title,
     hr_note,
     not_appraised_text,
     period_warnings,
 )
 from reporter.writers.xlsx.layout import ScorecardCells, num
-from reporter.writers.xlsx.scorecard import sheet_name, write_scorecard_sheet
+from reporter.writers.xlsx.scorecard import print_words, sheet_name, write_scorecard_sheet
 from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup, row_height, wrapped_lines
 
-SUMMARY = "汇总"
-RULES = "规则"
 HEAD = ("工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "等级名称", "部门排名", "岗位排名",
         "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计", "备注", "排名组")
+# In English, as short as the Chinese: the columns are as narrow in every language (one page wide).
+HEAD_EN = ("ID", "Name", "Company", "Dept.", "Role", "Status", "Total", "Grade", "Grade name", "Dept. rank",
+           "Role rank", "Pay coeff.", "Position pay", "Personal commission", "Shared commission", "Seniority pay",
+           "One-time bonus", "Total pay", "Notes", "Rank group")
 COL = {name: i for i, name in enumerate(HEAD)}
 PAY_PARTS = (("position_pay", "岗位工资"), ("personal_commission", "个人绩效提成"),
              ("shared_commission", "公共绩效提成"), ("seniority_pay", "工龄工资"), ("one_time_bonus", "一次性奖励"))
-APPRAISED, NOT_APPRAISED = "已考核", "未参与考核"
 PAYROLL_WIDTHS = {0: 9, 1: 8, 2: 8, 3: 12, 4: 12, 5: 10, 6: 13, 7: 13, 8: 13, 9: 11, 10: 11, 11: 14, 12: 16}
-APPROVALS = ("制表", "审核", "批准")
+APPROVALS = (("制表", "Prepared by"), ("审核", "Checked by"), ("批准", "Approved by"))
+DIRECTIONS = {"higher": ("越高越好", "higher is better"), "lower": ("越低越好", "lower is better"),
+              "uncapped": ("不封顶", "uncapped")}
+
+
+@dataclass(frozen=True)
+class SheetNames:
+    """The summary's sheet names in one language: every formula and chart refers to these."""
+
+    summary: str
+    distribution: str
+    departments: str
+    payroll: str
+    not_appraised: str
+    warnings: str
+    rules: str
+
+
+def sheet_names(lang: Language) -> SheetNames:
+    """汇总 … in Chinese, Summary … in English, 汇总 Summary … bilingual (short: a tab holds 31 characters)."""
+    n = lang.inline
+    return SheetNames(n("汇总", "Summary"), n("等级分布", "Grades"), n("部门统计", "Departments"),
+                      n("工资表", "Payroll"), n("未参与考核", "Not appraised"), n("提示", "Warnings"),
+                      n("规则", "Rules"))
 SUMMARY_NOTE_WIDTH = 30
 
 
@@ -65,14 +95,20 @@ class _Summary:
     def __init__(self, book, result: PeriodResult):
         self.book, self.result, self.s = book, result, Styles(book)
         self.inp = result.input
+        self.lang = language(self.inp.settings.language)
+        self.t, self.say, self.prose = self.lang.label, self.lang.say, self.lang.prose
+        self.names = sheet_names(self.lang)
+        self.appraised_word = status(True, self.prose)  # the 考核状态 the formulas count
         self.rows = result.results
         self.last = len(self.rows)  # data rows 1..last on 汇总
-        self.range = {name: column_range(SUMMARY, COL[name], 1, self.last) for name in HEAD}
+        self.range = {name: column_range(self.names.summary, COL[name], 1, self.last) for name in HEAD}
 
     def write(self, password: str = "") -> None:
-        summary = self.book.add_worksheet(SUMMARY)
-        sheets = [self.book.add_worksheet(n) for n in ("等级分布", "部门统计", "工资表", "未参与考核", "提示")]
-        rules = self.book.add_worksheet(RULES)
+        n = self.names
+        summary = self.book.add_worksheet(n.summary)
+        sheets = [self.book.add_worksheet(name)
+                  for name in (n.distribution, n.departments, n.payroll, n.not_appraised, n.warnings)]
+        rules = self.book.add_worksheet(n.rules)
         band_rows = self.rules(rules)
         cells: dict[str, ScorecardCells] = {}
         for r in self.result.appraised:
@@ -88,25 +124,46 @@ class _Summary:
 
     def print_settings(self, summary, sheets, rules) -> None:
         """Every sheet prints: A4, header and footer, wide sheets one page wide in landscape."""
-        settings = self.inp.settings
+        settings, n = self.inp.settings, self.lang.inline
         distribution, departments, payroll, absent, warnings = sheets
-        print_setup(summary, settings, "考核结果汇总", landscape=True, area=(self.last + 1, len(HEAD) - 1))
-        print_setup(distribution, settings, "等级分布", landscape=False, area=(self.chart_bottom, 7))
+        titles = {summary: n("考核结果汇总", "Appraisal results"), distribution: n("等级分布", "Grade distribution"),
+                  departments: n("部门统计", "Departments"), payroll: n("工资表", "Payroll"),
+                  absent: n("未参与考核人员", "Not appraised"), warnings: n("提示", "Warnings"),
+                  rules: n("考核规则", "Appraisal rules")}
+        print_setup(summary, settings, titles[summary], landscape=True, area=(self.last + 1, len(HEAD) - 1))
+        print_setup(distribution, settings, titles[distribution], landscape=False, area=(self.chart_bottom, 7))
         distribution.fit_to_pages(1, 1)  # the table and its chart on one page
-        print_setup(departments, settings, "部门统计", landscape=False, area=(self.department_rows, 6))
-        print_setup(payroll, settings, "工资表", landscape=True, area=(self.payroll_last, 12))
-        print_setup(absent, settings, "未参与考核人员", landscape=True,
+        print_setup(departments, settings, titles[departments], landscape=False, area=(self.department_rows, 6))
+        print_setup(payroll, settings, titles[payroll], landscape=True, area=(self.payroll_last, 12))
+        print_setup(absent, settings, titles[absent], landscape=True,
                     area=(max(1, len(self.result.not_appraised)), 6))
-        print_setup(warnings, settings, "提示", landscape=True, area=(max(1, self.warning_rows), 5))
-        print_setup(rules, settings, "考核规则", landscape=True, repeat=None, area=(self.rules_last, 9))
+        print_setup(warnings, settings, titles[warnings], landscape=True, area=(max(1, self.warning_rows), 5))
+        print_setup(rules, settings, titles[rules], landscape=True, repeat=None, area=(self.rules_last, 9))
+        for ws, title in titles.items():
+            print_words(ws, settings, self.lang, title)
 
     # -- helpers ------------------------------------------------------------
 
-    def header(self, ws, titles, widths=None):
-        ws.write_row(0, 0, titles, self.s.get("header"))
+    def header(self, ws, titles, widths=None, height: float | None = None):
+        """Row 1 of a sheet: ``titles`` are (Chinese, English) pairs, written in the workbook's language.
+
+        Columns are as wide in every language (from the Chinese title); an English or bilingual title
+        wraps, and the row is made tall enough for its lines.
+        """
+        words = [self.t(zh, en) for zh, en in titles]
+        ws.write_row(0, 0, words, self.s.get("header"))
         ws.freeze_panes(1, 0)
-        for i, title in enumerate(titles):
-            ws.set_column(i, i, (widths or {}).get(i, max(9, 2 * len(title) + 2)))
+        lines = 1
+        for i, ((zh, _), text) in enumerate(zip(titles, words, strict=True)):
+            width = (widths or {}).get(i, max(9, 2 * len(zh) + 2))
+            if self.lang.code != "zh":  # a title wraps between words, never inside one
+                width = max([width, *(len(word) + 1.5 for word in text.split())])
+            ws.set_column(i, i, width)
+            lines = max(lines, wrapped_lines(text, width))
+        if self.lang.code != "zh" and lines > 1:
+            height = max(height or 0, row_height(lines))
+        if height:
+            ws.set_row(0, height)
 
     def formula(self, ws, row, col, excel, value, fmt=None):
         ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell"), num(value))
@@ -119,12 +176,26 @@ class _Summary:
             refs[name], refs[f"peer_{name}"] = cell(row, COL[title]), self.range[title]
         return refs
 
+    def title_row(self, ws, row: int, titles) -> None:
+        """Column titles inside a sheet (规则's blocks): (Chinese, English) pairs, tall enough when bilingual."""
+        ws.write_row(row, 0, [self.t(zh, en) for zh, en in titles], self.s.get("header"))
+        if self.lang.bilingual:
+            ws.set_row(row, row_height(2))
+
     # -- sheets -------------------------------------------------------------
 
     def rules(self, ws) -> tuple[int, int]:
-        ws.write_string(0, 0, "等级标准（总分落在 [下限, 上限) 即为该等级；按下限升序排列供查表）", self.s.get("section"))
-        titles = ("等级", "等级名称", "分数下限", "分数上限", "绩效系数", "培训强度", "职位晋升", "岗位级别", "岗位工资调整", "不及格")
+        t = self.t
+        ws.write_string(0, 0, t("等级标准（总分落在 [下限, 上限) 即为该等级；按下限升序排列供查表）",
+                                "Grade bands (a total in [lower, upper) earns the grade; in ascending order for "
+                                "the lookup)", sep=" "), self.s.get("section"))
+        titles = tuple(t(zh, en) for zh, en in (
+            ("等级", "Grade"), ("等级名称", "Grade name"), ("分数下限", "Lower bound"), ("分数上限", "Upper bound"),
+            ("绩效系数", "Pay coeff."), ("培训强度", "Training"), ("职位晋升", "Promotion"),
+            ("岗位级别", "Position level"), ("岗位工资调整", "Salary adjustment"), ("不及格", "Failing")))
         ws.write_row(1, 0, titles, self.s.get("header"))
+        if self.lang.code != "zh":
+            ws.set_row(1, row_height(max(wrapped_lines(title, 10) for title in titles)))
         for i, band in enumerate(self.inp.grades):
             row = 2 + i
             ws.write_string(row, 0, band.grade, self.s.get("cell"))
@@ -135,35 +206,41 @@ class _Summary:
             else:
                 ws.write_number(row, 3, num(band.max_score), self.s.get("cell", num="0.00"))
             ws.write_number(row, 4, num(band.pay_coefficient), self.s.get("cell", num="0%"))
+            failing = self.say("是", "Yes") if band.failing else self.say("否", "No")
             for col, text in enumerate((band.training, band.promotion, band.level_change, band.salary_change,
-                                        "是" if band.failing else "否"), start=5):
+                                        failing), start=5):
                 ws.write_string(row, col, text, self.s.get("cell"))
         band_rows = (2, 1 + len(self.inp.grades))
         row = band_rows[1] + 3
-        ws.write_string(row, 0, "评分方法（value 为实际值，weight 为权重；得分四舍五入到分）", self.s.get("section"))
-        ws.write_row(row + 1, 0, ("方法", "方向", "得分公式"), self.s.get("header"))
+        ws.write_string(row, 0, t("评分方法（value 为实际值，weight 为权重；得分四舍五入到分）",
+                                  "Scoring methods (value is the actual value, weight the weight; points rounded to "
+                                  "the cent)", sep=" "), self.s.get("section"))
+        self.title_row(ws, row + 1, (("方法", "Method"), ("方向", "Direction"), ("得分公式", "Points formula")))
         row += 2
         for (method, direction), text in METHOD_FORMULAS.items():
-            ws.write_row(row, 0, (METHOD_NAMES[method], {"higher": "越高越好", "lower": "越低越好",
-                                                        "uncapped": "不封顶"}.get(direction, "—"), text),
-                         self.s.get("cell"))
+            words = DIRECTIONS.get(direction)
+            ws.write_row(row, 0, (self.say(METHOD_NAMES[method], METHOD_NAMES_EN[method]),
+                                  self.say(*words) if words else "—", text), self.s.get("cell"))
             row += 1
         row += 1
-        ws.write_string(row, 0, "规则公式（总分、等级、系数、排名、加减分、工资；金额逐项四舍五入到分）",
-                        self.s.get("section"))
-        ws.write_row(row + 1, 0, ("规则", "", "公式"), self.s.get("header"))
+        ws.write_string(row, 0, t("规则公式（总分、等级、系数、排名、加减分、工资；金额逐项四舍五入到分）",
+                                  "Rule formulas (total, grade, coefficient, ranks, bonus and penalty, pay; each "
+                                  "amount rounded to the cent)", sep=" "), self.s.get("section"))
+        self.title_row(ws, row + 1, (("规则", "Rule"), ("", ""), ("公式", "Formula")))
         row += 2
         for name, text in every_rule():
             ws.write_row(row, 0, (name, "", text), self.s.get("cell"))
             row += 1
         row += 1
-        ws.write_string(row, 0, "指标库", self.s.get("section"))
-        ws.write_row(row + 1, 0, ("指标代码", "指标名称", "计算公式", "单位", "方向", "指标定义", "数据来源"),
-                     self.s.get("header"))
+        ws.write_string(row, 0, t("指标库", "KPI library", sep=" "), self.s.get("section"))
+        self.title_row(ws, row + 1, (("指标代码", "KPI code"), ("指标名称", "KPI name"), ("计算公式", "Formula"),
+                                     ("单位", "Unit"), ("方向", "Direction"), ("指标定义", "Definition"),
+                                     ("数据来源", "Source")))
         row += 2
         for kpi in self.inp.kpis.values():
             ws.write_row(row, 0, (kpi.code, kpi.name, kpi.formula.text, kpi.unit,
-                                  "越高越好" if kpi.direction == "higher" else "越低越好", kpi.definition, kpi.source),
+                                  self.say(*DIRECTIONS["higher" if kpi.direction == "higher" else "lower"]),
+                                  kpi.definition, kpi.source),
                          self.s.get("cell"))
             row += 1
         for col, width in enumerate((18, 14, 60, 10, 10, 30, 14, 12, 14, 8)):
@@ -176,18 +253,17 @@ class _Summary:
         widths = {i: 8 for i in range(len(HEAD))}
         widths.update({0: 8, 1: 8, 2: 10, 3: 10, 4: 12, 6: 7, 7: 6, 17: 12, 18: SUMMARY_NOTE_WIDTH})
         widths.update({COL[title]: 11 for _, title in PAY_PARTS})
-        self.header(ws, HEAD, widths)
-        ws.set_row(0, 30)
-        bands = {name: column_range(RULES, col, *band_rows)
+        self.header(ws, tuple(zip(HEAD, HEAD_EN, strict=True)), widths, height=30)
+        bands = {name: column_range(self.names.rules, col, *band_rows)
                  for name, col in (("band_grade", 0), ("band_name", 1), ("band_min", 2))}
         money = self.s.get("cell", num=MONEY)
         for i, r in enumerate(self.rows, start=1):
             e, p = r.employee, r.pay
             for name, value in (("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
-                                ("岗位", e.role), ("考核状态", APPRAISED if r.appraised else NOT_APPRAISED),
+                                ("岗位", e.role), ("考核状态", status(r.appraised, self.prose)),
                                 ("排名组", e.rank_group)):
                 ws.write_string(i, COL[name], value, self.s.get("cell"))
-            note = hr_note(r, self.inp.settings.period.kind)
+            note = hr_note(r, self.inp.settings.period.kind, self.prose)
             if wrapped_lines(note, SUMMARY_NOTE_WIDTH) > 1:  # a wrapped note grows its row in no program's print
                 ws.set_row(i, row_height(wrapped_lines(note, SUMMARY_NOTE_WIDTH)))
             ws.write_string(i, COL["备注"], note, self.s.get("wrap"))
@@ -213,7 +289,7 @@ class _Summary:
             self.formula(ws, i, COL["应发合计"], pay_formula("monthly_pay").to_excel(refs), p.total, money)
         ws.autofilter(0, 0, self.last, len(HEAD) - 1)
         total_row = self.last + 1
-        ws.write_string(total_row, 0, "合计", self.s.get("total"))
+        ws.write_string(total_row, 0, self.t("合计", "Total", sep=" "), self.s.get("total"))
         for key, title in (*PAY_PARTS, ("total", "应发合计")):
             col = COL[title]
             value = sum((getattr(r.pay, key) for r in self.rows), Decimal(0))
@@ -225,10 +301,11 @@ class _Summary:
         ws.repeat_rows(0)
 
     def distribution(self, ws) -> None:
-        self.header(ws, ("等级", "等级名称", "分数区间", "人数", "占比"), {2: 16})
+        self.header(ws, (("等级", "Grade"), ("等级名称", "Grade name"), ("分数区间", "Range"), ("人数", "Headcount"),
+                         ("占比", "Share")), {2: 16})
         bands = sorted(self.inp.grades, key=lambda b: b.min_score, reverse=True)
         appraised = len(self.result.appraised)
-        count_all = f'COUNTIF({self.range["考核状态"]},"{APPRAISED}")'
+        count_all = f'COUNTIF({self.range["考核状态"]},"{self.appraised_word}")'
         for i, band in enumerate(bands, start=1):
             upper = "" if band.max_score is None else f"{band.max_score:f}"
             ws.write_string(i, 0, band.grade, self.s.grade(i - 1, len(bands)))
@@ -240,24 +317,28 @@ class _Summary:
             self.formula(ws, i, 4, f"IF({count_all}=0,0,{cell(i, 3)}/{count_all})", share,
                          self.s.get("cell", num="0.0%"))
         last = len(bands)
-        ws.write_string(last + 1, 0, "合计", self.s.get("total"))
+        ws.write_string(last + 1, 0, self.t("合计", "Total", sep=" "), self.s.get("total"))
         self.formula(ws, last + 1, 3, f"SUM({cell(1, 3)}:{cell(last, 3)})", appraised, self.s.get("total", num="0"))
         chart = self.book.add_chart({"type": "column"})
-        chart.add_series({"name": "人数", "categories": ["等级分布", 1, 1, last, 1], "values": ["等级分布", 1, 3, last, 3],
+        sheet, people = self.names.distribution, self.lang.inline("人数", "Headcount")
+        chart.add_series({"name": people, "categories": [sheet, 1, 1, last, 1], "values": [sheet, 1, 3, last, 3],
                           "data_labels": {"value": True}})
-        chart.set_title({"name": f"{self.inp.settings.period.label} 考核等级分布"})
+        period = self.inp.settings.period
+        chart.set_title({"name": self.t(f"{period.label} 考核等级分布",
+                                        f"Grade distribution, {Language('en').period_label(period)}", sep=" ")})
         chart.set_legend({"none": True})
-        chart.set_y_axis({"name": "人数", "major_gridlines": {"visible": True}})
+        chart.set_y_axis({"name": people, "major_gridlines": {"visible": True}})
         # Below the table, as wide as it (~5 columns): portrait A4 holds both on one page.
         ws.insert_chart(last + 3, 0, chart, {"x_offset": 4, "y_offset": 4, "x_scale": 1.0, "y_scale": 1.1})
         self.chart_bottom = last + 3 + 18
 
     def departments(self, ws) -> None:
-        self.header(ws, ("公司", "部门", "考核人数", "平均分", "最高分", "最低分", "应发合计"), {0: 14, 1: 14, 6: 16})
+        self.header(ws, (("公司", "Company"), ("部门", "Department"), ("考核人数", "Appraised"), ("平均分", "Average"),
+                         ("最高分", "Highest"), ("最低分", "Lowest"), ("应发合计", "Total pay")), {0: 14, 1: 14, 6: 16})
         groups: dict[tuple[str, str], list] = {}
         for r in self.rows:
             groups.setdefault(r.employee.department_key, []).append(r)
-        status = f'{self.range["考核状态"]},"{APPRAISED}"'
+        appraised = f'{self.range["考核状态"]},"{self.appraised_word}"'
         row = 1
         companies = sorted({company for company, _ in groups})
         for company in companies:
@@ -265,12 +346,13 @@ class _Summary:
                 if c != company:
                     continue
                 criteria = f'{self.range["公司"]},{cell(row, 0)},{self.range["部门"]},{cell(row, 1)}'
-                self.stat_row(ws, row, company, department, members, criteria, status)
+                self.stat_row(ws, row, company, department, members, criteria, appraised)
                 row += 1
             members = [r for r in self.rows if r.employee.company == company]
-            self.stat_row(ws, row, company, "（公司合计）", members, f'{self.range["公司"]},{cell(row, 0)}', status, True)
+            self.stat_row(ws, row, company, self.say("（公司合计）", "(company total)"), members,
+                          f'{self.range["公司"]},{cell(row, 0)}', appraised, True)
             row += 1
-        self.stat_row(ws, row, "全集团", "", list(self.rows), None, status, True)
+        self.stat_row(ws, row, self.say("全集团", "Group"), "", list(self.rows), None, appraised, True)
         self.department_rows = row
 
     def stat_row(self, ws, row, company, department, members, criteria, status, bold=False):
@@ -291,22 +373,25 @@ class _Summary:
         self.formula(ws, row, 6, pay_excel, pay, fmt(MONEY))
 
     def payroll(self, ws) -> None:
-        reward = annual_reward_title(self.inp.settings.period) + NOT_IN_TOTAL
-        titles = ("考核期间", "工号", "姓名", "公司", "部门", "考核状态", "岗位工资", "个人绩效提成", "公共绩效提成",
-                  "工龄工资", "一次性奖励", "应发合计", reward)
-        self.header(ws, titles, PAYROLL_WIDTHS)
-        ws.set_row(0, 30)
+        period = self.inp.settings.period
+        reward = (annual_reward_title(period) + not_in_total(),
+                  annual_reward_title(period, "en") + not_in_total("en"))
+        titles = (("考核期间", "Period"), ("工号", "ID"), ("姓名", "Name"), ("公司", "Company"), ("部门", "Department"),
+                  ("考核状态", "Status"), ("岗位工资", "Position pay"), ("个人绩效提成", "Personal commission"),
+                  ("公共绩效提成", "Shared commission"), ("工龄工资", "Seniority pay"), ("一次性奖励", "One-time bonus"),
+                  ("应发合计", "Total pay"), reward)
+        self.header(ws, titles, PAYROLL_WIDTHS, height=30)
         period = self.inp.settings.period.key
         money = self.s.get("cell", num=MONEY)
         for i, r in enumerate(self.rows, start=1):
             ws.write_string(i, 0, period, self.s.get("cell"))
             for col, name in enumerate(("工号", "姓名", "公司", "部门", "考核状态"), start=1):
-                ws.write_formula(i, col, f"='{SUMMARY}'!{cell(i, COL[name], True)}", self.s.get("cell"),
+                ws.write_formula(i, col, f"='{self.names.summary}'!{cell(i, COL[name], True)}", self.s.get("cell"),
                                  {"工号": r.employee.employee_id, "姓名": r.employee.name, "公司": r.employee.company,
-                                  "部门": r.employee.department,
-                                  "考核状态": APPRAISED if r.appraised else NOT_APPRAISED}[name])
+                                  "部门": r.employee.department, "考核状态": status(r.appraised, self.prose)}[name])
             for col, (key, title) in enumerate((*PAY_PARTS, ("total", "应发合计")), start=6):
-                self.formula(ws, i, col, f"'{SUMMARY}'!{cell(i, COL[title], True)}", getattr(r.pay, key), money)
+                self.formula(ws, i, col, f"'{self.names.summary}'!{cell(i, COL[title], True)}", getattr(r.pay, key),
+                             money)
             if r.pay.annual_reward is not None:
                 ws.write_number(i, 12, num(r.pay.annual_reward), money)
         self.payroll_totals(ws, len(self.rows) + 1)
@@ -314,7 +399,9 @@ class _Summary:
     def payroll_totals(self, ws, row: int) -> None:
         """合计 of every money column, then the approval block (制表 / 审核 / 批准, each with 日期)."""
         last = row - 1
-        ws.merge_range(row, 0, row, 5, f"合计（{len(self.rows)} 人）", self.s.get("total"))
+        people = len(self.rows)
+        ws.merge_range(row, 0, row, 5, self.t(f"合计（{people} 人）", f"Total ({people} employees)", sep=" "),
+                       self.s.get("total"))
         for col, key in enumerate(("position_pay", "personal_commission", "shared_commission", "seniority_pay",
                                    "one_time_bonus", "total"), start=6):
             value = sum((getattr(r.pay, key) for r in self.rows), Decimal(0))
@@ -323,10 +410,13 @@ class _Summary:
         self.formula(ws, row, 12, f"SUM({cell(1, 12)}:{cell(last, 12)})", sum(rewards, Decimal(0)),
                      self.s.get("total", num=MONEY))
         row += 2
-        ws.merge_range(row, 0, row, 12, f"说明：{annual_reward_title(self.inp.settings.period)}年终结算，不计入应发合计。",
-                       self.s.get("note"))
+        period = self.inp.settings.period
+        ws.merge_range(row, 0, row, 12, self.say(f"说明：{annual_reward_title(period)}年终结算，不计入应发合计。",
+                                                 f"Note: the {annual_reward_title(period, 'en').lower()} is settled "
+                                                 "at year end and is not part of total pay."), self.s.get("note"))
         row += 2
-        for offset, words in ((0, [f"{t}：" for t in APPROVALS]), (1, ["日期："] * len(APPROVALS))):
+        signs = [self.t(f"{zh}：", f"{en}:", sep=" ") for zh, en in APPROVALS]
+        for offset, words in ((0, signs), (1, [self.t("日期：", "Date:", sep=" ")] * len(APPROVALS))):
             ws.set_row(row + offset, 30)  # room to sign; the summary streams, so each row is written whole
             for word, (label, first, last) in zip(words, ((0, 1, 3), (5, 6, 8), (9, 10, 12)), strict=True):
                 ws.write_string(row + offset, label, word, self.s.get("", align="right"))
@@ -334,19 +424,21 @@ class _Summary:
         self.payroll_last = row + 1
 
     def not_appraised(self, ws) -> None:
-        self.header(ws, ("工号", "姓名", "公司", "部门", "岗位", "缺勤月数", "原因"), {6: 70})
+        self.header(ws, (("工号", "ID"), ("姓名", "Name"), ("公司", "Company"), ("部门", "Department"), ("岗位", "Role"),
+                         ("缺勤月数", "Months absent"), ("原因", "Reason")), {6: 70})
         for i, r in enumerate(self.result.not_appraised, start=1):
             e = r.employee
             ws.write_row(i, 0, (e.employee_id, e.name, e.company, e.department, e.role), self.s.get("cell"))
             ws.write_number(i, 5, num(e.months_absent), self.s.get("cell", num="0.0"))
-            ws.write_string(i, 6, not_appraised_text(r.not_appraised_reason), self.s.get("cell"))
+            ws.write_string(i, 6, not_appraised_text(r.not_appraised_reason, self.prose), self.s.get("cell"))
 
     def warnings(self, ws) -> None:
-        self.header(ws, ("级别", "文件", "工作表", "行", "列", "说明"), {1: 24, 2: 12, 4: 18, 5: 90})
+        self.header(ws, (("级别", "Level"), ("文件", "File"), ("工作表", "Sheet"), ("行", "Row"), ("列", "Column"),
+                         ("说明", "Message")), {1: 24, 2: 12, 4: 18, 5: 90})
         self.warning_rows = 0
         for i, w in enumerate(period_warnings(self.result), start=1):
             self.warning_rows = i
-            ws.write_row(i, 0, ("提示", w.file, w.sheet), self.s.get("cell"))
+            ws.write_row(i, 0, (self.say("提示", "Warning"), w.file, w.sheet), self.s.get("cell"))
             if w.row is not None:
                 ws.write_number(i, 3, w.row, self.s.get("cell"))
             ws.write_string(i, 4, w.column, self.s.get("cell"))
