@@ -54,7 +54,7 @@ class AppendixBlocks:
                 self.ws.merge_range(row, first, row, last, title, fmt)
                 texts.append((title, first, last))
             elif col not in covered:
-                self.ws.write_string(row, col, title, fmt)
+                self.ws.write(row, col, title, fmt)
                 texts.append((title, col))
         self.fit_height(row, texts)
 

@@ -246,13 +246,12 @@ class _Sheet(AppendixBlocks):
                  (t("考核人", "Appraiser"), review.reviewer if review else "—"),
                  (t("面谈日期", "Interview"), review.interview_date.isoformat() if review and review.interview_date else "—")]
         spans = ((0, 1, 2, 3), (4, 4, 5, 7), (8, 8, 9, 10))  # label from … to, value from … to
-        for i, (label, value) in enumerate(pairs):
-            row, (label_first, label_last, first, last) = DETAILS_ROW + i // 3, spans[i % 3]
-            self.merge(row, label_first, label_last, label, self.wrapping("label"))
-            self.merge(row, first, last, value, self.s.get("cell"))
-        for row in range(DETAILS_ROW, DETAILS_ROW + (len(pairs) + 2) // 3):  # a bilingual label takes two lines
-            labels = pairs[3 * (row - DETAILS_ROW):3 * (row - DETAILS_ROW) + 3]
-            self.fit_height(row, [(label, *spans[k][:2]) for k, (label, _) in enumerate(labels)])
+        for at in range(0, len(pairs), 3):  # three to a row; a row is sized before the next (the summary streams)
+            row, labels = DETAILS_ROW + at // 3, pairs[at:at + 3]
+            for (label, value), (label_first, label_last, first, last) in zip(labels, spans, strict=False):
+                self.merge(row, label_first, label_last, label, self.wrapping("label"))
+                self.merge(row, first, last, value, self.s.get("cell"))
+            self.fit_height(row, [(label, *span[:2]) for (label, _), span in zip(labels, spans, strict=False)])
         columns = [t(zh, en) for zh, en in zip(COLUMNS, COLUMNS_EN, strict=True)]
         self.ws.write_row(ITEMS_HEADER_ROW, 0, columns, self.s.get("header"))
         self.fit_height(ITEMS_HEADER_ROW, [(title, col) for col, title in enumerate(columns)])

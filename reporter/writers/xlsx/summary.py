@@ -333,7 +333,7 @@ class _Summary:
         self.chart_bottom = last + 3 + 18
 
     def departments(self, ws) -> None:
-        self.header(ws, (("公司", "Company"), ("部门", "Department"), ("考核人数", "Appraised"), ("平均分", "Average"),
+        self.header(ws, (("公司", "Company"), ("部门", "Department"), ("考核人数", "Number appraised"), ("平均分", "Average"),
                          ("最高分", "Highest"), ("最低分", "Lowest"), ("应发合计", "Total pay")), {0: 14, 1: 14, 6: 16})
         groups: dict[tuple[str, str], list] = {}
         for r in self.rows:
