@@ -289,7 +289,7 @@ def test_result_json_keeps_its_keys_and_words_its_texts_in_the_prose_language(bu
 def test_libreoffice_recalculates_every_language_to_the_same_values(builds, tmp_path):
     paths = {code: workbooks(builds[code]) for code in LANGUAGES}
     again = recalc.recalculate([p for code in LANGUAGES for p in paths[code]], tmp_path / "libreoffice")
-    assert recalc.compare_all(again) > 900  # each language: LibreOffice agrees with the cached values
+    assert recalc.compare_all(again) > 600  # each language: LibreOffice agrees with the cached values
     for code in ("en", "zh-en"):  # and with the Chinese workbook's recalculated values, cell by cell
         for zh_path, path in zip(paths["zh"], paths[code], strict=True):
             zh_values, values = cells(again[zh_path], True), cells(again[path], True)

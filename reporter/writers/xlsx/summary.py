@@ -415,11 +415,17 @@ class _Summary:
                                                  f"Note: the {annual_reward_title(period, 'en').lower()} is settled "
                                                  "at year end and is not part of total pay."), self.s.get("note"))
         row += 2
-        signs = [self.t(f"{zh}：", f"{en}:", sep=" ") for zh, en in APPROVALS]
-        for offset, words in ((0, signs), (1, [self.t("日期：", "Date:", sep=" ")] * len(APPROVALS))):
-            ws.set_row(row + offset, 30)  # room to sign; the summary streams, so each row is written whole
-            for word, (label, first, last) in zip(words, ((0, 1, 3), (5, 6, 8), (9, 10, 12)), strict=True):
-                ws.write_string(row + offset, label, word, self.s.get("", align="right"))
+        signs = [self.t(f"{zh}：", f"{en}:") for zh, en in APPROVALS]
+        places = ((0, 1, 3), (5, 6, 8), (9, 10, 12))
+        # Chinese words fit their narrow label cells; English ones wrap there (a right-aligned text running
+        # out of its cell to the left would be cut off by the page's edge or the sign line before it).
+        wrap = {"text_wrap": True} if self.lang.code != "zh" else {}
+        for offset, words in ((0, signs), (1, [self.t("日期：", "Date:")] * len(APPROVALS))):
+            lines = max(wrapped_lines(word, PAYROLL_WIDTHS[label]) for word, (label, *_) in zip(words, places, strict=True))
+            # Room to sign; the summary streams, so each row is written whole.
+            ws.set_row(row + offset, max(30, row_height(lines)) if wrap else 30)
+            for word, (label, first, last) in zip(words, places, strict=True):
+                ws.write_string(row + offset, label, word, self.s.get("", align="right", **wrap))
                 ws.merge_range(row + offset, first, row + offset, last, "", self.s.get("sign"))
         self.payroll_last = row + 1
 
