@@ -24,7 +24,7 @@ from reporter.rules.engine import total_formula
 from reporter.rules.pay import pay_formula
 from reporter.rules.rulebook import ADJUSTMENT_RULES, rule
 from reporter.rules.scoring import line_parameters, points_formula
-from reporter.writers.language import Language, language
+from reporter.writers.language import language
 from reporter.writers.wording import (
     METHOD_NAMES,
     METHOD_NAMES_EN,
@@ -58,6 +58,7 @@ from reporter.writers.xlsx.layout import (
     ref,
     span_width,
 )
+from reporter.writers.xlsx.pages import print_words, whole_blocks
 from reporter.writers.xlsx.style import (
     DEFAULT_ROW_HEIGHT,
     MONEY,
@@ -78,22 +79,6 @@ CATEGORY_NAMES_EN = {"kpi": "KPI", "key_goal": "Key goal", "bonus": "Adjustment"
 # What Excel says when a yellow cell is given a value its kind refuses (style.input_rule has the Chinese).
 INPUT_ERRORS_EN = {"count": "A whole number, 0 or more", "days": "Days, 0 or more, in steps of half a day (0.5)",
                    "number": "A number", "amount": "A number, 0 or more", "percent": "A number, 0 or more"}
-PAGE_FOOTERS = {"en": "&CPage &P of &N", "zh-en": "&C第 &P 页 / 共 &N 页  Page &P of &N"}
-
-
-def print_words(ws, settings, lang: Language, title: str) -> None:
-    """The printed header and footer in an English or bilingual workbook (style.print_setup writes the Chinese).
-
-    Called after print_setup: the company and the title as given, the period in the language's words.
-    """
-    if lang.code == "zh":
-        return
-    period = settings.period.label if lang.prose == "zh" else lang.period_label(settings.period)
-    parts = (settings.company, title, period)
-    ws.set_header("&L{}&C{}&R{}".format(*(part.replace("&", "&&") for part in parts)), {"margin": 0.25})
-    ws.set_footer(PAGE_FOOTERS[lang.code], {"margin": 0.25})
-
-
 class _Sheet(AppendixBlocks):
     def __init__(self, book, styles: Styles, name: str, result: PeriodResult, r: EmployeeResult):
         self.ws = book.add_worksheet(name)
@@ -180,37 +165,6 @@ class _Sheet(AppendixBlocks):
         used = sum(self.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(appendix))
         return [appendix] if used <= page_height(PRINT_SCALE) else [self.at.pay, appendix]
 
-    def more_breaks(self, breaks: list[int]) -> list[int]:
-        """Breaks that keep blocks whole when even the plan or the appendix overruns a page.
-
-        Bilingual labels make rows taller. Left to itself, LibreOffice would break after the total and
-        strand the grade and rank rows on a page of their own, or print a band table's titles apart
-        from its rows. So a long plan breaks before the last line that fits (the totals follow at least
-        one line, and the pay block joins them when the page holds it), and the appendix breaks before a
-        block that does not fit. Rows 1–2 (title and period) print atop every page.
-        """
-        room = page_height(PRINT_SCALE)
-
-        def height(first: int, last: int) -> float:
-            return sum(self.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(first, last))
-
-        repeated, appendix = height(0, 2), self.at.signatures + SIGNATURE_ROWS
-        planned = list(breaks)
-        overrun = next((row for row in range(planned[0]) if height(0, row + 1) > room), None)
-        if overrun is not None and min(overrun, self.at.totals - 1) > self.at.lines:
-            line = min(overrun, self.at.totals - 1)  # the first line of page 2: the totals come with it
-            planned = [line] + ([appendix] if repeated + height(line, appendix) <= room else planned)
-        blocks = [self.at.annual] if self.r.pay.annual_reward is not None else []
-        blocks += [self.at.measures - SECTION_ROWS, self.at.adjustments - SECTION_ROWS, self.at.bands - SECTION_ROWS]
-        ends = [*blocks[1:], self.at.bands + len(self.inp.grades)]
-        used = repeated + height(appendix, blocks[0])
-        for first, last in zip(blocks, ends, strict=True):
-            if used + height(first, last) > room and first > appendix and used > repeated:
-                planned.append(first)
-                used = repeated
-            used += height(first, last)
-        return planned
-
     # -- blocks -----------------------------------------------------------
 
     def write(self) -> ScorecardCells:
@@ -223,7 +177,11 @@ class _Sheet(AppendixBlocks):
             self.row = self.at.annual
             self.annual_reward()
         self.appendix()
-        self.ws.set_h_pagebreaks(self.more_breaks(self.page_breaks()))  # every row's height is known now
+        blocks = [self.at.annual] if self.r.pay.annual_reward is not None else []
+        blocks += [self.at.measures - SECTION_ROWS, self.at.adjustments - SECTION_ROWS, self.at.bands - SECTION_ROWS]
+        ends = [*blocks[1:], self.at.bands + len(self.inp.grades)]
+        breaks = whole_blocks(self.page_breaks(), self.heights, self.at, list(zip(blocks, ends, strict=True)))
+        self.ws.set_h_pagebreaks(breaks)  # every row's height is known now
         self.page_setup()
         return self.cells
 

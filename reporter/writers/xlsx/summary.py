@@ -22,22 +22,20 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from reporter.model import PeriodResult
-from reporter.rules.engine import TOTAL_FORMULA
-from reporter.rules.pay import PAY_FORMULAS, pay_formula
-from reporter.rules.rulebook import RULE_FORMULAS, rule
-from reporter.rules.scoring import METHOD_FORMULAS
+from reporter.rules.pay import pay_formula
+from reporter.rules.rulebook import rule
 from reporter.writers.language import Language, language
 from reporter.writers.payroll_csv import not_in_total, status
 from reporter.writers.wording import (
-    METHOD_NAMES,
-    METHOD_NAMES_EN,
     annual_reward_title,
     hr_note,
     not_appraised_text,
     period_warnings,
 )
 from reporter.writers.xlsx.layout import ScorecardCells, num
-from reporter.writers.xlsx.scorecard import print_words, sheet_name, write_scorecard_sheet
+from reporter.writers.xlsx.pages import print_words
+from reporter.writers.xlsx.rules_sheet import RulesSheet
+from reporter.writers.xlsx.scorecard import sheet_name, write_scorecard_sheet
 from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup, row_height, wrapped_lines
 
 HEAD = ("工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "等级名称", "部门排名", "岗位排名",
@@ -51,8 +49,7 @@ PAY_PARTS = (("position_pay", "岗位工资"), ("personal_commission", "个人�
              ("shared_commission", "公共绩效提成"), ("seniority_pay", "工龄工资"), ("one_time_bonus", "一次性奖励"))
 PAYROLL_WIDTHS = {0: 9, 1: 8, 2: 8, 3: 12, 4: 12, 5: 10, 6: 13, 7: 13, 8: 13, 9: 11, 10: 11, 11: 14, 12: 16}
 APPROVALS = (("制表", "Prepared by"), ("审核", "Checked by"), ("批准", "Approved by"))
-DIRECTIONS = {"higher": ("越高越好", "higher is better"), "lower": ("越低越好", "lower is better"),
-              "uncapped": ("不封顶", "uncapped")}
+SUMMARY_NOTE_WIDTH = 30
 
 
 @dataclass(frozen=True)
@@ -74,12 +71,6 @@ def sheet_names(lang: Language) -> SheetNames:
     return SheetNames(n("汇总", "Summary"), n("等级分布", "Grades"), n("部门统计", "Departments"),
                       n("工资表", "Payroll"), n("未参与考核", "Not appraised"), n("提示", "Warnings"),
                       n("规则", "Rules"))
-SUMMARY_NOTE_WIDTH = 30
-
-
-def every_rule() -> list[tuple[str, str]]:
-    """Every rule's name and formula text but the scoring methods', in the order a scorecard applies them."""
-    return [("total", TOTAL_FORMULA), *RULE_FORMULAS.items(), *PAY_FORMULAS.items()]
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -91,7 +82,7 @@ def column_range(sheet: str, col: int, first: int, last: int) -> str:
     return f"'{sheet}'!${letter}${first + 1}:${letter}${last + 1}"
 
 
-class _Summary:
+class _Summary(RulesSheet):
     def __init__(self, book, result: PeriodResult):
         self.book, self.result, self.s = book, result, Styles(book)
         self.inp = result.input
@@ -176,77 +167,7 @@ class _Summary:
             refs[name], refs[f"peer_{name}"] = cell(row, COL[title]), self.range[title]
         return refs
 
-    def title_row(self, ws, row: int, titles) -> None:
-        """Column titles inside a sheet (规则's blocks): (Chinese, English) pairs, tall enough when bilingual."""
-        ws.write_row(row, 0, [self.t(zh, en) for zh, en in titles], self.s.get("header"))
-        if self.lang.bilingual:
-            ws.set_row(row, row_height(2))
-
     # -- sheets -------------------------------------------------------------
-
-    def rules(self, ws) -> tuple[int, int]:
-        t = self.t
-        ws.write_string(0, 0, t("等级标准（总分落在 [下限, 上限) 即为该等级；按下限升序排列供查表）",
-                                "Grade bands (a total in [lower, upper) earns the grade; in ascending order for "
-                                "the lookup)", sep=" "), self.s.get("section"))
-        titles = tuple(t(zh, en) for zh, en in (
-            ("等级", "Grade"), ("等级名称", "Grade name"), ("分数下限", "Lower bound"), ("分数上限", "Upper bound"),
-            ("绩效系数", "Pay coeff."), ("培训强度", "Training"), ("职位晋升", "Promotion"),
-            ("岗位级别", "Position level"), ("岗位工资调整", "Salary adjustment"), ("不及格", "Failing")))
-        ws.write_row(1, 0, titles, self.s.get("header"))
-        if self.lang.code != "zh":
-            ws.set_row(1, row_height(max(wrapped_lines(title, 10) for title in titles)))
-        for i, band in enumerate(self.inp.grades):
-            row = 2 + i
-            ws.write_string(row, 0, band.grade, self.s.get("cell"))
-            ws.write_string(row, 1, band.name, self.s.get("cell"))
-            ws.write_number(row, 2, num(band.min_score), self.s.get("cell", num="0.00"))
-            if band.max_score is None:
-                ws.write_string(row, 3, "—", self.s.get("cell"))
-            else:
-                ws.write_number(row, 3, num(band.max_score), self.s.get("cell", num="0.00"))
-            ws.write_number(row, 4, num(band.pay_coefficient), self.s.get("cell", num="0%"))
-            failing = self.say("是", "Yes") if band.failing else self.say("否", "No")
-            for col, text in enumerate((band.training, band.promotion, band.level_change, band.salary_change,
-                                        failing), start=5):
-                ws.write_string(row, col, text, self.s.get("cell"))
-        band_rows = (2, 1 + len(self.inp.grades))
-        row = band_rows[1] + 3
-        ws.write_string(row, 0, t("评分方法（value 为实际值，weight 为权重；得分四舍五入到分）",
-                                  "Scoring methods (value is the actual value, weight the weight; points rounded to "
-                                  "the cent)", sep=" "), self.s.get("section"))
-        self.title_row(ws, row + 1, (("方法", "Method"), ("方向", "Direction"), ("得分公式", "Points formula")))
-        row += 2
-        for (method, direction), text in METHOD_FORMULAS.items():
-            words = DIRECTIONS.get(direction)
-            ws.write_row(row, 0, (self.say(METHOD_NAMES[method], METHOD_NAMES_EN[method]),
-                                  self.say(*words) if words else "—", text), self.s.get("cell"))
-            row += 1
-        row += 1
-        ws.write_string(row, 0, t("规则公式（总分、等级、系数、排名、加减分、工资；金额逐项四舍五入到分）",
-                                  "Rule formulas (total, grade, coefficient, ranks, bonus and penalty, pay; each "
-                                  "amount rounded to the cent)", sep=" "), self.s.get("section"))
-        self.title_row(ws, row + 1, (("规则", "Rule"), ("", ""), ("公式", "Formula")))
-        row += 2
-        for name, text in every_rule():
-            ws.write_row(row, 0, (name, "", text), self.s.get("cell"))
-            row += 1
-        row += 1
-        ws.write_string(row, 0, t("指标库", "KPI library", sep=" "), self.s.get("section"))
-        self.title_row(ws, row + 1, (("指标代码", "KPI code"), ("指标名称", "KPI name"), ("计算公式", "Formula"),
-                                     ("单位", "Unit"), ("方向", "Direction"), ("指标定义", "Definition"),
-                                     ("数据来源", "Source")))
-        row += 2
-        for kpi in self.inp.kpis.values():
-            ws.write_row(row, 0, (kpi.code, kpi.name, kpi.formula.text, kpi.unit,
-                                  self.say(*DIRECTIONS["higher" if kpi.direction == "higher" else "lower"]),
-                                  kpi.definition, kpi.source),
-                         self.s.get("cell"))
-            row += 1
-        for col, width in enumerate((18, 14, 60, 10, 10, 30, 14, 12, 14, 8)):
-            ws.set_column(col, col, width)
-        self.rules_last = row - 1
-        return band_rows
 
     def summary(self, ws, cells: dict[str, ScorecardCells], band_rows) -> None:
         # Narrow columns (headers wrap) and a wrapped 备注: 19 columns on one landscape page width.
