@@ -220,3 +220,30 @@ def test_chinese_letter_is_unchanged(small_build):
     table = squeezed(cells(letter))
     assert "迟到1次、早退0次、请假1天→扣3分；满分10−3（不低于0）=7.00分" in table
     assert "实际25秒，标准≤30秒：达标，得30.00分" in table
+
+
+@pytest.mark.slow
+def test_a_companys_own_templates_get_the_language(tmp_path, make_book, base_sheets):
+    """t, say and lang are in the context, not the bundled environment: a --templates folder has them too."""
+    import shutil
+    from datetime import date
+
+    from reporter.input.validate import load_input
+    from reporter.rules.engine import score_period
+    from reporter.writers.pdf.documents import letter_context
+    from reporter.writers.pdf.renderer import PdfRenderer
+    from reporter.writers.templates import default_templates
+
+    own = tmp_path / "own"
+    shutil.copytree(default_templates(), own, ignore=shutil.ignore_patterns("__pycache__"))
+    letter = own / "letter.html.j2"
+    letter.write_text(letter.read_text(encoding="utf-8").replace(
+        "{% block content %}", '{% block content %}<p class="own">{{ t("自有", "Own label") }} {{ say("自有句子", "Own sentence") }}'
+        ' {{ lang.date(lang_day) }}</p>', 1), encoding="utf-8")
+    base_sheets["设置"].append(["语言", "en"])
+    result = score_period(load_input(make_book(base_sheets)))
+    r = next(x for x in result.results if x.employee.employee_id == "E001")
+    html = PdfRenderer(own).html("letter.html.j2", {**letter_context(result, r), "lang_day": date(2026, 11, 6),
+                                                     "created": "2026-10-31T00:00:00Z"})
+    assert '<html lang="en">' in html
+    assert '<p class="own">Own label Own sentence 6 November 2026</p>' in html
