@@ -80,7 +80,8 @@ def test_english_working_names_the_measures_as_typed():
 
 @pytest.mark.parametrize("value, unit, zh, en", [
     ("28", "秒", "28 秒", "28 s"), ("2", "次", "2 次", "2"), ("1.5", "倍", "1.5 倍", "1.5×"),
-    ("50000", "人", "50000 人", "50000"), ("4", "页", "4 页", "4 页"),  # a unit the company typed stays as typed
+    ("50000", "人", "50000 人", "50000 people"), ("4", "页", "4 页", "4 pages"),
+    ("1", "页", "1 页", "1 page"), ("12", "箱", "12 箱", "12 箱"),  # a unit of the company's own stays as typed
     ("0.035", "%", "3.50%", "3.50%"), ("1234.5", "元", "¥1,234.50", "¥1,234.50"),
 ])
 def test_units_in_english(value, unit, zh, en):

@@ -64,8 +64,9 @@ def money(value: Decimal | None) -> str:
 
 
 # Units as the input writes them (指标库 单位, measure kinds) and in an English document; a unit the
-# company typed that is not here prints as typed.  Counts drop their unit in English: "2", not "2 times".
-UNITS_EN = {"秒": "s", "次": "", "个": "", "份": "", "人": "", "天": "days", "倍": "×"}
+# company typed that is not here prints as typed.  Times and pieces drop their unit: "2", not "2 times".
+UNITS_EN = {"秒": "s", "次": "", "个": "", "份": "", "天": "days", "倍": "×", "人": "people", "项": "items",
+            "条": "entries", "页": "pages"}
 
 
 def fmt_number(value: Decimal | None, unit: str = "", prose: str = "zh") -> str:
@@ -78,6 +79,8 @@ def fmt_number(value: Decimal | None, unit: str = "", prose: str = "zh") -> str:
         return f"¥{value.quantize(Decimal('0.01')):,f}"
     if prose == "en":
         unit = UNITS_EN.get(unit, unit)
+        if value == 1 and len(unit) > 1 and unit.endswith("s"):
+            unit = unit[:-1]  # 1 day, 1 page
     text = f"{value.quantize(Decimal('0.01')).normalize():f}" if value != value.to_integral() else f"{value:.0f}"
     if unit == "×":
         return f"{text}×"
