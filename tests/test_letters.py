@@ -296,7 +296,7 @@ def test_templates_autoescape_and_fail_on_missing_values(renderer):
     assert html == "&lt;b&gt;x&lt;/b&gt;"
     assert renderer.env.get_template("letter.html.j2").environment.autoescape is True
     with pytest.raises(RenderError, match="undefined"):
-        renderer.html("letter.html.j2", {"lang": "zh-CN"})
+        renderer.html("letter.html.j2", {})
 
 
 def test_long_letter_keeps_the_signature_block_whole(renderer, sample_result, tmp_path):

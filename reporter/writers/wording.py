@@ -63,15 +63,27 @@ def money(value: Decimal | None) -> str:
     return "—" if value is None else f"¥{value:,.2f}"
 
 
-def fmt_number(value: Decimal | None, unit: str = "") -> str:
-    """A value as a person reads it: 3.52%, ¥1,234.50, 28 秒, 4."""
+# Units as the input writes them (指标库 单位, measure kinds) and in an English document; a unit the
+# company typed that is not here prints as typed.  Times and pieces drop their unit: "2", not "2 times".
+UNITS_EN = {"秒": "s", "次": "", "个": "", "份": "", "天": "days", "倍": "×", "人": "people", "项": "items",
+            "条": "entries", "页": "pages"}
+
+
+def fmt_number(value: Decimal | None, unit: str = "", prose: str = "zh") -> str:
+    """A value as a person reads it: 3.52%, ¥1,234.50, 28 秒 (28 s in English), 4."""
     if value is None:
         return "—"
     if unit == "%":
         return f"{(value * 100).quantize(Decimal('0.01')):f}%"
     if unit in ("元", "¥"):
         return f"¥{value.quantize(Decimal('0.01')):,f}"
+    if prose == "en":
+        unit = UNITS_EN.get(unit, unit)
+        if value == 1 and len(unit) > 1 and unit.endswith("s"):
+            unit = unit[:-1]  # 1 day, 1 page
     text = f"{value.quantize(Decimal('0.01')).normalize():f}" if value != value.to_integral() else f"{value:.0f}"
+    if unit == "×":
+        return f"{text}×"
     return f"{text} {unit}".strip() if unit not in ("", "分") else text
 
 
@@ -93,29 +105,40 @@ def running(count: int, kind: str, prose: str = "zh") -> str:
 # ---- plan lines --------------------------------------------------------------
 
 
-# The attendance measures in words, with their units: 迟到 1 次、早退 0 次、请假 1 天.
-ATTENDANCE_WORDS = {"late": ("迟到", "次"), "early_leave": ("早退", "次"), "leave_days": ("请假", "天"),
-                    "reports_due": ("应交", "份"), "reports_submitted": ("实交", "份")}
+# The attendance measures in words, with their units: 迟到 1 次、早退 0 次、请假 1 天; late 1 time, leave 1 day.
+ATTENDANCE_WORDS = {
+    "zh": {"late": ("迟到", "次"), "early_leave": ("早退", "次"), "leave_days": ("请假", "天"),
+           "reports_due": ("应交", "份"), "reports_submitted": ("实交", "份")},
+    "en": {"late": ("late", "time"), "early_leave": ("left early", "time"), "leave_days": ("leave", "day"),
+           "reports_due": ("reports due", ""), "reports_submitted": ("reports submitted", "")},
+}
 
 
 # Measure kinds whose values carry a unit in a working: money, percentages, seconds.
 MEASURE_UNITS = {"amount": "元", "percent": "%", "seconds": "秒"}
 
+def attendance_count(code: str, value: Decimal, prose: str = "zh") -> str:
+    """迟到 1 次 / late 1 time, leave 0.5 days."""
+    word, unit = ATTENDANCE_WORDS[prose][code]
+    number = fmt_number(value)
+    if prose == "en" and unit and value != 1:
+        unit += "s"
+    return f"{word} {number} {unit}".strip()
 
-def line_inputs(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None) -> str:
-    """The measures a line's value came from: 迟到 1 次、早退 0 次、请假 1 天."""
+
+def line_inputs(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None, prose: str = "zh") -> str:
+    """The measures a line's value came from: 迟到 1 次、早退 0 次、请假 1 天; late 1 time, left early 0 times."""
     if len(lr.inputs) == 1 and next(iter(lr.inputs.values())) == lr.value:
         return ""  # the value is the measure itself: naming it again says nothing
-    order = list(ATTENDANCE_WORDS)
+    order = list(ATTENDANCE_WORDS["zh"])
     parts = []
     for code, value in sorted(lr.inputs.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99):
-        if code in ATTENDANCE_WORDS:
-            word, unit = ATTENDANCE_WORDS[code]
-            parts.append(f"{word} {fmt_number(value)} {unit}")
+        if code in ATTENDANCE_WORDS["zh"]:
+            parts.append(attendance_count(code, value, prose))
         elif measures and code in measures:
-            m = measures[code]
-            parts.append(f"{m.name} {fmt_number(value, MEASURE_UNITS.get(m.kind, ''))}")
-    return "、".join(parts)
+            m = measures[code]  # its name as the company typed it
+            parts.append(f"{m.name} {fmt_number(value, MEASURE_UNITS.get(m.kind, ''), prose)}")
+    return (", " if prose == "en" else "、").join(parts)
 
 
 def explain_line(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None, prose: str = "zh") -> str:
@@ -123,22 +146,31 @@ def explain_line(lr: LineResult, measures: Mapping[str, MeasureDef] | None = Non
     line, value, points = lr.line, lr.value, lr.points
     p = line_parameters(line)
     w = fmt_number(p["weight"] * 100)
-    inputs = line_inputs(lr, measures)
+    inputs = line_inputs(lr, measures, prose)
     if line.method == "deduction":
         v, step = fmt_number(value), fmt_number(p["step"])
+        if prose == "en":
+            if not inputs:
+                return f"full marks {w} − deduction {v} × {step} (not below 0) = {points} points"
+            if p["step"] == 1:
+                return f"{inputs} → {v} points off; full marks {w} − {v} (not below 0) = {points} points"
+            return f"{inputs} → deduction {v}; full marks {w} − {v} × {step} (not below 0) = {points} points"
         if not inputs:
             return f"满分 {w} − 扣分 {v} × {step}（不低于 0）= {points} 分"
         if p["step"] == 1:
             return f"{inputs} → 扣 {v} 分；满分 {w} − {v}（不低于 0）= {points} 分"
         return f"{inputs} → 扣分 {v}；满分 {w} − {v} × {step}（不低于 0）= {points} 分"
-    text = working(lr, p, w)
-    return f"{inputs}：{text}" if inputs and line.method != "bonus" else text
+    text = working(lr, p, w, prose)
+    colon = ": " if prose == "en" else "："
+    return f"{inputs}{colon}{text}" if inputs and line.method != "bonus" else text
 
 
-def working(lr: LineResult, p: Mapping[str, Decimal], w: str) -> str:
+def working(lr: LineResult, p: Mapping[str, Decimal], w: str, prose: str = "zh") -> str:
     line, value, points = lr.line, lr.value, lr.points
-    v, t = fmt_number(value, line.unit), fmt_number(p["target"], line.unit)
+    v, t = fmt_number(value, line.unit, prose), fmt_number(p["target"], line.unit, prose)
     cap = fmt_number(p["cap"], "%")
+    if prose == "en":
+        return working_en(lr, p, w, v, t, cap)
     if line.method == "achievement":
         if line.direction == "lower":
             if value <= 0:
@@ -156,6 +188,29 @@ def working(lr: LineResult, p: Mapping[str, Decimal], w: str) -> str:
         return f"评级 {fmt_number(value)} / {fmt_number(p['target'])} × 权重 {w} = {points} 分"
     limit = f"，上限 {fmt_number(p['cap'] * 100)} 分" if line.cap is not None else ""
     return f"合计 {fmt_number(value)} 分{limit}，计 {points} 分"
+
+
+def working_en(lr: LineResult, p: Mapping[str, Decimal], w: str, v: str, t: str, cap: str) -> str:
+    """The same working in English, number for number."""
+    line, value, points = lr.line, lr.value, lr.points
+    if line.method == "achievement":
+        if line.direction == "lower":
+            if value <= 0:
+                return f"actual 0: capped at {cap} × weight {w} = {points} points"
+            return f"target {t} ÷ actual {v} (cap {cap}) × weight {w} = {points} points"
+        return f"actual {v} ÷ target {t} (cap {cap}) × weight {w} = {points} points"
+    if line.method == "linear":
+        f = fmt_number(p["floor"], line.unit, "en")
+        return (f"(actual {v} − zero-point {f}) ÷ (target {t} − zero-point {f}), within 0–{cap}, "
+                f"× weight {w} = {points} points")
+    if line.method == "pass_fail":
+        sign = "≥" if line.direction == "higher" else "≤"
+        held = "met" if points > 0 else "not met"
+        return f"actual {v}, standard {sign} {t}: {held}, {points} points"
+    if line.method == "rating":
+        return f"rating {fmt_number(value)} / {fmt_number(p['target'])} × weight {w} = {points} points"
+    limit = f", capped at {fmt_number(p['cap'] * 100)}" if line.cap is not None else ""
+    return f"{fmt_number(value)} points in total{limit}: {points} points"
 
 
 # ---- the streak rules and absence --------------------------------------------
