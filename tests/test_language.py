@@ -58,3 +58,7 @@ def test_the_rules_in_english_count_periods_in_the_periods_unit():
         "Away from the post for 1.5 months in the appraisal period, more than the 1 month the policy allows: "
         "not appraised this period")
     assert absence_rule(D("2"), "en").startswith("an employee away from the post for more than 2 months")
+
+
+def test_a_language_prints_as_its_html_tag_for_templates_written_before_it_was_an_object():
+    assert [str(Language(c)) for c in ("zh", "en", "zh-en")] == ["zh-CN", "en", "zh-CN"]

@@ -215,3 +215,87 @@ def test_payroll_holds_the_quarters_settled_pay(built):
     assert D(rows["W001"]["应发合计"]) == D("6400.00")
     manifest = json.loads((period / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["hr_department"] == HR and manifest["period"] == "2026-Q3"
+
+
+# ---- the same company in English and bilingual ---------------------------------------------------
+# An English-speaking company types its own words in English; only the people's names stay Chinese.
+NAMES = ("韩立", "厉飞雨", "南宫婉", "墨大夫")
+IN_ENGLISH = {
+    "远航物流有限公司": "Yuanhang Logistics Co., Ltd.", "远航物流": "Yuanhang Logistics", "站点经理": "Station manager",
+    "人力资源中心 黄主任": "Huang, Head of People", HR: "the People Centre", "仓储部": "Warehouse", "车队": "Fleet",
+    "仓库管理员": "Warehouse keeper", "配送司机": "Delivery driver", "拣货件数": "Items picked",
+    "拣货差错": "Picking errors", "配送单数": "Deliveries", "准时送达单数": "Deliveries on time", "拣货量": "Items picked",
+    "准时送达率": "On-time rate", "考勤扣分": "Attendance points", "件": "items", "次": "times", "分": "points",
+    "实际/目标×权重，封顶120%": "Actual / target × weight, capped at 120%", "差错≤3次得满分": "Full marks at ≤ 3 errors",
+    "1-5 分，由站点经理评定": "Rated 1–5 by the station manager", "迟到-2/次，请假-1/天": "−2 per late arrival, −1 per day of leave",
+    "90%得0分，98%得满分": "0 at 90%, full marks at 98%", "工作态度": "Attitude", "考勤": "Attendance",
+    "丁站长": "Ding (station manager)", "拣货量超额完成。": "Picked well above target.", "带教新人。": "Coach new staff.",
+    "差错偏多。": "Too many errors.", "复核流程培训。": "Training on the check procedure.", "准时率高。": "Very punctual.",
+    "保持。": "Keep it up.", "卓越": "Outstanding", "达标": "Meets targets", "待提升": "To improve", "不达标": "Below target",
+    "有权拒收手续不全的入库货物。": "May refuse inbound goods without complete papers.",
+    "按单拣货、复核、出库，保证账实相符。": "Picks, checks and ships by order; keeps stock and books in line.",
+    "按调度路线准时送达，遵守道路交通法规。": "Delivers on time on the dispatched route, within traffic law.",
+}
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def in_english(book: Path) -> Path:
+    """The second company's workbook with everything it typed in English (names excepted); codes as typed."""
+    wb = openpyxl.load_workbook(book)
+    for title in ("设置", "员工", "度量定义", "指标库", "考核方案", "评分", "评语", "等级", "岗位职责"):
+        for row in wb[title].iter_rows(min_row=2, min_col=2 if title == "设置" else 1):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value in IN_ENGLISH:
+                    cell.value = IN_ENGLISH[cell.value]
+    wb.save(book)
+    return book
+
+
+@pytest.fixture(scope="module", params=["en", "zh-en"])
+def built_in(request, tmp_path_factory):
+    language = request.param
+    root = tmp_path_factory.mktemp(f"second-company-{language}")
+    book = second_company(root, language)
+    if language == "en":
+        book = in_english(book)
+    runner = CliRunner()
+    made = runner.invoke(cli, ["build", str(book), "--out", str(root / "out")], catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    config = root / "smtp.toml"
+    config.write_text('[smtp]\nsender = "hr@yuanhang.example"\n', encoding="utf-8")
+    period = root / "out" / "2026-Q3"
+    mailed = runner.invoke(cli, ["email", str(period), "--config", str(config), "--attach", "letters,scorecards"])
+    assert mailed.exit_code == 0, mailed.output
+    texts = {Path(p).relative_to(period).as_posix(): t for p, t in texts_of(period).items()}
+    return language, texts, made.output + mailed.output
+
+
+@pytest.mark.slow
+def test_an_english_company_reads_no_chinese_but_its_peoples_names(built_in):
+    language, texts, printed = built_in
+    if language != "en":
+        pytest.skip("the bilingual company is checked below")
+    left = {}
+    for name, text in {**texts, "CLI": printed}.items():
+        for person in NAMES:
+            text = text.replace(person, "")
+        if CJK.search(text):
+            left[name] = sorted(set(CJK.findall(text)))
+    assert left == {}
+    letter = re.sub(r"\s+", " ", texts["letters/W001.pdf"])
+    assert "Q3 2026" in letter and "for 2 quarters in a row" in letter and "¥500.00" in letter
+    assert "the People Centre" in texts["outbox/W001.eml"]
+    assert "pass mark" not in texts["letters/W002.pdf"]  # HR's flag stays with HR
+    assert "1 month" in re.sub(r"\s+", " ", texts["letters/D002.pdf"])
+
+
+@pytest.mark.slow
+def test_a_bilingual_company_prints_chinese_with_english_labels(built_in):
+    language, texts, _ = built_in
+    if language != "zh-en":
+        pytest.skip("the English company is checked above")
+    letter = re.sub(r"\s+", "", texts["letters/W001.pdf"])
+    assert "根据公司绩效考核制度" in letter and "连续2个季度部门排名第一" in letter  # Chinese prose
+    assert "Results" in letter or "Result" in letter  # English beneath the headings
+    body = texts["outbox/W001.eml"]
+    assert "您好" in body and "Dear" in body  # the Chinese mail, then the same in English

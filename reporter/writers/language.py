@@ -51,6 +51,10 @@ class Language:
     def html_lang(self) -> str:
         return "en" if self.code == "en" else "zh-CN"
 
+    def __str__(self) -> str:
+        """The HTML language tag, so a company template written as ``<html lang="{{ lang }}">`` stays right."""
+        return self.html_lang
+
     def say(self, zh: str, en: str) -> str:
         """A sentence in the prose language."""
         return en if self.prose == "en" else zh

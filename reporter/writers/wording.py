@@ -1,4 +1,4 @@
-"""Results in words: the one place that turns the engine's facts into Chinese sentences.
+"""Results in words: the one place that turns the engine's facts into sentences, in Chinese or English.
 
 The engine states what it found with the numbers it used (a streak of 3
 periods against a setting of 3, 2.5 months absent against a limit of 2, a
