@@ -8,6 +8,7 @@ Every worked number is worked out by hand here from the fixture company's inputs
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import subprocess
 from decimal import Decimal as D
@@ -18,6 +19,8 @@ import pdfplumber
 import pytest
 
 from reporter.model import LineResult, MeasureDef, PlanLine
+from reporter.writers.language import Language
+from reporter.writers.pdf.documents import category_label
 from reporter.writers.wording import explain_line, fmt_number
 from tests.conftest import BASE, cli_build, write_book
 
@@ -248,3 +251,13 @@ def test_a_companys_own_templates_get_the_language(tmp_path, make_book, base_she
                                                      "created": "2026-10-31T00:00:00Z"})
     assert '<html lang="en">' in html
     assert '<p class="own">Own label Own sentence 6 November 2026</p>' in html
+
+
+@pytest.mark.parametrize(("category", "item", "zh", "en"), [
+    ("attitude", "工作态度", "", ""), ("attitude", "Attitude", "", ""), ("attendance", " attendance ", "", ""),
+    ("kpi", "拣货量", "KPI", "KPI"), ("ability", "Competence", "工作能力", "Ability"),
+])
+def test_a_category_is_shown_under_its_item_unless_it_repeats_it_in_either_language(category, item, zh, en):
+    plan_line = dataclasses.replace(line("rating", "0.2"), category=category, item=item)
+    assert category_label(plan_line, Language("zh")) == zh
+    assert category_label(plan_line, Language("en")) == en

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reporter.errors import UsageError
 from reporter.model import PeriodResult
+from reporter.writers.language import language
 from reporter.writers.paths import employee_files
 
 MANIFEST = "manifest.json"
@@ -59,7 +60,7 @@ def render_manifest(result: PeriodResult) -> bytes:
         recipients.append({"employee_id": e.employee_id, "name": e.name, "email": e.email, "company": e.company,
                            "department": e.department, "appraised": r.appraised, "files": files})
     data = {
-        "period": s.period.key, "period_label": s.period.label, "company": s.company,
+        "period": s.period.key, "period_label": language(s.language).period_label(s.period), "company": s.company,
         "hr_signatory": s.hr_signatory, "appeal_deadline": s.appeal_deadline.isoformat(),
         "hr_department": s.hr_department, "appeal_route": s.appeal, "language": s.language,
         "mail": {"host": s.smtp_host, "port": s.smtp_port, "security": s.smtp_security, "user": s.smtp_user,

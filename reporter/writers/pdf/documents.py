@@ -98,11 +98,13 @@ def has_commission(e) -> bool:
 
 
 def category_label(line: PlanLine, lang: Language = ZH) -> str:
-    """The category under the item, unless it only repeats the item (工作能力 / 工作能力)."""
+    """The category under the item, unless it only repeats the item (工作能力 / 工作能力, Attitude / Attitude)."""
     name = CATEGORY_NAMES.get(line.category, "")
-    if name == line.item or not name:
+    if not name:
         return ""
-    return CATEGORY_NAMES_EN[line.category] if lang.prose == "en" else name
+    shown = CATEGORY_NAMES_EN[line.category] if lang.prose == "en" else name
+    repeats = {name.casefold(), CATEGORY_NAMES_EN[line.category].casefold()}
+    return "" if line.item.strip().casefold() in repeats else shown
 
 
 def annual_reward_text(result: PeriodResult, r: EmployeeResult, lang: Language = ZH) -> str:
