@@ -30,6 +30,8 @@ class Settings:
     currency: str = "CNY"
     appraisal_date: date | None = None
     appraiser_title: str = "考核人"
+    # 提成销售额度量: the 月度数据 measure that is an employee's personal sales for commission (one fact, one cell).
+    commission_measure: str = ""
     shared_commission_rate: Decimal = Decimal("0.005")
     first_rank_bonus: Decimal = Decimal("200")
     streak_months: int = 3
@@ -109,6 +111,7 @@ class Employee:
     seniority_pay: Decimal | None = None
     months_absent: Decimal = Decimal("0")
     personal_sales: Decimal = Decimal("0")
+    sales_measure: str = ""  # the 月度数据 measure personal_sales was taken from; blank: typed in 员工
     commission_rate: Decimal = Decimal("0")
     commission_pool: str = ""
     rank_group: str = ""  # 排名组: ranked only with the same group; blank is the default group

@@ -47,7 +47,8 @@ DOMAIN = "yunqi.example.com"
 SETTINGS = [
     ("公司名称", "杭州云栖电子商务有限公司"), ("考核期间", PERIOD), ("币种", "CNY"),
     ("考核日期", dt.date(2026, 11, 6)), ("申诉截止日期", dt.date(2026, 11, 13)),
-    ("考核人", "部门负责人"), ("人事负责人", "人事行政部 周敏"), ("公共提成比例", D("0.005")),
+    ("考核人", "部门负责人"), ("人事负责人", "人事行政部 周敏"),
+    ("提成销售额度量", "own_gmv"), ("公共提成比例", D("0.005")),
     ("连续第一奖励", 200), ("连续月数", 3), ("缺勤上限月数", 2),
     ("工龄工资每年", 50), ("工龄工资上限", 500),
     ("邮件服务器", "smtp.exmail.qq.com"), ("邮件端口", 465), ("加密方式", "SSL"),
@@ -137,9 +138,8 @@ def generate(rng):
     for company in ("华东公司", "华南公司"):  # team average for 成交额转换率, over the CS staff at work
         team = [e for e in emps if e["company"] == company and e["role"] == CS and e["m"]]
         avg = round(sum(e["m"]["own_gmv"] for e in team) / len(team), 2)
-        for e in team:
+        for e in team:  # personal sales for commission are own_gmv itself (设置 提成销售额度量): one cell
             e["m"]["team_avg_gmv"] = avg
-            e["sales"] = e["m"]["own_gmv"]
     ops = [e for e in emps if e["company"] == "华东公司" and e["role"] in (OPS, CAMP)]
     by_id[DIRECTOR_ID]["m"] = dict(
         company_gmv=round(sum(e["m"]["gmv"] for e in ops if e["role"] == OPS), 2), company_gmv_target=2050000,
@@ -320,6 +320,8 @@ INTRO = [
     f"· {MATERNITY} 孔晓燕：2026年8月起休产假，缺勤月数3，本期不参与考核，8月、9月亦无考核结果。",
     f"· {NEW_HIRE} 唐欣怡：2026年9月7日入职的新员工，仅有9月历史结果。",
     f"· {NO_BAD_REVIEW} 苗晓慧：本月零差评（低优指标取值为0）。 {BIG_BONUS} 朱明轩：自愿性任务加分合计22分，按方案封顶20分。",
+    "· 客服人员的个人销售额（个人绩效提成的基数）即「月度数据」的个人成交额 own_gmv（设置「提成销售额度量」），"
+    "与成交额转换率指标同一个数，只填一处；「员工」表的个人销售额留空。",
     "· 运营专员“成交额GMV”目标因平台流量规则调整（市场重大变化）由60万元下调为50万元，经沈国华批准。",
     "",
     "所有姓名、工号、邮箱均为虚构；邮箱使用 example.com 保留域名，不会发送到真实地址。",

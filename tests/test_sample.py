@@ -58,7 +58,10 @@ def test_customer_service_star_hz0016(sample):
     assert r.first_rank_streak == 3 and r.pay.one_time_bonus == D("200")
     assert r.flags == (Flag(FIRST_RANK_STREAK, streak=3, threshold=3, amount=D("200")),)  # shown to her too
     # pay (篇六 第9–11条):
-    assert r.pay.personal_commission == D("3823.68")  # 318,640 × 1 % × grade S coefficient 120 %
+    # personal sales for commission are her own GMV in 月度数据 (设置 提成销售额度量 = own_gmv), the very cell
+    # the sales share reads: one fact, one input cell; 员工.个人销售额 is blank
+    assert (r.employee.sales_measure, r.employee.personal_sales) == ("own_gmv", D("318640"))
+    assert r.pay.personal_commission == D("3823.68")  # 318,640 × 1 % = 3,186.40; × grade S coefficient 1.2 = 3,823.68
     assert r.pay.shared_commission == D("2400.00")    # 2,400,000 × 0.5 % ÷ 5 appraised (HZ0017 on leave)
     assert r.pay.seniority_pay == D("350")            # hired 2019-04-15: 7 full years × ¥50
     assert r.pay.total == D("12373.68")               # 5,600 + 3,823.68 + 2,400 + 350 + 200

@@ -117,7 +117,11 @@ def test_edit_and_recalculate_matches_the_engine(sample_build, tmp_path):
     pay = {label: D(str(round(got[f"{col}{find_row(got, col_label, label)}"].value, 2)))
            for label, col, col_label in (("个人绩效提成", "E", "A"), ("绩效系数", "E", "A"), ("公共绩效提成", "I", "F"))}
     assert pay["绩效系数"] == expected.pay.pay_coefficient
-    assert pay["个人绩效提成"] == expected.pay.personal_commission  # 318,640 × 1 % × 110 %
+    assert pay["个人绩效提成"] == expected.pay.personal_commission
+    # One cell: own_gmv is both the sales share's measure and the personal sales for commission.
+    # sales share 100,000 / 195,394.24 = 51.18 % × 12 = 6.14; commission 100,000 × 1 % × grade A 110 % = 1,100.00
+    assert points[find_row(got, "C", "成交额转换率") - first_line] == D("6.14")
+    assert pay["个人绩效提成"] == D("1100.00")
     assert pay["公共绩效提成"] == expected.pay.shared_commission
     pay_total = D(str(round(got[f"E{find_row(got, 'A', '应发合计')}"].value, 2)))
     assert pay_total - expected.pay.total == D("200") - expected.pay.one_time_bonus  # the bonus cell is an input

@@ -212,8 +212,8 @@ def _generate(rng: random.Random, n: int, period) -> tuple[list[dict], list[tupl
             if e["special"] == "star":
                 e["m"]["own_gmv"] = round(2 * max(others), 2)
         avg = round(sum(e["m"]["own_gmv"] for e in team) / max(1, len(team)), 2)
-        for e in team:
-            e["m"]["team_avg_gmv"], e["sales"] = avg, e["m"]["own_gmv"]
+        for e in team:  # personal sales for commission are own_gmv itself (设置 提成销售额度量)
+            e["m"]["team_avg_gmv"] = avg
         gmv = round(sum(e["m"]["gmv"] for e in mine if e["role"] == OPS and e["m"]), 2) or 1000000.0
         c_gmv = round(sum(e["m"]["campaign_gmv"] for e in mine if e["role"] == CAMP and e["m"]), 2) or 250000.0
         director = mine[0]
@@ -283,7 +283,7 @@ def _write_sheet(wb, f: dict, key: str, rows, headers=None, kinds=None):
 def _settings_rows(per, appraisal_day: date, pct, money) -> list[tuple]:
     return [("公司名称", "云栖电子商务集团有限公司"), ("考核期间", per.key), ("币种", "CNY"),
             ("考核日期", appraisal_day), ("申诉截止日期", appraisal_day + timedelta(days=7)),
-            ("考核人", "部门负责人"), ("人事负责人", "集团人力资源部 周敏"), ("公共提成比例", (0.005, pct)),
+            ("考核人", "部门负责人"), ("人事负责人", "集团人力资源部 周敏"), ("提成销售额度量", "own_gmv"), ("公共提成比例", (0.005, pct)),
             ("连续第一奖励", (200, money)), ("连续月数", 3), ("缺勤上限月数", 2),
             ("工龄工资每年", (50, money)), ("工龄工资上限", (500, money)),
             ("人事部门名称", "集团人力资源部"), ("申诉方式", "以书面形式向集团人力资源部提出")]

@@ -84,13 +84,16 @@ class Layout:
 
 
 def measure_names(result: PeriodResult, r: EmployeeResult) -> list[str]:
-    """The measures this employee's plan reads, in order of first use (adjustments are summed, not listed)."""
+    """The measures this employee's plan and pay read, in order of first use (adjustments are summed, not listed)."""
     names: list[str] = []
     for lr in r.lines:
         kpi = result.input.kpis.get(lr.line.kpi)
         for name in (sorted(kpi.formula.names) if kpi else [lr.line.kpi] if lr.line.kpi else []):
             if name not in names and name not in ADJUSTMENT_MEASURES:
                 names.append(name)
+    sales = r.employee.sales_measure  # personal sales for commission: the pay block reads this measure's cell
+    if sales and sales not in names:
+        names.append(sales)
     return names
 
 

@@ -329,6 +329,8 @@ class _Sheet(AppendixBlocks):
         else:
             right.append(("shared_commission", t("公共绩效提成", "Shared commission"), p.shared_commission, MONEY,
                           None))
+        # One fact, one input cell: personal sales taken from a measure are a reference to its appendix cell.
+        linked = {"personal_sales": lambda refs: self.refs[e.sales_measure]} if e.sales_measure else {}
         refs = {key: ref(top + i, VALUE_AT) for i, (key, *_) in enumerate(left)}
         refs.update({key: ref(top + i, RIGHT_VALUE_AT) for i, (key, *_) in enumerate(right)})
         self.cells.pay.update(refs)
@@ -339,6 +341,7 @@ class _Sheet(AppendixBlocks):
                 if i < len(items):
                     key, words, value, fmt, excel = items[i]
                     label = self.fit(*words, first, last)
+                    excel = linked.get(key, excel)
                     self.ws.merge_range(top + i, first, top + i, last, label, label_fmt)
                     labels.append((label, first, last))
                     if excel is None:
