@@ -7,6 +7,7 @@ The fast tests read the workbooks back with openpyxl; the slow ones print them t
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import subprocess
@@ -17,6 +18,7 @@ import openpyxl
 import pdfplumber
 import pytest
 
+from reporter.errors import Problem
 from reporter.period import parse_period
 from reporter.writers.payroll_csv import render_payroll_csv
 from reporter.writers.xlsx.scorecard import render_scorecard
@@ -185,6 +187,7 @@ def standard_column_text(doc) -> str:
 @pytest.mark.parametrize("which", ["director", "longest plan"])
 def test_a_scorecard_prints_legibly_and_whole(sample_result, tmp_path, which):
     r = director(sample_result) if which == "director" else max(sample_result.appraised, key=lambda x: len(x.lines))
+    assert which == "director" or len(r.lines) == 14  # a standard plan at its longest
     xlsx = tmp_path / "card.xlsx"
     xlsx.write_bytes(render_scorecard(sample_result, r))
     with pdfplumber.open(print_pdf(xlsx, tmp_path)) as doc:
@@ -193,12 +196,13 @@ def test_a_scorecard_prints_legibly_and_whole(sample_result, tmp_path, which):
         assert all(max(c["x1"] for c in page.chars) < page.width for page in doc.pages)  # no column cut off
         standards = standard_column_text(doc)
     assert min(sizes) >= 7.95, f"smallest character {min(sizes):.1f} pt"
-    # The director's 8 lines: scorecard and appendix on 2 pages. A 14-line plan with a commission pool:
-    # the plan on page 1, pay and both signatures together on page 2 (the break is planned), appendix 3.
-    assert len(texts) == (2 if which == "director" else 3), len(texts)
-    signed = [i for i, text in enumerate(texts) if "考核人签字" in text]
-    assert len(signed) == 1 and "被考核人签字" in texts[signed[0]] and "应发合计" in texts[signed[0]]
-    assert "附：月度数据" in texts[-1] and "附：月度数据" not in texts[signed[0]]
+    # The director's 8 lines, and a 14-line plan with a commission pool: the plan, its totals and the pay
+    # on page 1; the appendix on page 2, closed by both signatures (they sign the data too).
+    assert len(texts) == 2, len(texts)
+    assert "总分" in texts[0] and "应发合计" in texts[0] and "附：月度数据" not in texts[0]
+    assert "附：月度数据" in texts[1] and "附：等级标准" in texts[1]
+    assert "考核人签字" not in texts[0] and "被考核人签字" in texts[1]
+    assert texts[1].index("附：等级标准") < texts[1].index("被考核人签字")
     for lr in r.lines:  # every wrapped line of every standard printed: none clipped by its row's height
         assert squeeze(lr.line.standard) in standards, lr.line.item
 
@@ -206,19 +210,54 @@ def test_a_scorecard_prints_legibly_and_whole(sample_result, tmp_path, which):
 @pytest.mark.slow
 def test_the_summary_prints_to_a_bounded_number_of_pages(summary_book, sample_result, tmp_path):
     """118 pages before. Now each scorecard sheet prints on the pages its planned breaks make (2, or 3 when
-    pay and signatures move together to page 2) and no more; the seven sheets before them take at most 10
-    (汇总 1, 等级分布 1, 部门统计 1, 工资表 2 for 48 people, 未参与考核 1, 提示 1, 规则 2, one spare)."""
+    a plan too long for page 1 moves the pay to a page of its own) and no more; the seven sheets before them
+    take at most 15 (汇总 4: two halves across, 48 people two pages down; 等级分布 1, 部门统计 1, 工资表 2,
+    未参与考核 1, 提示 1, 规则 4, one spare). No character of any page is below 8 pt."""
     book = openpyxl.load_workbook(summary_book)
     planned = sum(len(ws.row_breaks.brk) + 1 for ws in book.worksheets[7:])
-    assert 2 * len(sample_result.appraised) <= planned <= 3 * len(sample_result.appraised)
+    assert planned == 2 * len(sample_result.appraised)  # every sample plan (≤ 14 lines) on two pages
     pdf = print_pdf(summary_book, tmp_path)
     with pdfplumber.open(pdf) as doc:
         pages = [(page.extract_text() or "", min(c["size"] for c in page.chars)) for page in doc.pages]
-    assert len(pages) <= 10 + planned, len(pages)
+    assert len(pages) <= 15 + planned, len(pages)
+    small = [(i + 1, text.split("\n")[0], size) for i, (text, size) in enumerate(pages) if size < 7.95]
+    assert not small, small  # page, its header line, its smallest character
     cards = [size for text, size in pages if "绩效考核表 ·" in text.split("\n")[0]]
     assert len(cards) == planned and min(cards) >= 7.95  # LibreOffice added no break of its own
     payroll = [(text, size) for text, size in pages if "工资表" in text.split("\n")[0]]
-    assert len(payroll) <= 2 and min(size for _, size in payroll) >= 7  # one page wide, landscape
+    assert len(payroll) <= 2  # one page wide, landscape
     assert "制表" in payroll[-1][0] and "合计" in payroll[-1][0]  # totals and approval on the last page
     distribution = [text for text, _ in pages if "等级分布" in text.split("\n")[0]]
     assert len(distribution) == 1  # the table and its chart on one page
+
+
+SUMMARY_SHEETS = ("考核结果汇总", "等级分布", "部门统计", "工资表", "未参与考核人员", "提示", "考核规则")
+
+
+@pytest.mark.slow
+def test_every_summary_sheet_prints_at_8_pt_with_long_texts(sample_result, tmp_path):
+    """Long warnings (a file path, a 300-character message) wrap in their cells instead of shrinking the page."""
+    message = "「月度数据」第 12 行的度量值与上期相差超过十倍，请核对数据来源与单位是否一致" * 8
+    warnings = tuple(Problem(message, f"/data/hr/{'年度考核资料/' * 4}appraisal-2026-10.xlsx", "月度数据", 12 + i,
+                             "E 列「own_gmv」", "warning") for i in range(3))
+    result = dataclasses.replace(sample_result, warnings=warnings)
+    xlsx = tmp_path / "summary.xlsx"
+    xlsx.write_bytes(render_summary(result))
+    hints = ""
+    with pdfplumber.open(print_pdf(xlsx, tmp_path)) as doc:
+        pages = [(page.extract_text() or "", min(c["size"] for c in page.chars)) for page in doc.pages]
+        for page in doc.pages:  # the 说明 column: from the left edge of the messages' first words
+            starts = [w["x0"] for w in page.extract_words() if w["text"].startswith("「月度数据」第")]
+            if starts and "提示" in (page.extract_text() or "").split("\n")[0]:
+                edge = min(starts) - 1
+                hints += page.filter(lambda obj, edge=edge: obj.get("x0", edge) >= edge).extract_text()
+    titles = [text.split("\n")[0] for text, _ in pages]
+    for sheet in SUMMARY_SHEETS:
+        mine = [size for title, (_, size) in zip(titles, pages, strict=True) if sheet in title]
+        assert mine and min(mine) >= 7.95, (sheet, mine)
+    assert squeeze(hints).count(squeeze(message)) == 3  # every wrapped line printed: none clipped by its row
+    # 汇总 in two halves across: results, then pay and notes, each with 工号 and 姓名
+    halves = [text for title, (text, _) in zip(titles, pages, strict=True) if "考核结果汇总" in title][:2]
+    first = sample_result.results[0].employee
+    assert "总分" in halves[0] and "应发合计" not in halves[0] and "应发合计" in halves[1] and "总分" not in halves[1]
+    assert all(first.employee_id in half and first.name in half for half in halves)

@@ -1,7 +1,8 @@
 """The scorecard's appendix (page 2): the blocks page 1's formulas read.
 
 A director's provisional annual reward (an estimate until year end, never this
-period's pay), the period's data, the bonus/penalty items and the grade bands.
+period's pay), the period's data, the bonus/penalty items and the grade bands,
+closed by the appraiser's and the employee's signatures (they sign the data too).
 Written by the same sheet object as page 1 (:class:`AppendixBlocks` is mixed into
 it), at the rows :func:`.layout.plan_layout` fixed.
 """
@@ -15,6 +16,7 @@ from reporter.rules.rulebook import rule
 from reporter.writers.wording import annual_reward_title, data_title
 from reporter.writers.xlsx.layout import (
     EXTRA_ADJUSTMENT_ROWS,
+    RIGHT_LABELS,
     RIGHT_VALUE_AT,
     SECTION_ROWS,
     STANDARD_COL,
@@ -64,14 +66,14 @@ class AppendixBlocks:
         title = self.fit(annual_reward_title(self.inp.settings.period),
                          annual_reward_title(self.inp.settings.period, "en"), 0, 3)
         heading = self.fit(f"附：{annual_reward_title(self.inp.settings.period)}（目标责任书）",
-                    f"Appendix: {annual_reward_title(self.inp.settings.period, 'en')}", 0, 4)
+                           f"Appendix: {annual_reward_title(self.inp.settings.period, 'en')}", 0, 4)
         top = self.section(self.row, heading, say("达成率不低于门槛时按实绩 × 比例计发；年终结算，不计入本期应发",
                                                   "Paid as actual × rate when the achievement reaches the threshold; "
                                                   "settled at year end, not part of this period's pay"))
         sides = [(("企业年销售", "Company annual sales"), plan.sales_target, plan.sales_actual, plan.sales_rate,
                   0, 3, VALUE_AT),
                  (("运营活动销售", "Campaign sales"), plan.campaign_target, plan.campaign_actual, plan.campaign_rate,
-                  5, 7, RIGHT_VALUE_AT)]
+                  *RIGHT_LABELS, RIGHT_VALUE_AT)]
         parts = [{key: ref(top + offset, at) for offset, key in enumerate(("target", "actual", "rate"))}
                  for *_, at in sides]
         for offset in range(3):
@@ -92,9 +94,9 @@ class AppendixBlocks:
         excel = rule("annual_reward").to_excel({"sales_reward": sales, "campaign_reward": campaign})
         self.ws.merge_range(row, 0, row, 3, title, self.wrapping("total"))
         self.formula(row, VALUE_AT, excel, self.r.pay.annual_reward, fmt=self.s.get("total", num=MONEY))
-        threshold_label = self.fit("达成率门槛", "Achievement threshold", 5, 7)
-        self.ws.merge_range(row, 5, row, 7, threshold_label, self.wrapping("label"))
-        self.fit_height(row, [(title, 0, 3), (threshold_label, 5, 7)])
+        threshold_label = self.fit("达成率门槛", "Achievement threshold", *RIGHT_LABELS)
+        self.ws.merge_range(row, RIGHT_LABELS[0], row, RIGHT_LABELS[1], threshold_label, self.wrapping("label"))
+        self.fit_height(row, [(title, 0, 3), (threshold_label, *RIGHT_LABELS)])
         self.number(row, RIGHT_VALUE_AT, plan.threshold, "0%", editable=True, kind="percent")
         self.cells.pay["annual_reward"] = ref(row, VALUE_AT)
         self.row = row + 1
@@ -176,3 +178,17 @@ class AppendixBlocks:
             self.fit_height(row, [(band.training, 5, 6), (band.promotion, 7, 8), (band.level_change, 9),
                                   (band.salary_change, 10), (band.name, 1)])
 
+    def signatures(self):
+        """After the appendix: both sign the whole scorecard, its data included."""
+        row = self.at.signatures + 1
+        t = self.t
+        date = t("日期：", "Date:")
+        for label in (self.fit("考核人签字：", "Appraiser's signature:", 0, 2),
+                      self.fit("被考核人签字：", "Employee's signature:", 0, 2)):
+            self.ws.merge_range(row, 0, row, 2, label, self.wrapping("", valign="bottom"))
+            self.ws.merge_range(row, 3, row, 5, "", self.s.get("sign"))
+            self.text(row, 6, date, self.wrapping("", valign="bottom"))
+            self.set_height(row, 26)
+            self.fit_height(row, [(label, 0, 2), (date, 6)])
+            self.ws.merge_range(row, 7, row, 9, "", self.s.get("sign"))
+            row += 1

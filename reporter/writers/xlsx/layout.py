@@ -26,12 +26,15 @@ PRINT_SCALE = 80  # 10-pt text prints at 8 pt
 PARAM_COLUMN = {"weight": 3, "target": 4, "floor": 5, "cap": 6, "step": 7}
 VALUE_COL, POINTS_COL, STANDARD_COL = 8, 9, 10
 LAST_COL = STANDARD_COL
-RIGHT_VALUE_AT = 8  # value column of the right-hand half of the pay block
+# The right-hand half of the pay block: labels in 5..9, wide enough for a pool's name on one line (a wrapped label
+# doubles its row, and page 1 holds a 14-line plan and the pay only with every row single), the value in 10.
+RIGHT_LABELS, RIGHT_VALUE_AT = (5, 9), 10
 VALUE_AT = 4  # column of values in the appendix and pay blocks
 DETAILS_ROW, ITEMS_HEADER_ROW = 2, 6
 SECTION_ROWS = 3  # a blank row, the section title, the block's header
 EXTRA_ADJUSTMENT_ROWS = 2  # empty yellow rows where HR can add a bonus or penalty item
 SIGNATURE_ROWS = 3  # a blank row, then the appraiser's and the employee's signature
+SPACER_HEIGHT = 8  # points of the blank row before a block on page 1: page 1 is full with a 14-line plan
 
 
 # English words run longer than Chinese ones (Attendance against 考勤): an English or bilingual scorecard
@@ -76,11 +79,11 @@ class Layout:
     lines: int
     totals: int
     pay: int
-    signatures: int
     annual: int  # the provisional annual reward, first block of the appendix (when the plan has one)
     measures: int
     adjustments: int
     bands: int
+    signatures: int  # after the appendix: the signatures close the whole scorecard, data included
 
 
 def measure_names(result: PeriodResult, r: EmployeeResult) -> list[str]:
@@ -98,19 +101,19 @@ def measure_names(result: PeriodResult, r: EmployeeResult) -> list[str]:
 
 
 def pay_rows(result: PeriodResult, r: EmployeeResult) -> int:
-    """Blank and title, then two columns of items (left: own pay; right: seniority, bonus, pool), then the total."""
+    """Blank and title, then two columns of items: left own pay (5) and its total; right seniority, bonus, pool."""
     pooled = r.employee.commission_pool in result.input.pools
-    return SECTION_ROWS - 1 + max(5, 2 + (4 if pooled else 1)) + 1
+    return SECTION_ROWS - 1 + max(5 + 1, 2 + (4 if pooled else 1))
 
 
 def plan_layout(result: PeriodResult, r: EmployeeResult, measures: list[str]) -> Layout:
     lines = ITEMS_HEADER_ROW + 1
     totals = lines + len(r.lines)
     pay = totals + 3
-    signatures = pay + pay_rows(result, r)
-    appendix = signatures + SIGNATURE_ROWS
+    appendix = pay + pay_rows(result, r)
     annual_rows = SECTION_ROWS - 1 + 3 + 1 if r.pay.annual_reward is not None else 0
     measures_at = appendix + annual_rows + SECTION_ROWS
     adjustments = measures_at + len(measures) + SECTION_ROWS
     count = len(result.input.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
-    return Layout(lines, totals, pay, signatures, appendix, measures_at, adjustments, adjustments + count + SECTION_ROWS)
+    bands = adjustments + count + SECTION_ROWS
+    return Layout(lines, totals, pay, appendix, measures_at, adjustments, bands, bands + len(result.input.grades))

@@ -8,8 +8,8 @@ or its appendix overruns a page (bilingual labels make rows taller), so that no 
 from __future__ import annotations
 
 from reporter.writers.language import Language
-from reporter.writers.xlsx.layout import PRINT_SCALE, SIGNATURE_ROWS, Layout
-from reporter.writers.xlsx.style import DEFAULT_ROW_HEIGHT, page_height
+from reporter.writers.xlsx.layout import PRINT_SCALE, Layout
+from reporter.writers.xlsx.style import DEFAULT_ROW_HEIGHT, HEADER_MARGIN, page_height
 
 PAGE_FOOTERS = {"en": "&CPage &P of &N", "zh-en": "&C第 &P 页 / 共 &N 页  Page &P of &N"}
 
@@ -23,20 +23,21 @@ def print_words(ws, settings, lang: Language, title: str) -> None:
         return
     period = settings.period.label if lang.prose == "zh" else lang.period_label(settings.period)
     parts = (settings.company, title, period)
-    ws.set_header("&L{}&C{}&R{}".format(*(part.replace("&", "&&") for part in parts)), {"margin": 0.25})
-    ws.set_footer(PAGE_FOOTERS[lang.code], {"margin": 0.25})
+    ws.set_header("&L{}&C{}&R{}".format(*(part.replace("&", "&&") for part in parts)), {"margin": HEADER_MARGIN})
+    ws.set_footer(PAGE_FOOTERS[lang.code], {"margin": HEADER_MARGIN})
 
 
 def whole_blocks(breaks: list[int], heights: dict[int, float], at: Layout,
                  appendix_blocks: list[tuple[int, int]]) -> list[int]:
     """A scorecard's page breaks with blocks kept whole when even the plan or the appendix overruns a page.
 
-    ``breaks`` are the scorecard's planned ones (after the signatures, and before the pay block when
+    ``breaks`` are the scorecard's planned ones (before the appendix, and before the pay block when
     page 1 cannot hold it); ``heights`` the rows' heights; ``appendix_blocks`` the (first, end) rows of
-    each appendix block. Left to itself, LibreOffice would break after the total and strand the grade
-    and rank rows on a page of their own, or print a band table's titles apart from its rows. So a long
-    plan breaks before the last line that fits (the totals follow at least one line, and the pay block
-    joins them when the page holds it), and the appendix breaks before a block that does not fit.
+    each appendix block, the last one closed by the signatures. Left to itself, LibreOffice would break
+    after the total and strand the grade and rank rows on a page of their own, or print a band table's
+    titles apart from its rows. So a long plan breaks before the last line that fits (the totals follow
+    at least one line, and the pay block joins them when the page holds it), and the appendix breaks
+    before a block that does not fit.
     Rows 1–2 (title and period) print atop every page.
     """
     room = page_height(PRINT_SCALE)
@@ -44,7 +45,7 @@ def whole_blocks(breaks: list[int], heights: dict[int, float], at: Layout,
     def height(first: int, last: int) -> float:
         return sum(heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(first, last))
 
-    repeated, appendix = height(0, 2), at.signatures + SIGNATURE_ROWS
+    repeated, appendix = height(0, 2), at.annual
     planned = list(breaks)
     overrun = next((row for row in range(planned[0]) if height(0, row + 1) > room), None)
     if overrun is not None and min(overrun, at.totals - 1) > at.lines:

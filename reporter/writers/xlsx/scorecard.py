@@ -6,11 +6,13 @@ carries the engine's result as its cached value, so a viewer that does not
 recalculate still shows the right numbers.  Yellow cells are inputs: change
 one, recalculate, and points, total, grade and pay follow.
 
-Page 1 is the scorecard proper, ending with the signatures; page 2 is the
+Page 1 is the scorecard proper: the plan, the totals and the pay; page 2 is the
 appendix its formulas read: a director's provisional annual reward (an
 estimate, not this period's pay), the month's data, bonus/penalty items and the
-grade bands.  Because formulas on page 1 refer to cells on page 2, the
-positions of all blocks are fixed first (:mod:`.layout`), then written.
+grade bands, closed by the two signatures, which so cover the data too.  A plan
+of 14 lines prints on these two A4 pages at 8 pt.  Because formulas on page 1
+refer to cells on page 2, the positions of all blocks are fixed first
+(:mod:`.layout`), then written.
 """
 
 from __future__ import annotations
@@ -44,9 +46,11 @@ from reporter.writers.xlsx.layout import (
     PARAM_COLUMN,
     POINTS_COL,
     PRINT_SCALE,
+    RIGHT_LABELS,
     RIGHT_VALUE_AT,
     SECTION_ROWS,
     SIGNATURE_ROWS,
+    SPACER_HEIGHT,
     STANDARD_COL,
     VALUE_AT,
     VALUE_COL,
@@ -155,13 +159,14 @@ class _Sheet(AppendixBlocks):
         self.heights[row] = points
 
     def page_breaks(self) -> list[int]:
-        """After the signatures; and before the pay block too when page 1 would not hold it all.
+        """Before the appendix; and before the pay block too when page 1 would not hold it all.
 
-        LibreOffice and Excel break a page wherever it is full: on a long plan that splits the pay block
-        or the two signatures. Row heights are all known here (set, or the 15-pt default), so the break
-        is planned instead: the plan and its totals on page 1, pay and signatures together on page 2.
+        LibreOffice and Excel break a page wherever it is full: on a long plan that splits the pay block.
+        Row heights are all known here (set, or the 15-pt default), so the break is planned instead: a
+        plan of up to 14 lines, its totals and the pay on page 1; a longer one moves the pay to a page
+        of its own.
         """
-        appendix = self.at.signatures + SIGNATURE_ROWS
+        appendix = self.at.annual
         used = sum(self.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(appendix))
         return [appendix] if used <= page_height(PRINT_SCALE) else [self.at.pay, appendix]
 
@@ -172,14 +177,14 @@ class _Sheet(AppendixBlocks):
         self.lines()
         self.totals()
         self.pay()
-        self.signatures()
         if self.r.pay.annual_reward is not None:  # an estimate, not this period's pay: the appendix opens with it
             self.row = self.at.annual
             self.annual_reward()
         self.appendix()
+        self.signatures()
         blocks = [self.at.annual] if self.r.pay.annual_reward is not None else []
         blocks += [self.at.measures - SECTION_ROWS, self.at.adjustments - SECTION_ROWS, self.at.bands - SECTION_ROWS]
-        ends = [*blocks[1:], self.at.bands + len(self.inp.grades)]
+        ends = [*blocks[1:], self.at.signatures + SIGNATURE_ROWS]  # the signatures stay with the grade bands
         breaks = whole_blocks(self.page_breaks(), self.heights, self.at, list(zip(blocks, ends, strict=True)))
         self.ws.set_h_pagebreaks(breaks)  # every row's height is known now
         self.page_setup()
@@ -302,6 +307,7 @@ class _Sheet(AppendixBlocks):
         def t(zh: str, en: str) -> tuple[str, str]:  # a label's words, fitted to its cells below
             return zh, en
 
+        self.set_height(self.at.pay, SPACER_HEIGHT)
         # In the note: one line per item. The English one is shorter, to stay on one line too.
         bonus_rule = f"一次性奖励：{running(s.streak_months, s.period.kind)}第一"
         top = self.section(self.at.pay, self.fit("工资核算", "Pay", 0, 4),
@@ -335,9 +341,10 @@ class _Sheet(AppendixBlocks):
         refs.update({key: ref(top + i, RIGHT_VALUE_AT) for i, (key, *_) in enumerate(right)})
         self.cells.pay.update(refs)
         label_fmt = self.s.get("label", text_wrap=True)
-        for i in range(max(len(left), len(right))):
+        rows = max(len(left) + 1, len(right))  # the total under the left column, beside the right's last items
+        for i in range(rows):
             labels = []
-            for items, first, last, at in ((left, 0, 3, VALUE_AT), (right, 5, 7, RIGHT_VALUE_AT)):
+            for items, first, last, at in ((left, 0, 3, VALUE_AT), (right, *RIGHT_LABELS, RIGHT_VALUE_AT)):
                 if i < len(items):
                     key, words, value, fmt, excel = items[i]
                     label = self.fit(*words, first, last)
@@ -349,30 +356,19 @@ class _Sheet(AppendixBlocks):
                         self.number(top + i, at, value, fmt, editable=True, kind=kind)
                     else:
                         self.formula(top + i, at, excel(refs), value, fmt)
+                elif items is left and i == len(left):
+                    labels.append(self.pay_total(top + i, refs))
             self.fit_height(top + i, labels)
-        self.row = top + max(len(left), len(right))
-        total_label = self.fit("应发合计=岗位工资+提成+工龄+奖励", "Total pay (sum of the pay items)", 0, 3)
-        self.ws.merge_range(self.row, 0, self.row, 3, total_label, self.s.get("total", text_wrap=True))
-        self.fit_height(self.row, [(total_label, 0, 3)])
-        self.formula(self.row, VALUE_AT, pay_formula("monthly_pay").to_excel(refs), p.total,
-                     fmt=self.s.get("total", num=MONEY))
-        self.cells.pay["total"] = ref(self.row, VALUE_AT)
-        self.row += 1
-        assert self.row == self.at.signatures, "pay block size drifted from plan_layout"
+        self.row = top + rows
+        assert self.row == self.at.annual, "pay block size drifted from plan_layout"
 
-    def signatures(self):
-        row = self.at.signatures + 1
-        t = self.t
-        date = t("日期：", "Date:")
-        for label in (self.fit("考核人签字：", "Appraiser's signature:", 0, 2),
-                      self.fit("被考核人签字：", "Employee's signature:", 0, 2)):
-            self.ws.merge_range(row, 0, row, 2, label, self.wrapping("", valign="bottom"))
-            self.ws.merge_range(row, 3, row, 5, "", self.s.get("sign"))
-            self.text(row, 6, date, self.wrapping("", valign="bottom"))
-            self.set_height(row, 26)
-            self.fit_height(row, [(label, 0, 2), (date, 6)])
-            self.ws.merge_range(row, 7, row, 9, "", self.s.get("sign"))
-            row += 1
+    def pay_total(self, row: int, refs: dict[str, str]) -> tuple:
+        total_label = self.fit("应发合计=岗位工资+提成+工龄+奖励", "Total pay (sum of the pay items)", 0, 3)
+        self.ws.merge_range(row, 0, row, 3, total_label, self.s.get("total", text_wrap=True))
+        self.formula(row, VALUE_AT, pay_formula("monthly_pay").to_excel(refs), self.r.pay.total,
+                     fmt=self.s.get("total", num=MONEY))
+        self.cells.pay["total"] = ref(row, VALUE_AT)
+        return (total_label, 0, 3)
 
     def page_setup(self):
         s, ws = self.inp.settings, self.ws
@@ -382,7 +378,7 @@ class _Sheet(AppendixBlocks):
         e = self.r.employee
         title = f"{self.lang.inline('绩效考核表', 'Scorecard')} · {e.employee_id} {e.name}"
         print_setup(ws, s, title, landscape=True, repeat=1, scale=PRINT_SCALE,
-                    area=(self.at.bands + len(self.inp.grades) - 1, LAST_COL))
+                    area=(self.at.signatures + SIGNATURE_ROWS - 1, LAST_COL))
         print_words(ws, s, self.lang, title)
         ws.freeze_panes(ITEMS_HEADER_ROW + 1, 0)
 

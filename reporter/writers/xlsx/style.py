@@ -25,7 +25,8 @@ KIND_FORMATS = {"amount": "¥#,##0.00", "percent": "0.00%", "seconds": "0.0", "c
 KIND_UNITS = {"amount": "元", "percent": "%", "seconds": "秒", "count": "次", "days": "天", "number": ""}
 A4 = 9
 DEFAULT_ROW_HEIGHT = 15  # points, XlsxWriter's default row
-MARGINS = {"left": 0.3, "right": 0.3, "top": 0.6, "bottom": 0.6}  # inches
+MARGINS = {"left": 0.3, "right": 0.3, "top": 0.5, "bottom": 0.5}  # inches; header and footer 0.2 from the edge
+HEADER_MARGIN = 0.2
 PAGE_FOOTER = "&C第 &P 页 / 共 &N 页"
 DEFAULT_NUMBER = "#,##0.00"
 MONEY = "¥#,##0.00"
@@ -129,8 +130,8 @@ def print_setup(ws, settings, title: str, *, landscape: bool, fit_width: bool = 
     ws.set_landscape() if landscape else ws.set_portrait()
     ws.set_margins(**MARGINS)
     ws.set_header(f"&L{settings.company.replace('&', '&&')}&C{title.replace('&', '&&')}&R{settings.period.label}",
-                  {"margin": 0.25})
-    ws.set_footer(PAGE_FOOTER, {"margin": 0.25})
+                  {"margin": HEADER_MARGIN})
+    ws.set_footer(PAGE_FOOTER, {"margin": HEADER_MARGIN})
     if scale is not None:
         ws.set_print_scale(scale)
     elif fit_width:
@@ -140,6 +141,28 @@ def print_setup(ws, settings, title: str, *, landscape: bool, fit_width: bool = 
     if area is not None:
         ws.print_area(0, 0, *area)
     ws.center_horizontally()
+
+
+def money_width(amounts) -> float:
+    """Column units for the widest of ``amounts`` as ¥#,##0.00 in bold (a totals row), and never below 9."""
+    widest = max((abs(a) for a in amounts), default=0)
+    return max(9, len(f"¥{widest:,.2f}") + 1)
+
+
+def text_width(texts, low: float, high: float) -> float:
+    """Units for the longest of ``texts`` (a CJK character counts 1.9), between ``low`` and ``high`` (then wrapped)."""
+    return min(high, max([low, *(display_width(t, wide=1.9) + 1 for t in texts if t)]))
+
+
+def fit_row(ws, row: int, texts: list[tuple[str, float]], minimum: float = 0) -> None:
+    """Give a row the height of its most wrapped cell: ``texts`` are (text, column units) pairs.
+
+    Wrapped text grows a row in neither program's print; the summary streams its rows, so this is
+    called before the row's cells are written.
+    """
+    lines = max([1, *(wrapped_lines(text, width) for text, width in texts if text)])
+    if lines > 1 or minimum:
+        ws.set_row(row, max(minimum, row_height(lines) if lines > 1 else DEFAULT_ROW_HEIGHT))
 
 
 def wrapped_lines(text: str, width: float) -> int:

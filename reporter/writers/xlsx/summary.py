@@ -32,11 +32,28 @@ from reporter.writers.wording import (
     not_appraised_text,
     period_warnings,
 )
-from reporter.writers.xlsx.layout import ScorecardCells, num
+from reporter.writers.xlsx.layout import PRINT_SCALE, ScorecardCells, num
 from reporter.writers.xlsx.pages import print_words
 from reporter.writers.xlsx.rules_sheet import RulesSheet
 from reporter.writers.xlsx.scorecard import sheet_name, write_scorecard_sheet
-from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup, row_height, wrapped_lines
+from reporter.writers.xlsx.style import (
+    MONEY,
+    Styles,
+    fit_row,
+    new_workbook,
+    print_setup,
+    row_height,
+    text_width,
+    wrapped_lines,
+)
+from reporter.writers.xlsx.widths import (
+    ABSENT_REASON_WIDTH,
+    SUMMARY_NOTE_WIDTH,
+    WARNING_WIDTHS,
+    money_widths,
+    people_widths,
+    reward_width,
+)
 
 HEAD = ("工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "等级名称", "部门排名", "岗位排名",
         "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计", "备注", "排名组")
@@ -47,9 +64,7 @@ HEAD_EN = ("ID", "Name", "Company", "Dept.", "Role", "Status", "Total", "Grade",
 COL = {name: i for i, name in enumerate(HEAD)}
 PAY_PARTS = (("position_pay", "岗位工资"), ("personal_commission", "个人绩效提成"),
              ("shared_commission", "公共绩效提成"), ("seniority_pay", "工龄工资"), ("one_time_bonus", "一次性奖励"))
-PAYROLL_WIDTHS = {0: 9, 1: 8, 2: 8, 3: 12, 4: 12, 5: 10, 6: 13, 7: 13, 8: 13, 9: 11, 10: 11, 11: 14, 12: 16}
 APPROVALS = (("制表", "Prepared by"), ("审核", "Checked by"), ("批准", "Approved by"))
-SUMMARY_NOTE_WIDTH = 30
 
 
 @dataclass(frozen=True)
@@ -114,14 +129,22 @@ class _Summary(RulesSheet):
         self.print_settings(summary, sheets, rules)
 
     def print_settings(self, summary, sheets, rules) -> None:
-        """Every sheet prints: A4, header and footer, wide sheets one page wide in landscape."""
+        """Every sheet prints on A4 with header and footer, no text below 8 pt: sized to fit one page wide at 80 %.
+
+        汇总's twenty columns cannot: it prints at 80 % in two halves side by side, results then pay and notes,
+        工号 and 姓名 repeated on both, page by page across then down.
+        """
         settings, n = self.inp.settings, self.lang.inline
         distribution, departments, payroll, absent, warnings = sheets
         titles = {summary: n("考核结果汇总", "Appraisal results"), distribution: n("等级分布", "Grade distribution"),
                   departments: n("部门统计", "Departments"), payroll: n("工资表", "Payroll"),
                   absent: n("未参与考核人员", "Not appraised"), warnings: n("提示", "Warnings"),
                   rules: n("考核规则", "Appraisal rules")}
-        print_setup(summary, settings, titles[summary], landscape=True, area=(self.last + 1, len(HEAD) - 1))
+        print_setup(summary, settings, titles[summary], landscape=True, scale=PRINT_SCALE,
+                    area=(self.last + 1, len(HEAD) - 1))
+        summary.repeat_columns(0, 1)
+        summary.set_v_pagebreaks([COL["岗位工资"]])
+        summary.print_across()
         print_setup(distribution, settings, titles[distribution], landscape=False, area=(self.chart_bottom, 7))
         distribution.fit_to_pages(1, 1)  # the table and its chart on one page
         print_setup(departments, settings, titles[departments], landscape=False, area=(self.department_rows, 6))
@@ -135,26 +158,29 @@ class _Summary(RulesSheet):
 
     # -- helpers ------------------------------------------------------------
 
-    def header(self, ws, titles, widths=None, height: float | None = None):
+    def header(self, ws, titles, widths=None, height: float | None = None) -> dict[int, float]:
         """Row 1 of a sheet: ``titles`` are (Chinese, English) pairs, written in the workbook's language.
 
-        Columns are as wide in every language (from the Chinese title); an English or bilingual title
-        wraps, and the row is made tall enough for its lines.
+        Columns are as wide in every language (``widths``, else from the Chinese title) but where an
+        English word needs more; a title wraps, and the row is made tall enough for its lines. Returns
+        the widths set.
         """
         words = [self.t(zh, en) for zh, en in titles]
         ws.write_row(0, 0, words, self.s.get("header"))
         ws.freeze_panes(1, 0)
-        lines = 1
+        lines, used = 1, {}
         for i, ((zh, _), text) in enumerate(zip(titles, words, strict=True)):
             width = (widths or {}).get(i, max(9, 2 * len(zh) + 2))
             if self.lang.code != "zh":  # a title wraps between words, never inside one
                 width = max([width, *(len(word) + 1.5 for word in text.split())])
             ws.set_column(i, i, width)
+            used[i] = width
             lines = max(lines, wrapped_lines(text, width))
-        if self.lang.code != "zh" and lines > 1:
+        if lines > 1:
             height = max(height or 0, row_height(lines))
         if height:
             ws.set_row(0, height)
+        return used
 
     def formula(self, ws, row, col, excel, value, fmt=None):
         ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell"), num(value))
@@ -170,23 +196,28 @@ class _Summary(RulesSheet):
     # -- sheets -------------------------------------------------------------
 
     def summary(self, ws, cells: dict[str, ScorecardCells], band_rows) -> None:
-        # Narrow columns (headers wrap) and a wrapped 备注: 19 columns on one landscape page width.
-        widths = {i: 8 for i in range(len(HEAD))}
-        widths.update({0: 8, 1: 8, 2: 10, 3: 10, 4: 12, 6: 7, 7: 6, 17: 12, 18: SUMMARY_NOTE_WIDTH})
-        widths.update({COL[title]: 11 for _, title in PAY_PARTS})
-        self.header(ws, tuple(zip(HEAD, HEAD_EN, strict=True)), widths, height=30)
+        # Two halves, each one landscape page wide at 80 % (print_settings): 工号 … 绩效系数, then the pay and notes.
+        statuses = status(True, self.prose), status(False, self.prose)
+        widths = {i: 5 for i in range(len(HEAD))}  # ranks, coefficient: 5 units; headers wrap
+        named = {**people_widths(self.rows, statuses), "总分": 7, "等级": 5, "备注": SUMMARY_NOTE_WIDTH,
+                 "等级名称": text_width([g.name for g in self.inp.grades], 6, 10)}
+        money = money_widths(self.rows)
+        named.update({title: money[key] for key, title in (*PAY_PARTS, ("total", "应发合计"))})
+        widths.update({COL[name]: width for name, width in named.items()})
+        widths = self.header(ws, tuple(zip(HEAD, HEAD_EN, strict=True)), widths, height=30)
+        self.wrapped = {COL[t]: widths[COL[t]] for t in ("公司", "部门", "岗位", "备注")}
         bands = {name: column_range(self.names.rules, col, *band_rows)
                  for name, col in (("band_grade", 0), ("band_name", 1), ("band_min", 2))}
         money = self.s.get("cell", num=MONEY)
         for i, r in enumerate(self.rows, start=1):
             e, p = r.employee, r.pay
+            note = hr_note(r, self.inp.settings.period.kind, self.prose)
+            texts = {COL["公司"]: e.company, COL["部门"]: e.department, COL["岗位"]: e.role, COL["备注"]: note}
+            fit_row(ws, i, [(texts[col], width) for col, width in self.wrapped.items()])
             for name, value in (("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
                                 ("岗位", e.role), ("考核状态", status(r.appraised, self.prose)),
                                 ("排名组", e.rank_group)):
-                ws.write_string(i, COL[name], value, self.s.get("cell"))
-            note = hr_note(r, self.inp.settings.period.kind, self.prose)
-            if wrapped_lines(note, SUMMARY_NOTE_WIDTH) > 1:  # a wrapped note grows its row in no program's print
-                ws.set_row(i, row_height(wrapped_lines(note, SUMMARY_NOTE_WIDTH)))
+                ws.write_string(i, COL[name], value, self.s.get("cell", text_wrap=COL[name] in self.wrapped))
             ws.write_string(i, COL["备注"], note, self.s.get("wrap"))
             total = cell(i, COL["总分"])
             if r.appraised:
@@ -216,10 +247,6 @@ class _Summary(RulesSheet):
             value = sum((getattr(r.pay, key) for r in self.rows), Decimal(0))
             self.formula(ws, total_row, col, f"SUM({cell(1, col)}:{cell(self.last, col)})", value,
                          self.s.get("total", num=MONEY))
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
 
     def distribution(self, ws) -> None:
         self.header(ws, (("等级", "Grade"), ("等级名称", "Grade name"), ("分数区间", "Range"), ("人数", "Headcount"),
@@ -301,13 +328,19 @@ class _Summary(RulesSheet):
                   ("考核状态", "Status"), ("岗位工资", "Position pay"), ("个人绩效提成", "Personal commission"),
                   ("公共绩效提成", "Shared commission"), ("工龄工资", "Seniority pay"), ("一次性奖励", "One-time bonus"),
                   ("应发合计", "Total pay"), reward)
-        self.header(ws, titles, PAYROLL_WIDTHS, height=30)
+        people = people_widths(self.rows, (status(True, self.prose), status(False, self.prose)))
+        widths = {0: text_width([period.key], 7, 10), **{col: people[name] for col, name in
+                                                          enumerate(("工号", "姓名", "公司", "部门", "考核状态"), start=1)},
+                  **dict(enumerate(money_widths(self.rows).values(), start=6)), 12: reward_width(self.rows)}
+        widths = self.header(ws, titles, widths, height=30)
         period = self.inp.settings.period.key
         money = self.s.get("cell", num=MONEY)
         for i, r in enumerate(self.rows, start=1):
+            fit_row(ws, i, [(r.employee.company, widths[3]), (r.employee.department, widths[4])])
             ws.write_string(i, 0, period, self.s.get("cell"))
             for col, name in enumerate(("工号", "姓名", "公司", "部门", "考核状态"), start=1):
-                ws.write_formula(i, col, f"='{self.names.summary}'!{cell(i, COL[name], True)}", self.s.get("cell"),
+                ws.write_formula(i, col, f"='{self.names.summary}'!{cell(i, COL[name], True)}",
+                                 self.s.get("cell", text_wrap=True),
                                  {"工号": r.employee.employee_id, "姓名": r.employee.name, "公司": r.employee.company,
                                   "部门": r.employee.department, "考核状态": status(r.appraised, self.prose)}[name])
             for col, (key, title) in enumerate((*PAY_PARTS, ("total", "应发合计")), start=6):
@@ -315,9 +348,9 @@ class _Summary(RulesSheet):
                              money)
             if r.pay.annual_reward is not None:
                 ws.write_number(i, 12, num(r.pay.annual_reward), money)
-        self.payroll_totals(ws, len(self.rows) + 1)
+        self.payroll_totals(ws, len(self.rows) + 1, widths)
 
-    def payroll_totals(self, ws, row: int) -> None:
+    def payroll_totals(self, ws, row: int, widths: dict[int, float]) -> None:
         """合计 of every money column, then the approval block (制表 / 审核 / 批准, each with 日期)."""
         last = row - 1
         people = len(self.rows)
@@ -342,7 +375,7 @@ class _Summary(RulesSheet):
         # out of its cell to the left would be cut off by the page's edge or the sign line before it).
         wrap = {"text_wrap": True} if self.lang.code != "zh" else {}
         for offset, words in ((0, signs), (1, [self.t("日期：", "Date:")] * len(APPROVALS))):
-            lines = max(wrapped_lines(word, PAYROLL_WIDTHS[label]) for word, (label, *_) in zip(words, places, strict=True))
+            lines = max(wrapped_lines(word, widths[label]) for word, (label, *_) in zip(words, places, strict=True))
             # Room to sign; the summary streams, so each row is written whole.
             ws.set_row(row + offset, max(30, row_height(lines)) if wrap else 30)
             for word, (label, first, last) in zip(words, places, strict=True):
@@ -352,24 +385,29 @@ class _Summary(RulesSheet):
 
     def not_appraised(self, ws) -> None:
         self.header(ws, (("工号", "ID"), ("姓名", "Name"), ("公司", "Company"), ("部门", "Department"), ("岗位", "Role"),
-                         ("缺勤月数", "Months absent"), ("原因", "Reason")), {6: 70})
+                         ("缺勤月数", "Months absent"), ("原因", "Reason")), {6: ABSENT_REASON_WIDTH})
         for i, r in enumerate(self.result.not_appraised, start=1):
-            e = r.employee
+            e, reason = r.employee, not_appraised_text(r.not_appraised_reason, self.prose)
+            fit_row(ws, i, [(reason, ABSENT_REASON_WIDTH)])
             ws.write_row(i, 0, (e.employee_id, e.name, e.company, e.department, e.role), self.s.get("cell"))
             ws.write_number(i, 5, num(e.months_absent), self.s.get("cell", num="0.0"))
-            ws.write_string(i, 6, not_appraised_text(r.not_appraised_reason, self.prose), self.s.get("cell"))
+            ws.write_string(i, 6, reason, self.s.get("wrap"))
 
     def warnings(self, ws) -> None:
-        self.header(ws, (("级别", "Level"), ("文件", "File"), ("工作表", "Sheet"), ("行", "Row"), ("列", "Column"),
-                         ("说明", "Message")), {1: 24, 2: 12, 4: 18, 5: 90})
+        level = self.say("提示", "Warning")
+        widths = self.header(ws, (("级别", "Level"), ("文件", "File"), ("工作表", "Sheet"), ("行", "Row"), ("列", "Column"),
+                                  ("说明", "Message")), {**WARNING_WIDTHS, 0: text_width([level], 6, 10)})
         self.warning_rows = 0
         for i, w in enumerate(period_warnings(self.result), start=1):
             self.warning_rows = i
-            ws.write_row(i, 0, (self.say("提示", "Warning"), w.file, w.sheet), self.s.get("cell"))
+            fit_row(ws, i, [(w.file, widths[1]), (w.sheet, widths[2]), (w.column, widths[4]), (w.message, widths[5])])
+            ws.write_string(i, 0, level, self.s.get("cell", valign="top"))
+            for col, text in ((1, w.file), (2, w.sheet), (4, w.column), (5, w.message)):
+                ws.write_string(i, col, text, self.s.get("wrap"))
             if w.row is not None:
-                ws.write_number(i, 3, w.row, self.s.get("cell"))
-            ws.write_string(i, 4, w.column, self.s.get("cell"))
-            ws.write_string(i, 5, w.message, self.s.get("cell"))
+                ws.write_number(i, 3, w.row, self.s.get("cell", valign="top"))
+            else:
+                ws.write_blank(i, 3, None, self.s.get("cell"))
 
 
 def render_summary(result: PeriodResult, password: str = "", created: datetime | None = None) -> bytes:
