@@ -117,3 +117,12 @@ def test_without_the_setting_the_scorecard_sales_cell_is_an_input(base_sheets, m
     sales = ws[f"E{row_of(ws, 'A', '个人销售额')}"]
     assert sales.value == 100000 and sales.protection.locked is False
     assert not any(c.value == "own_gmv" for c in ws["K"])
+
+
+def test_the_template_has_the_setting_blank(tmp_path):
+    from reporter.input.template import write_template
+
+    write_template(tmp_path / "template.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "template.xlsx")["设置"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "提成销售额度量")
+    assert row[1].value is None and "own_gmv" in row[2].value  # blank: commission from 员工, as before

@@ -115,7 +115,7 @@ def test_edit_and_recalculate_matches_the_engine(sample_build, tmp_path):
     assert D(str(round(got[f"J{total_row}"].value, 2))) == expected.total
     assert expected.total < D("90") and got[f"J{total_row + 1}"].value == expected.grade.grade == "A"
     pay = {label: D(str(round(got[f"{col}{find_row(got, col_label, label)}"].value, 2)))
-           for label, col, col_label in (("个人绩效提成", "E", "A"), ("绩效系数", "E", "A"), ("公共绩效提成", "I", "F"))}
+           for label, col, col_label in (("个人绩效提成", "E", "A"), ("绩效系数", "E", "A"), ("公共绩效提成", "K", "F"))}
     assert pay["绩效系数"] == expected.pay.pay_coefficient
     assert pay["个人绩效提成"] == expected.pay.personal_commission
     # One cell: own_gmv is both the sales share's measure and the personal sales for commission.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 from collections import defaultdict
-from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +26,7 @@ from reporter.input.plans import (
 )
 from reporter.input.policy import role_duties
 from reporter.input.reader import SheetData, WorkbookReader
+from reporter.input.sales import sales_from_measure
 from reporter.model import (
     HR_DEPARTMENT,
     Adjustment,
@@ -88,7 +88,9 @@ class _Validator(PlanRules):
                 self.problem(f"提成池「{e.commission_pool}」未在「提成池」表中定义", "employees", e.row,
                              "commission_pool")
         measures = self.measures(by_id, measure_defs)
-        employees = self.sales_from_measure(employees, measures, measure_defs)
+        code = settings.commission_measure if settings else ""
+        employees = sales_from_measure(employees, code, measures, measure_defs, self.typed_sales,
+                                       self.settings_rows.get("commission_measure"), self.problem)
         ratings = self.ratings(by_id)
         adjustments = self.adjustments(by_id)  # summed into bonus_points / penalty_points by the rules stage
         self.check_inputs_present(employees, appraised, plans, kpis, measures, ratings)
@@ -281,40 +283,6 @@ class _Validator(PlanRules):
                 row[key] = r.values.get(key) if r.values.get(key) is not None else Decimal(0)
             self.attendance_rows[eid] = r.number
         return values
-
-    def sales_from_measure(self, employees, measures, measure_defs) -> list[Employee]:
-        """One fact, one input cell: with 提成销售额度量 set, personal sales are that measure of 月度数据.
-
-        A KPI reads the same measure (customer service's own GMV for the sales share), so a correction there
-        corrects the commission too. A copy typed in 员工 could silently disagree: it is refused when it
-        differs, and a warning asks HR to clear it when it repeats the measure.
-        """
-        code = self.settings_value.commission_measure if self.settings_value else ""
-        if not code:
-            return employees
-        if code not in measure_defs:
-            self.problem(f"提成销售额度量 {code} 未在「度量定义」中定义：请填写「月度数据」中作为个人销售额的那一列的度量代码，"
-                         "或留空（提成取「员工」表的个人销售额）", "settings", self.settings_rows.get("commission_measure"),
-                         "commission_measure")
-            return employees
-        if measure_defs[code].kind != "amount":
-            self.problem(f"提成销售额度量 {code} 的类型不是金额：个人绩效提成 = 个人销售额 × 比例 × 系数，请确认选对了度量",
-                         "settings", self.settings_rows.get("commission_measure"), "commission_measure",
-                         severity="warning")
-        linked = []
-        for e in employees:
-            value = measures.get(e.employee_id, {}).get(code)
-            if value is None:
-                linked.append(e)
-                continue
-            if e.employee_id in self.typed_sales:
-                same = e.personal_sales == value
-                said = "与之相同" if same else f"为 {e.personal_sales:,}，两者不同"
-                self.problem(f"{e.name}（{e.employee_id}）的个人销售额取自「月度数据」的 {code}（{value:,}），此处又填写了{said}："
-                             "同一事实只填一处，请清空此单元格，更正时改「月度数据」", "employees", e.row, "personal_sales",
-                             severity="warning" if same else "error")
-            linked.append(replace(e, personal_sales=value, sales_measure=code))
-        return linked
 
     def ratings(self, by_id) -> dict[str, dict]:
         ratings: dict[str, dict] = defaultdict(dict)
