@@ -374,7 +374,7 @@ class _Sheet(AppendixBlocks):
         s, ws = self.inp.settings, self.ws
         for col, width in enumerate(self.widths):
             ws.set_column(col, col, width)
-        # A fixed scale, not fit-to-width: Excel ignores the page break after the signatures when fitting.
+        # A fixed scale, not fit-to-width: Excel ignores the planned page breaks when fitting.
         e = self.r.employee
         title = f"{self.lang.inline('绩效考核表', 'Scorecard')} · {e.employee_id} {e.name}"
         print_setup(ws, s, title, landscape=True, repeat=1, scale=PRINT_SCALE,
