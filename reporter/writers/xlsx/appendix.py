@@ -19,6 +19,7 @@ from reporter.writers.xlsx.layout import (
     RIGHT_LABELS,
     RIGHT_VALUE_AT,
     SECTION_ROWS,
+    SPACER_HEIGHT,
     STANDARD_COL,
     VALUE_AT,
     ref,
@@ -180,6 +181,7 @@ class AppendixBlocks:
 
     def signatures(self):
         """After the appendix: both sign the whole scorecard, its data included."""
+        self.set_height(self.at.signatures, SPACER_HEIGHT)
         row = self.at.signatures + 1
         t = self.t
         date = t("日期：", "Date:")

@@ -34,7 +34,9 @@ DETAILS_ROW, ITEMS_HEADER_ROW = 2, 6
 SECTION_ROWS = 3  # a blank row, the section title, the block's header
 EXTRA_ADJUSTMENT_ROWS = 2  # empty yellow rows where HR can add a bonus or penalty item
 SIGNATURE_ROWS = 3  # a blank row, then the appraiser's and the employee's signature
-SPACER_HEIGHT = 8  # points of the blank row before a block on page 1: page 1 is full with a 14-line plan
+# Points of the blank row before a block (and before the signatures): page 1 is full with a 14-line plan and
+# its pay, page 2 with the appendix of a plan reading 15 measures, bands and signatures, in English too.
+SPACER_HEIGHT = 8
 
 
 # English words run longer than Chinese ones (Attendance against 考勤): an English or bilingual scorecard

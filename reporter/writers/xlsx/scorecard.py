@@ -138,7 +138,8 @@ class _Sheet(AppendixBlocks):
             self.ws.merge_range(row, first, row, last, value, fmt)
 
     def section(self, row: int, title: str, note: str = "") -> int:
-        """Title of a block one row below ``row``; returns the row after the title."""
+        """Title of a block one row below ``row`` (a blank spacer); returns the row after the title."""
+        self.set_height(row, SPACER_HEIGHT)
         self.ws.merge_range(row + 1, 0, row + 1, 4, title, self.wrapping("section"))
         if note:
             self.ws.merge_range(row + 1, 5, row + 1, LAST_COL, note, self.s.get("note", text_wrap=True))
@@ -307,7 +308,6 @@ class _Sheet(AppendixBlocks):
         def t(zh: str, en: str) -> tuple[str, str]:  # a label's words, fitted to its cells below
             return zh, en
 
-        self.set_height(self.at.pay, SPACER_HEIGHT)
         # In the note: one line per item. The English one is shorter, to stay on one line too.
         bonus_rule = f"一次性奖励：{running(s.streak_months, s.period.kind)}第一"
         top = self.section(self.at.pay, self.fit("工资核算", "Pay", 0, 4),
