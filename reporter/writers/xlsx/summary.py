@@ -57,7 +57,7 @@ from reporter.writers.xlsx.widths import (
 
 HEAD = ("工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "等级名称", "部门排名", "岗位排名",
         "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计", "备注", "排名组")
-# In English, as short as the Chinese: the columns are as narrow in every language (one page wide).
+# In English, as short as the Chinese: the columns are as narrow in every language (each half one page wide).
 HEAD_EN = ("ID", "Name", "Company", "Dept.", "Role", "Status", "Total", "Grade", "Grade name", "Dept. rank",
            "Role rank", "Pay coeff.", "Position pay", "Personal commission", "Shared commission", "Seniority pay",
            "One-time bonus", "Total pay", "Notes", "Rank group")
