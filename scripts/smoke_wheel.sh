@@ -16,8 +16,8 @@ wheel=$(ls "$work"/dist/reporter-*.whl)
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 needed = ["reporter/templates/letter.html.j2", "reporter/templates/agreement.html.j2", "reporter/templates/print.css",
-          "reporter/templates/email_body.txt.j2", "reporter/writers/pdf/renderer.py", "reporter/mail/send.py",
-          "reporter/cli/app.py", "reporter/__main__.py"]
+          "reporter/templates/addendum.html.j2", "reporter/templates/email_body.txt.j2",
+          "reporter/writers/pdf/renderer.py", "reporter/mail/send.py", "reporter/cli/app.py", "reporter/__main__.py"]
 missing = [n for n in needed if n not in names]
 if missing:
     sys.exit(f"smoke: the wheel lacks {missing}")

@@ -1,6 +1,6 @@
 """The amendment to the target-responsibility agreement (目标责任书变更补充协议).
 
-A plan line of 考核方案 whose target was changed (原目标值, 变更原因, 批准人; 篇七 3.1) is not silently
+A plan line of 考核方案 whose target was changed (原目标值, 调整原因, 批准人; 篇七 3.1) is not silently
 replaced: the employee and the company sign an addendum naming, line by line, the original and the new
 target, the reason and who approved it.  The rest of the original agreement stays in force.
 
