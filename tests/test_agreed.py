@@ -114,8 +114,8 @@ def test_rerecording_replaces_those_employees_only(tmp_path, base_sheets, make_b
 def test_nothing_agreed_is_one_warning(tmp_path, make_book):
     inp = load_input(make_book())
     found = agreed_problems(tmp_path / "none.sqlite", inp)
-    assert [(p.severity, p.sheet) for p in found] == [("warning", "考核方案")]
-    assert "reporter plan" in found[0].message
+    assert [(p.severity, p.sheet, p.row) for p in found] == [("warning", "", None)]
+    assert found[0].message.startswith("本期（2026-10）没有签订记录") and "reporter plan" in found[0].message
     assert not (tmp_path / "none.sqlite").exists()  # looking does not create a history file
     db = tmp_path / "h.sqlite"
     agree(db, make_book(), employee_ids=[])  # an empty plan run records nothing
@@ -152,3 +152,9 @@ def test_build_warns_once_when_nothing_was_agreed_and_stops_on_a_change(tmp_path
     checked = CliRunner().invoke(cli, ["validate", str(changed), "--db", str(db)])
     assert checked.exit_code == 2 and "第 3 行 › 「目标值」列" in checked.output
     assert CliRunner().invoke(cli, ["validate", str(changed)]).exit_code == 0  # without --db: not checked
+
+
+def test_the_warning_is_in_the_workbooks_language(tmp_path, base_sheets, make_book):
+    base_sheets["设置"].append(["语言", "en"])
+    found = agreed_problems(tmp_path / "none.sqlite", load_input(make_book(base_sheets)))
+    assert found[0].message.startswith("No agreement on record for 2026-10: the plan was not signed")

@@ -87,7 +87,7 @@ def test_init_in_english_writes_english_examples_and_builds_without_warnings(tmp
     assert validated.exit_code == 0 and "ready to build" in validated.output and "提示" not in validated.output
     output = run("build", book, "--out", tmp_path / "out", "--only", "scorecards,summary")
     assert "Scored: 2" in output and "Not appraised" not in output
-    assert "Warnings: 1" in output and "没有签订记录" in output  # only: the plan was never signed with `plan`
+    assert "Warnings: 1" in output and "No agreement on record for 2026-10" in output  # only: the plan was never signed with `plan`
 
 
 def _choices(col):
@@ -119,7 +119,7 @@ def test_init_english_validate_build_end_to_end(tmp_path):
     run("validate", book)
     result = CliRunner().invoke(cli, ["build", str(book), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert "Warnings: 1" in result.output and "没有签订记录" in result.output
+    assert "Warnings: 1" in result.output and "No agreement on record" in result.output
     period = tmp_path / "o" / "2026-10"
     assert (period / "letters" / "HZ0001.pdf").is_file() and (period / "agreements" / "HZ0002.pdf").is_file()
     output = run("email", period, "--attach", "letters,agreements")

@@ -20,6 +20,7 @@ from reporter.errors import Problem
 from reporter.input.schema import PLANS
 from reporter.model import AppraisalInput, Employee, PlanLine
 from reporter.store.history import _connect
+from reporter.writers.language import language
 
 SHEET = PLANS.zh
 
@@ -141,9 +142,13 @@ def agreed_problems(db_path: Path, inp: AppraisalInput) -> tuple[Problem, ...]:
     period = inp.settings.period.key
     agreed = load_agreed(db_path, period)
     if not agreed:
-        return (Problem(f"本期（{period}）没有签订记录：考核方案未经 `reporter plan` 签订，无法核对目标与权重"
-                        f"是否与签订时一致（未使用 reporter plan 的公司可忽略此提示）",
-                        inp.source, SHEET, severity="warning"),)
+        # It lands in the summary's 提示 sheet, so it is in the workbook's language; it points at no cell.
+        return (Problem(language(inp.settings.language).say(
+            f"本期（{period}）没有签订记录：考核方案未经 `reporter plan` 签订，无法核对目标与权重"
+            f"是否与签订时一致（未使用 reporter plan 的公司可忽略此提示）",
+            f"No agreement on record for {period}: the plan was not signed with `reporter plan`, so its "
+            f"targets and weights cannot be checked against the agreed ones (ignore this if you do not use "
+            f"reporter plan)"), inp.source, severity="warning"),)
     found: dict[tuple[int | None, str, str], list[str]] = defaultdict(list)
     for e in inp.employees:
         if e.employee_id not in agreed:
