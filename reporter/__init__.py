@@ -58,7 +58,8 @@ def load(path: str | Path) -> AppraisalInput:
 
 
 def score(path: str | Path, history_db: str | Path | None = None) -> PeriodResult:
-    """Validate and score a workbook; ``history_db`` (a build's reporter.sqlite) feeds the streak rules."""
+    """Validate and score a workbook; ``history_db`` (a build's reporter.sqlite) feeds the streak rules
+    and holds the plan to what was agreed (reporter.store.agreed)."""
     from reporter.pipeline.build import score_input
 
     return score_input(Path(path), Path(history_db) if history_db else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 
 import openpyxl
 import pytest
@@ -13,6 +14,7 @@ from reporter.cli import cli
 from reporter.input.english_examples import ENGLISH
 from reporter.input.schema import SHEETS
 from reporter.input.validate import load_input
+from reporter.store.agreed import record_agreed
 from tests.conftest import BASE, streak_of_two, write_book
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -32,6 +34,7 @@ def run(*args, **kw):
 
 def test_an_english_build_summary_is_english(tmp_path):
     book = book_in(tmp_path, "en", streak_of_two(copy.deepcopy(BASE)))
+    record_agreed(tmp_path / "out" / "reporter.sqlite", load_input(book), date(2026, 10, 1))  # no warning
     output = run("build", book, "--out", tmp_path / "out", "--only", "scorecards,summary")
     lines = output.splitlines()
     assert lines[0] == "测试电商有限公司 October 2026"
@@ -83,7 +86,8 @@ def test_init_in_english_writes_english_examples_and_builds_without_warnings(tmp
     validated = CliRunner().invoke(cli, ["validate", str(book)])
     assert validated.exit_code == 0 and "ready to build" in validated.output and "提示" not in validated.output
     output = run("build", book, "--out", tmp_path / "out", "--only", "scorecards,summary")
-    assert "Scored: 2" in output and "Warnings" not in output and "Not appraised" not in output
+    assert "Scored: 2" in output and "Not appraised" not in output
+    assert "Warnings: 1" in output and "No agreement on record for 2026-10" in output  # only: the plan was never signed with `plan`
 
 
 def _choices(col):
@@ -108,13 +112,14 @@ def test_every_english_example_is_used():
 
 @pytest.mark.slow
 def test_init_english_validate_build_end_to_end(tmp_path):
-    """The documented start of an English company: every output, PDFs included, and no warning."""
+    """The documented start of an English company: every output, PDFs included, and no warning but one:
+    the plan was not signed with `reporter plan`."""
     book = tmp_path / "x.xlsx"
     run("init", "--language", "en", book)
     run("validate", book)
     result = CliRunner().invoke(cli, ["build", str(book), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert "Warnings" not in result.output and "提示" not in result.output
+    assert "Warnings: 1" in result.output and "No agreement on record" in result.output
     period = tmp_path / "o" / "2026-10"
     assert (period / "letters" / "HZ0001.pdf").is_file() and (period / "agreements" / "HZ0002.pdf").is_file()
     output = run("email", period, "--attach", "letters,agreements")

@@ -9,10 +9,11 @@ import click
 from reporter.errors import OutputExistsError, UsageError
 from reporter.input.template import write_template
 from reporter.input.validate import load_input
+from reporter.pipeline.build import check_agreed
 from reporter.writers.language import LANGUAGES, language
 
 from .app import cli, echo_problems, handle_errors
-from .options import force_option, input_argument
+from .options import db_option, force_option, input_argument
 
 
 def _new_workbook_path(path: Path, force: bool) -> None:
@@ -52,19 +53,25 @@ def init(path: Path, language_code: str, force: bool):
 
 @cli.command()
 @input_argument
+@db_option("History database to hold the plan to what was agreed with `reporter plan` (as build does); "
+           "without it that check is skipped.")
 @handle_errors
-def validate(input_path: Path):
+def validate(input_path: Path, db_path: Path | None):
     """Check INPUT and list every problem, each with file › sheet › row › column.
 
     \b
     Nothing is computed or written. Exit status 0 when the workbook is
-    ready to build, 2 when it has problems.
+    ready to build, 2 when it has problems. With --db the plan is also
+    checked against what was agreed, as `reporter build` checks it.
 
     \b
     Example:
       reporter validate sample_inputs/appraisal-2026-10.xlsx
+      reporter validate appraisal-2026-10.xlsx --db output/reporter.sqlite
     """
     inp = load_input(input_path)
+    if db_path:
+        inp = check_agreed(inp, db_path)
     echo_problems(inp.warnings, "提示")
     s, lang = inp.settings, language(inp.settings.language)
     click.echo(lang.say(f"{input_path}: 检查通过 — {s.company} {s.period.label}，"

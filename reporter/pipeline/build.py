@@ -14,14 +14,15 @@ import os
 import shutil
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reporter.errors import InputError, OutputExistsError, Problem, ReporterError, UsageError
 from reporter.input.validate import load_input
-from reporter.model import PeriodResult
+from reporter.model import AppraisalInput, PeriodResult
 from reporter.rules.engine import score_period
+from reporter.store.agreed import agreed_problems
 from reporter.store.atomic import staged_folder
 from reporter.store.history import load_history, record_period
 from reporter.writers.paths import department_label, employee_files
@@ -85,9 +86,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def check_agreed(inp: AppraisalInput, db_path: Path) -> AppraisalInput:
+    """The input held to what was agreed (reporter plan): errors raise, warnings join the input's."""
+    problems = agreed_problems(db_path, inp)
+    if any(p.severity == "error" for p in problems):
+        raise InputError([*problems, *inp.warnings])
+    return replace(inp, warnings=inp.warnings + problems)
+
+
 def score_input(input_path: Path, db_path: Path | None) -> PeriodResult:
-    """Validate and score, with earlier periods from the history database."""
+    """Validate, check the plan against what was agreed, and score, with earlier periods from the history."""
     inp = load_input(input_path)
+    if db_path:
+        inp = check_agreed(inp, db_path)
     stored = load_history(db_path, before=inp.settings.period.key) if db_path else []
     return score_period(inp, stored)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from reporter.model import HistoryRecord, PeriodResult
 
-SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS periods (
     period TEXT PRIMARY KEY,
@@ -50,6 +49,30 @@ CREATE TABLE IF NOT EXISTS imported (
     PRIMARY KEY (period, employee_id)
 );
 """
+# What each employee agreed to at the start of a period (reporter.store.agreed reads and writes it).
+_AGREED = """
+CREATE TABLE IF NOT EXISTS agreed_lines (
+    period TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    line_no INTEGER NOT NULL,
+    plan_owner TEXT NOT NULL,
+    category TEXT NOT NULL,
+    item TEXT NOT NULL,
+    kpi TEXT NOT NULL,
+    weight TEXT NOT NULL,
+    target TEXT,
+    original_target TEXT,
+    change_reason TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    agreed_on TEXT NOT NULL,
+    input_sha256 TEXT NOT NULL,
+    PRIMARY KEY (period, employee_id, line_no)
+);
+"""
+# Schema version N is reached by running the first N scripts; a file of an older
+# version runs only the ones it lacks, so every history file ever written still opens.
+_MIGRATIONS = (_SCHEMA, _AGREED)
+SCHEMA_VERSION = len(_MIGRATIONS)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -57,8 +80,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA foreign_keys = ON")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version == 0:
-        conn.executescript(_SCHEMA)
+    if version < SCHEMA_VERSION:
+        for script in _MIGRATIONS[version:]:
+            conn.executescript(script)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return conn
 
