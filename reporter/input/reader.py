@@ -85,8 +85,8 @@ class WorkbookReader:
                 severity: str = "error") -> None:
         self.problems.append(Problem(message, self.file, sheet, row, column, severity))
 
-    def read(self, measure_kinds: dict[str, str] | None = None) -> dict[str, SheetData]:
-        """Read every known sheet; report missing, unknown and hidden sheets."""
+    def read(self, measure_kinds: dict[str, str] | None = None, skip: tuple[str, ...] = ()) -> dict[str, SheetData]:
+        """Read every known sheet but those in ``skip`` (not even checked); report missing, unknown and hidden sheets."""
         by_name = _sheet_index()
         found: dict[str, Any] = {}
         for ws in self.book.worksheets:
@@ -105,6 +105,8 @@ class WorkbookReader:
                 found[spec.key] = ws
         sheets: dict[str, SheetData] = {}
         for spec in SHEETS:
+            if spec.key in skip:
+                continue
             if spec.key not in found:
                 if spec.required:
                     self.problem(f"缺少工作表「{spec.zh}」（{spec.en}）：请按 reporter init 生成的模板添加")

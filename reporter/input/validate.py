@@ -42,9 +42,14 @@ from reporter.model import (
 )
 from reporter.period import parse_period
 
+# What only the period's end can know: `plan` (stage "plan") neither needs nor reads them.
+PERIOD_DATA_SHEETS = ("measures", "attendance", "ratings", "reviews", "adjustments")
+STAGES = ("build", "plan")
+
 
 class _Validator(PlanRules):
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, stage: str = "build"):
+        self.stage = stage
         self.path = Path(path)
         self.reader = WorkbookReader(path)
         self.file = self.reader.file
@@ -69,7 +74,7 @@ class _Validator(PlanRules):
     # -- the run ------------------------------------------------------------
 
     def run(self) -> AppraisalInput:
-        self.sheets = self.reader.read()
+        self.sheets = self.reader.read(skip=PERIOD_DATA_SHEETS if self.stage == "plan" else ())
         settings = self.settings_value = self.settings()
         employees = self.employees()
         measure_defs = self.measure_defs()
@@ -93,9 +98,10 @@ class _Validator(PlanRules):
                                        self.settings_rows.get("commission_measure"), self.problem)
         ratings = self.ratings(by_id)
         adjustments = self.adjustments(by_id)  # summed into bonus_points / penalty_points by the rules stage
-        self.check_inputs_present(employees, appraised, plans, kpis, measures, ratings)
-        self.check_adjustments_scored(employees, plans, adjustments)
-        reviews = self.reviews(by_id, appraised)
+        if self.stage != "plan":
+            self.check_inputs_present(employees, appraised, plans, kpis, measures, ratings)
+            self.check_adjustments_scored(employees, plans, adjustments)
+        reviews = self.reviews(by_id, appraised if self.stage != "plan" else set())
         rewards = self.annual_rewards(by_id)
         history = self.history()
         duties = role_duties(self.rows("role_duties"), {e.role for e in employees}, self.problem)
@@ -404,6 +410,10 @@ class _Validator(PlanRules):
         return records
 
 
-def load_input(path: Path) -> AppraisalInput:
-    """Read and validate one input workbook; raise InputError listing every problem."""
-    return _Validator(Path(path)).run()
+def load_input(path: Path, stage: str = "build") -> AppraisalInput:
+    """Read and validate one input workbook; raise InputError listing every problem.
+
+    ``stage="plan"`` checks what a plan needs and skips PERIOD_DATA_SHEETS: whatever they hold is not even read.
+    """
+    assert stage in STAGES, stage
+    return _Validator(Path(path), stage).run()
