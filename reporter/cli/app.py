@@ -76,6 +76,8 @@ def cli():
     A period's work, start to finish:
       reporter init 2026-10.xlsx          # a blank workbook with instructions
       (fill it in Excel: employees, plans, monthly data, ratings …)
+      reporter plan 2026-10.xlsx          # at the start: agreements, tracking
+                                          # scorecards → output/plans/2026-10/
       reporter validate 2026-10.xlsx      # every problem at once, with its cell
       reporter build 2026-10.xlsx         # scores, documents → output/2026-10/
       reporter email output/2026-10       # dry run: one .eml per employee

@@ -1,0 +1,87 @@
+"""The command that opens a period: ``plan`` (agreements and tracking scorecards, before any figures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reporter.pipeline import plan as pipeline
+from reporter.writers.language import language
+
+from .app import cli, handle_errors
+from .build import _options
+from .options import (
+    ProgressBar,
+    department_option,
+    employee_option,
+    force_option,
+    input_argument,
+    out_option,
+    split_list,
+    templates_option,
+    workers_option,
+)
+
+
+@cli.command()
+@input_argument
+@out_option("Folder for the outputs; a plan goes into OUT/plans/<period>/.")
+@employee_option
+@department_option
+@force_option("Replace this period's existing plan. `build`'s OUT/<period>/ is never touched.")
+@workers_option
+@templates_option
+@handle_errors
+def plan(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departments: tuple[str, ...], force: bool,
+         workers: int | None, templates: Path | None):
+    """Open a period: write each employee's agreement and tracking scorecard.
+
+    \b
+    INPUT needs only what a plan needs: 设置, 员工, 度量定义, 指标库, 考核方案
+    (target changes included), 等级 and 岗位职责. The period's figures
+    (月度数据, 考勤, 评分, 评语, 加减分) may be empty or absent; whatever they
+    hold is ignored, so the month's workbook can be fed in as well.
+
+    \b
+    Writes into OUT/plans/<period>/:
+      agreements/<工号>.pdf                target-responsibility agreement (目标责任书)
+      tracking/<公司-部门>/<工号>.xlsx      tracking scorecard: targets, weights and
+                                           formulas in place, the figures empty (yellow);
+                                           type them in mid-period to see points,
+                                           total and grade so far (未录入 until all are in)
+      print/agreements-<公司-部门>.pdf      print batch for duplex printing
+      plan.json                            what the plan holds
+    An existing plan is never replaced without --force; a failed run leaves
+    nothing behind. --employee/--department replace just those files.
+
+    \b
+    Examples:
+      reporter plan 2026-11.xlsx
+      reporter plan 2026-11.xlsx --out /srv/hr/appraisal --force
+      reporter plan 2026-11.xlsx --employee HZ0007 --force    # one amended plan
+      reporter plan 2026-11.xlsx --department 第一分公司-客服部 --force
+    """
+    report = pipeline.plan(input_path, out_dir, employee_ids=split_list(employee_ids),
+                           departments=split_list(departments), force=force, progress=ProgressBar(),
+                           options=_options(workers, templates))
+    print_plan_summary(report)
+
+
+def print_plan_summary(report: pipeline.PlanReport) -> None:
+    """What the plan wrote, in the workbook's language."""
+    s = report.result.input.settings
+    lang = language(s.language)
+    agreements = sum(1 for p in report.files if p.parent.name == "agreements")
+    tracking = sum(1 for p in report.files if p.suffix == ".xlsx")
+    click.echo(f"{s.company} {lang.period_label(s.period)}")
+    click.echo(lang.say(f"  目标责任书：{agreements} 份", f"  Agreements: {agreements}"))
+    click.echo(lang.say(f"  跟踪评分表：{tracking} 份", f"  Tracking scorecards: {tracking}"))
+    for note in report.skipped:
+        click.echo(lang.say(f"  未生成：{note}", f"  Not written: {note}"))
+    if report.partial:
+        click.echo(lang.say(f"  已写入 {len(report.files)} 个文件到 {report.folder}（部分生成）",
+                            f"  Wrote {len(report.files)} files to {report.folder} (partial run)"))
+    else:
+        click.echo(lang.say(f"  已写入 {len(report.files)} 个文件到 {report.folder}",
+                            f"  Wrote {len(report.files)} files to {report.folder}"))

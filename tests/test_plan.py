@@ -1,0 +1,241 @@
+"""`reporter plan`: plan-only validation, agreements and tracking scorecards in OUT/plans/<period>/."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from reporter.cli import cli
+from reporter.errors import InputError
+from reporter.input.validate import PERIOD_DATA_SHEETS, load_input
+from reporter.pipeline.plan import lay_out_plan, plan
+from reporter.writers.xlsx.layout import (
+    POINTS_COL,
+    STANDARD_COL,
+    VALUE_AT,
+    VALUE_COL,
+    measure_names,
+    plan_layout,
+)
+from tests.conftest import BASE, SAMPLE, write_book
+
+PERIOD_DATA_TITLES = ("月度数据", "考勤", "评分", "评语", "加减分")
+
+
+def without_period_data(source: Path, target: Path) -> Path:
+    """The workbook with the period's figures removed: the rows of the period-data sheets, headers kept."""
+    wb = openpyxl.load_workbook(source)
+    for title in PERIOD_DATA_TITLES:
+        ws = wb[title]
+        if ws.max_row > 1:
+            ws.delete_rows(2, ws.max_row)
+    wb.save(target)
+    return target
+
+
+def plan_sheets() -> dict:
+    sheets = copy.deepcopy(BASE)
+    for title in PERIOD_DATA_TITLES:
+        sheets[title] = sheets[title][:1]
+    return sheets
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["plan", *map(str, args)])
+
+
+# ------------------------------------------------------------------ validation (fast)
+
+
+def test_period_data_sheets_are_the_five_of_the_month():
+    assert set(PERIOD_DATA_SHEETS) == {"measures", "attendance", "ratings", "reviews", "adjustments"}
+
+
+def test_a_plan_without_figures_validates_for_plan_only(tmp_path):
+    book = write_book(tmp_path / "plan.xlsx", plan_sheets())
+    with pytest.raises(InputError):
+        load_input(book)  # build needs the figures
+    inp = load_input(book, stage="plan")
+    assert [e.employee_id for e in inp.employees] == ["E001", "E002", "E003", "E004"]
+    assert not inp.measures and not inp.ratings and not inp.reviews
+    assert not [w for w in inp.warnings if "评语" in w.message]
+
+
+def test_missing_period_sheets_are_fine_and_their_content_ignored(tmp_path):
+    sheets = plan_sheets()
+    del sheets["考勤"], sheets["评语"]
+    sheets["月度数据"].append(["NOBODY", "某人", "not a number", None, None, None])
+    sheets["评分"].append(["E001", "工作态度", "很好"])
+    inp = load_input(write_book(tmp_path / "plan.xlsx", sheets), stage="plan")
+    assert not inp.measures and not inp.ratings
+
+
+def test_the_month_workbook_gives_the_same_plan():
+    full, planned = load_input(SAMPLE), load_input(SAMPLE, stage="plan")
+    assert planned.plans == full.plans and planned.grades == full.grades
+    assert [e.employee_id for e in planned.employees] == [e.employee_id for e in full.employees]
+    assert not planned.measures and not planned.adjustments
+
+
+def test_bad_plan_input_names_row_and_column(tmp_path):
+    sheets = plan_sheets()
+    sheets["考核方案"][1][5] = "35%"  # weights no longer sum to 100 %
+    sheets["指标库"][2][2] = "bad_reviews / nothing_known"
+    book = write_book(tmp_path / "plan.xlsx", sheets)
+    with pytest.raises(InputError) as caught:
+        load_input(book, stage="plan")
+    where = {(p.sheet, p.row) for p in caught.value.problems}
+    assert ("指标库", 3) in where
+    assert any(p.sheet == "指标库" and p.column for p in caught.value.problems)
+    result = run(book, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "指标库" in result.output and "考核方案" in result.output
+    assert not (tmp_path / "out" / "plans").exists()
+
+
+def test_an_existing_plan_is_not_replaced_without_force(tmp_path):
+    book = write_book(tmp_path / "plan.xlsx", plan_sheets())
+    folder = tmp_path / "out" / "plans" / "2026-10"
+    folder.mkdir(parents=True)
+    (folder / "plan.json").write_text("{}")
+    result = run(book, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "--force" in result.output
+    assert (folder / "plan.json").read_text() == "{}"
+    (folder / "agreements").mkdir()
+    (folder / "agreements" / "E001.pdf").write_bytes(b"old")
+    result = run(book, "--out", tmp_path / "out", "--employee", "E001")
+    assert result.exit_code == 1 and "E001.pdf" in result.output
+    assert (folder / "agreements" / "E001.pdf").read_bytes() == b"old"
+
+
+def test_unknown_employee_is_a_usage_problem(tmp_path):
+    book = write_book(tmp_path / "plan.xlsx", plan_sheets())
+    result = run(book, "--out", tmp_path / "out", "--employee", "E999")
+    assert result.exit_code == 2 and "E999" in result.output
+
+
+def test_record_what_was_agreed_is_called_only_after_a_full_run(tmp_path):
+    from reporter.pipeline.plan import record_what_was_agreed
+
+    calls = []
+    record_what_was_agreed("inp", "2026-10-01", lambda inp, on: calls.append((inp, on)))
+    record_what_was_agreed("inp", "2026-10-01", None)
+    assert calls == [("inp", "2026-10-01")]
+
+
+# ------------------------------------------------------------------ outputs (slow: PDFs, LibreOffice)
+
+
+@pytest.fixture(scope="module")
+def sample_plan(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sample-plan")
+    book = without_period_data(SAMPLE, root / "plan.xlsx")
+    result = run(book, "--out", root / "out", "--workers", "2")
+    assert result.exit_code == 0, result.output
+    return book, root / "out" / "plans" / "2026-10", result.output
+
+
+@pytest.mark.slow
+def test_plan_writes_an_agreement_and_a_tracking_scorecard_per_employee(sample_plan, sample_result):
+    _, folder, output = sample_plan
+    assert "目标责任书" in output and str(folder) in output
+    for r in sample_result.results:
+        eid = r.employee.employee_id
+        assert (folder / "agreements" / f"{eid}.pdf").read_bytes().startswith(b"%PDF")
+        assert len(list(folder.glob(f"tracking/*/{eid}.xlsx"))) == (1 if r.appraised else 0)
+    assert list(folder.glob("print/agreements-*.pdf")) and (folder / "plan.json").is_file()
+    assert not (folder.parent.parent / "2026-10").exists()  # build's folder is untouched
+
+
+def tracking_cells(book: Path, eid: str):
+    """Where the figures, points, total and grade of an employee's tracking scorecard are (1-based)."""
+    result = lay_out_plan(load_input(book, stage="plan"))
+    r = next(x for x in result.results if x.employee.employee_id == eid)
+    measures = measure_names(result, r)
+    at = plan_layout(result, r, measures)
+    return r, measures, at
+
+
+def employee_to_fill(sample_result):
+    """An appraised employee without bonus/penalty items (those rows stay for HR to add) and with a rating."""
+    return next(r for r in sample_result.appraised
+                if not sample_result.input.adjustments.get(r.employee.employee_id)
+                and any(lr.line.method == "rating" for lr in r.lines))
+
+
+@pytest.mark.slow
+def test_tracking_scorecard_has_empty_figures_and_no_grade(sample_plan, sample_result):
+    book, folder, _ = sample_plan
+    r = employee_to_fill(sample_result)
+    eid = r.employee.employee_id
+    planned, measures, at = tracking_cells(book, eid)
+    ws = openpyxl.load_workbook(next(folder.glob(f"tracking/*/{eid}.xlsx")), data_only=True).active
+    for i in range(len(measures)):
+        assert ws.cell(at.measures + i + 1, VALUE_AT + 1).value is None
+    for i, lr in enumerate(planned.lines):
+        if lr.line.method == "rating":
+            assert ws.cell(at.lines + i + 1, VALUE_COL + 1).value is None
+        assert ws.cell(at.lines + i + 1, POINTS_COL + 1).value == 0
+    assert ws.cell(at.totals + 1, POINTS_COL + 1).value == 0
+    assert ws.cell(at.totals + 2, POINTS_COL + 1).value == "未录入"
+    assert not ws.cell(at.totals + 2, STANDARD_COL + 1).value
+
+
+@pytest.mark.slow
+def test_filled_tracking_scorecard_scores_as_build_does(sample_plan, sample_result, tmp_path):
+    from tests.recalc import recalculate
+
+    book, folder, _ = sample_plan
+    expected = employee_to_fill(sample_result)
+    eid = expected.employee.employee_id
+    planned, measures, at = tracking_cells(book, eid)
+    figures = sample_result.input.measures[eid]
+    ratings = sample_result.input.ratings.get(eid, {})
+    filled = tmp_path / f"{eid}.xlsx"
+    wb = openpyxl.load_workbook(next(folder.glob(f"tracking/*/{eid}.xlsx")))
+    ws = wb.active
+    for i, name in enumerate(measures):
+        ws.cell(at.measures + i + 1, VALUE_AT + 1).value = float(figures.get(name, Decimal(0)))
+    for i, lr in enumerate(planned.lines):
+        if lr.line.method == "rating":
+            ws.cell(at.lines + i + 1, VALUE_COL + 1).value = float(ratings[lr.line.item])
+    wb.save(filled)
+    recalculated = recalculate([filled], tmp_path / "lo")[filled]
+    ws = openpyxl.load_workbook(recalculated, data_only=True).active
+    for i, lr in enumerate(expected.lines):
+        assert ws.cell(at.lines + i + 1, POINTS_COL + 1).value == pytest.approx(float(lr.points), abs=0.005), \
+            lr.line.item
+    assert ws.cell(at.totals + 1, POINTS_COL + 1).value == pytest.approx(float(expected.total), abs=0.005)
+    assert ws.cell(at.totals + 2, POINTS_COL + 1).value == expected.grade.grade
+
+
+@pytest.mark.slow
+def test_plan_force_and_partial_runs(tmp_path):
+    book = write_book(tmp_path / "plan.xlsx", plan_sheets())
+    out = tmp_path / "out"
+    assert run(book, "--out", out, "--workers", "1").exit_code == 0
+    folder = out / "plans" / "2026-10"
+    e4 = folder / "agreements" / "E004.pdf"
+    stamp = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    result = run(book, "--out", out, "--department", "运营部", "--force", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    changed = {p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime_ns != stamp.get(p)}
+    assert e4 in changed and not any("E001" in p.name for p in changed)
+    assert (folder / "agreements" / "E001.pdf").is_file()
+    assert run(book, "--out", out).exit_code == 1
+    assert run(book, "--out", out, "--force", "--workers", "1").exit_code == 0
+
+
+@pytest.mark.slow
+def test_on_agreed_is_called_after_a_full_run(tmp_path):
+    book = write_book(tmp_path / "plan.xlsx", plan_sheets())
+    calls = []
+    report = plan(book, tmp_path / "out", on_agreed=lambda inp, on: calls.append((inp.settings.period.key, on)))
+    assert len(calls) == 1 and calls[0][0] == "2026-10" and not report.partial
+    plan(book, tmp_path / "out", employee_ids=["E001"], force=True, on_agreed=lambda *a: calls.append(a))
+    assert len(calls) == 1
