@@ -239,3 +239,22 @@ def test_on_agreed_is_called_after_a_full_run(tmp_path):
     assert len(calls) == 1 and calls[0][0] == "2026-10" and not report.partial
     plan(book, tmp_path / "out", employee_ids=["E001"], force=True, on_agreed=lambda *a: calls.append(a))
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(("code", "words"), [("zh", "未录入"), ("en", "not entered"), ("zh-en", "未录入 / not entered")])
+def test_tracking_grade_says_not_entered_in_the_workbook_language(tmp_path, code, words):
+    import io
+
+    from reporter.writers.xlsx.tracking import render_tracking_scorecard
+
+    sheets = plan_sheets()
+    sheets["设置"].append(["语言", code])
+    result = lay_out_plan(load_input(write_book(tmp_path / "plan.xlsx", sheets), stage="plan"))
+    r = result.results[0]
+    at = plan_layout(result, r, measure_names(result, r))
+    ws = openpyxl.load_workbook(io.BytesIO(render_tracking_scorecard(result, r))).active
+    grade = ws.cell(at.totals + 2, POINTS_COL + 1).value
+    assert grade.startswith("=IF(COUNTBLANK(") and f'"{words}"' in grade
+    ws = openpyxl.load_workbook(io.BytesIO(render_tracking_scorecard(result, r)), data_only=True).active
+    assert ws.cell(at.totals + 2, POINTS_COL + 1).value == words
+    assert ws.cell(at.totals + 1, POINTS_COL + 1).value == 0
