@@ -35,7 +35,7 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _options(workers: int | None, templates: Path | None) -> pipeline.RenderOptions:
+def render_options(workers: int | None, templates: Path | None) -> pipeline.RenderOptions:
     """Rendering options: the template folder, and from the environment the sheet password and SOURCE_DATE_EPOCH."""
     return pipeline.RenderOptions(workers=workers, sheet_password=os.environ.get(SHEET_PASSWORD_VARIABLE, ""),
                                   created=pipeline.source_date(os.environ), templates=templates)
@@ -109,7 +109,7 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
     report = pipeline.build(input_path, out_dir, employee_ids=split_list(employee_ids),
                             departments=split_list(departments), only=kinds or None, force=force,
                             db_path=db_path, shard=_parse_shard(shard), now=_now, progress=ProgressBar(),
-                            options=_options(workers, templates))
+                            options=render_options(workers, templates))
     print_summary(report)
 
 
@@ -139,7 +139,7 @@ def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: 
       reporter merge 2026-10.xlsx /tmp/s1 /tmp/s2 --out output
     """
     report = pipeline.merge(input_path, shard_dirs, out_dir, force=force, db_path=db_path, now=_now,
-                            progress=ProgressBar(), options=_options(1, templates))
+                            progress=ProgressBar(), options=render_options(1, templates))
     print_summary(report)
 
 

@@ -10,7 +10,7 @@ from reporter.pipeline import plan as pipeline
 from reporter.writers.language import language
 
 from .app import cli, handle_errors
-from .build import _options
+from .build import render_options
 from .options import (
     ProgressBar,
     department_option,
@@ -64,7 +64,7 @@ def plan(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departm
     """
     report = pipeline.plan(input_path, out_dir, employee_ids=split_list(employee_ids),
                            departments=split_list(departments), force=force, progress=ProgressBar(),
-                           options=_options(workers, templates))
+                           options=render_options(workers, templates))
     print_plan_summary(report)
 
 
@@ -77,6 +77,11 @@ def print_plan_summary(report: pipeline.PlanReport) -> None:
     click.echo(f"{s.company} {lang.period_label(s.period)}")
     click.echo(lang.say(f"  目标责任书：{agreements} 份", f"  Agreements: {agreements}"))
     click.echo(lang.say(f"  跟踪评分表：{tracking} 份", f"  Tracking scorecards: {tracking}"))
+    warnings = report.result.input.warnings  # HR's problems with the input: in Chinese, as validation says them
+    if warnings:
+        click.echo(lang.say(f"  提示：{len(warnings)} 条", f"  Warnings: {len(warnings)}"))
+        for w in warnings:
+            click.echo(f"    {w}")
     for note in report.skipped:
         click.echo(lang.say(f"  未生成：{note}", f"  Not written: {note}"))
     if report.partial:

@@ -83,7 +83,7 @@ CATEGORY_NAMES_EN = {"kpi": "KPI", "key_goal": "Key goal", "bonus": "Adjustment"
 # What Excel says when a yellow cell is given a value its kind refuses (style.input_rule has the Chinese).
 INPUT_ERRORS_EN = {"count": "A whole number, 0 or more", "days": "Days, 0 or more, in steps of half a day (0.5)",
                    "number": "A number", "amount": "A number, 0 or more", "percent": "A number, 0 or more"}
-class _Sheet(AppendixBlocks):
+class ScorecardSheet(AppendixBlocks):
     def __init__(self, book, styles: Styles, name: str, result: PeriodResult, r: EmployeeResult):
         self.ws = book.add_worksheet(name)
         self.s, self.result, self.r, self.inp = styles, result, r, result.input
@@ -385,7 +385,7 @@ class _Sheet(AppendixBlocks):
 
 def write_scorecard_sheet(book, styles: Styles, name: str, result: PeriodResult, r: EmployeeResult,
                           password: str = "") -> ScorecardCells:
-    sheet = _Sheet(book, styles, name, result, r)
+    sheet = ScorecardSheet(book, styles, name, result, r)
     cells = sheet.write()
     sheet.ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True,
                                 "format_columns": True, "format_rows": True})

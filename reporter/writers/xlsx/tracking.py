@@ -14,8 +14,7 @@ from datetime import datetime
 
 from reporter.model import EmployeeResult, PeriodResult
 from reporter.writers.xlsx.layout import POINTS_COL, STANDARD_COL, VALUE_AT, VALUE_COL, ref
-from reporter.writers.xlsx.scorecard import _Sheet as ScorecardSheet
-from reporter.writers.xlsx.scorecard import sheet_name
+from reporter.writers.xlsx.scorecard import ScorecardSheet, sheet_name
 from reporter.writers.xlsx.style import Styles, new_workbook
 
 NOT_ENTERED = ("未录入", "not entered")
