@@ -186,32 +186,54 @@ def test_tracking_scorecard_has_empty_figures_and_no_grade(sample_plan, sample_r
     assert not ws.cell(at.totals + 2, STANDARD_COL + 1).value
 
 
-@pytest.mark.slow
-def test_filled_tracking_scorecard_scores_as_build_does(sample_plan, sample_result, tmp_path):
-    from tests.recalc import recalculate
+def one_per_role(sample_result):
+    """An appraised employee of each role without bonus/penalty items (those rows stay empty for HR to add)."""
+    chosen = {}
+    for r in sample_result.appraised:
+        if not sample_result.input.adjustments.get(r.employee.employee_id):
+            chosen.setdefault(r.employee.role, r)
+    return list(chosen.values())
 
-    book, folder, _ = sample_plan
-    expected = employee_to_fill(sample_result)
-    eid = expected.employee.employee_id
+
+def fill_figures(tracking: Path, target: Path, book: Path, sample_result, eid: str) -> None:
+    """Type the sample's real figures for ``eid`` into the input cells of its tracking scorecard."""
     planned, measures, at = tracking_cells(book, eid)
     figures = sample_result.input.measures[eid]
     ratings = sample_result.input.ratings.get(eid, {})
-    filled = tmp_path / f"{eid}.xlsx"
-    wb = openpyxl.load_workbook(next(folder.glob(f"tracking/*/{eid}.xlsx")))
+    wb = openpyxl.load_workbook(tracking)
     ws = wb.active
     for i, name in enumerate(measures):
         ws.cell(at.measures + i + 1, VALUE_AT + 1).value = float(figures.get(name, Decimal(0)))
     for i, lr in enumerate(planned.lines):
         if lr.line.method == "rating":
             ws.cell(at.lines + i + 1, VALUE_COL + 1).value = float(ratings[lr.line.item])
-    wb.save(filled)
-    recalculated = recalculate([filled], tmp_path / "lo")[filled]
-    ws = openpyxl.load_workbook(recalculated, data_only=True).active
-    for i, lr in enumerate(expected.lines):
-        assert ws.cell(at.lines + i + 1, POINTS_COL + 1).value == pytest.approx(float(lr.points), abs=0.005), \
-            lr.line.item
-    assert ws.cell(at.totals + 1, POINTS_COL + 1).value == pytest.approx(float(expected.total), abs=0.005)
-    assert ws.cell(at.totals + 2, POINTS_COL + 1).value == expected.grade.grade
+    wb.save(target)
+
+
+@pytest.mark.slow
+def test_filled_tracking_scorecards_score_as_build_does(sample_plan, sample_result, tmp_path):
+    """Mid-period figures typed into the tracking scorecard give what `build` computes from them."""
+    from tests.recalc import recalculate
+
+    book, folder, _ = sample_plan
+    employees = one_per_role(sample_result)
+    assert len(employees) >= 5
+    filled = {}
+    for expected in employees:
+        eid = expected.employee.employee_id
+        filled[eid] = tmp_path / f"{eid}.xlsx"
+        fill_figures(next(folder.glob(f"tracking/*/{eid}.xlsx")), filled[eid], book, sample_result, eid)
+    recalculated = recalculate(list(filled.values()), tmp_path / "lo")
+    for expected in employees:
+        eid = expected.employee.employee_id
+        _, _, at = tracking_cells(book, eid)
+        ws = openpyxl.load_workbook(recalculated[filled[eid]], data_only=True).active
+        for i, lr in enumerate(expected.lines):
+            assert ws.cell(at.lines + i + 1, POINTS_COL + 1).value == pytest.approx(float(lr.points), abs=0.005), \
+                (eid, lr.line.item)
+        assert ws.cell(at.totals + 1, POINTS_COL + 1).value == pytest.approx(float(expected.total), abs=0.005), eid
+        assert ws.cell(at.totals + 2, POINTS_COL + 1).value == expected.grade.grade, eid
+        assert ws.cell(at.totals + 2, STANDARD_COL + 1).value == expected.grade.name, eid
 
 
 @pytest.mark.slow
