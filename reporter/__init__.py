@@ -15,6 +15,7 @@ The API for scripts and notebooks::
     inp = reporter.load("appraisal-2026-10.xlsx")      # raises reporter.InputError listing every problem
     result = reporter.score("appraisal-2026-10.xlsx")  # a PeriodResult: one EmployeeResult per employee
     report = reporter.build("appraisal-2026-10.xlsx", "output")   # every file of the period
+    report = reporter.plan("appraisal-2026-11.xlsx", "output")    # at the start: agreements, tracking scorecards
 
 Every error the library raises on purpose is a :class:`ReporterError`;
 problems with the input carry file, sheet, row and column.
@@ -46,15 +47,18 @@ except PackageNotFoundError:  # running from a checkout that was never installed
 
 __all__ = [
     "DeliveryError", "InputError", "InputFileError", "OutputExistsError", "Problem", "ReporterError", "UsageError",
-    "__version__", "build", "load", "merge", "score",
+    "__version__", "build", "load", "merge", "plan", "score",
 ]
 
 
-def load(path: str | Path) -> AppraisalInput:
-    """Read and validate an input workbook; raises :class:`InputError` with every problem at once."""
+def load(path: str | Path, stage: str = "build") -> AppraisalInput:
+    """Read and validate an input workbook; raises :class:`InputError` with every problem at once.
+
+    ``stage="plan"`` checks only what a plan needs: the period's figures are neither needed nor read.
+    """
     from reporter.input.validate import load_input
 
-    return load_input(Path(path))
+    return load_input(Path(path), stage)
 
 
 def score(path: str | Path, history_db: str | Path | None = None) -> PeriodResult:
@@ -77,3 +81,11 @@ def merge(input_path: str | Path, shard_dirs, out_dir: str | Path = "output", **
     from reporter.pipeline.build import merge as merge_shards
 
     return merge_shards(Path(input_path), [Path(d) for d in shard_dirs], Path(out_dir), **options)
+
+
+def plan(input_path: str | Path, out_dir: str | Path = "output", **options):
+    """Write a period's plan (agreements, tracking scorecards) as ``reporter plan`` does; see
+    :func:`reporter.pipeline.plan.plan`."""
+    from reporter.pipeline.plan import plan as plan_period
+
+    return plan_period(Path(input_path), Path(out_dir), **options)
