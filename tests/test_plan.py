@@ -280,3 +280,20 @@ def test_tracking_grade_says_not_entered_in_the_workbook_language(tmp_path, code
     ws = openpyxl.load_workbook(io.BytesIO(render_tracking_scorecard(result, r)), data_only=True).active
     assert ws.cell(at.totals + 2, POINTS_COL + 1).value == words
     assert ws.cell(at.totals + 1, POINTS_COL + 1).value == 0
+
+
+@pytest.mark.slow
+def test_plan_agreement_is_the_one_build_writes(sample_plan, sample_result):
+    """The agreement comes from the plan alone: byte for byte the one `build` writes from the full workbook."""
+    import os
+
+    from reporter.pipeline.build import source_date
+    from reporter.writers.pdf.documents import render_agreement
+    from reporter.writers.pdf.renderer import PdfRenderer
+
+    _, folder, _ = sample_plan
+    created = source_date(os.environ) or sample_result.input.settings.period.document_date
+    for r in one_per_role(sample_result)[:2]:
+        eid = r.employee.employee_id
+        built = render_agreement(PdfRenderer(None), sample_result, r, created)
+        assert (folder / "agreements" / f"{eid}.pdf").read_bytes() == built, eid
