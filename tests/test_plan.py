@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from reporter.cli import cli
-from reporter.errors import InputError
+from reporter.errors import InputError, OutputExistsError
 from reporter.input.validate import PERIOD_DATA_SHEETS, load_input
 from reporter.pipeline.plan import lay_out_plan, plan
 from reporter.writers.xlsx.layout import (
@@ -119,13 +119,22 @@ def test_unknown_employee_is_a_usage_problem(tmp_path):
     assert result.exit_code == 2 and "E999" in result.output
 
 
-def test_record_what_was_agreed_is_called_only_after_a_full_run(tmp_path):
+def test_record_what_was_agreed_hands_over_to_the_callback(tmp_path):
     from reporter.pipeline.plan import record_what_was_agreed
 
     calls = []
-    record_what_was_agreed("inp", "2026-10-01", lambda inp, on: calls.append((inp, on)))
-    record_what_was_agreed("inp", "2026-10-01", None)
-    assert calls == [("inp", "2026-10-01")]
+    record_what_was_agreed("inp", "2026-10-01", None, lambda *args: calls.append(args))
+    record_what_was_agreed("inp", "2026-10-01", ["E001"], None)
+    assert calls == [("inp", "2026-10-01", None)]
+
+
+def test_nothing_is_agreed_when_validation_fails(tmp_path):
+    sheets = plan_sheets()
+    sheets["考核方案"][1][5] = "35%"
+    calls = []
+    with pytest.raises(InputError):
+        plan(write_book(tmp_path / "plan.xlsx", sheets), tmp_path / "out", on_agreed=lambda *a: calls.append(a))
+    assert not calls
 
 
 # ------------------------------------------------------------------ outputs (slow: PDFs, LibreOffice)
@@ -254,13 +263,23 @@ def test_plan_force_and_partial_runs(tmp_path):
 
 
 @pytest.mark.slow
-def test_on_agreed_is_called_after_a_full_run(tmp_path):
+def test_on_agreed_is_called_after_every_successful_run(tmp_path):
+    from datetime import date
+
     book = write_book(tmp_path / "plan.xlsx", plan_sheets())
     calls = []
-    report = plan(book, tmp_path / "out", on_agreed=lambda inp, on: calls.append((inp.settings.period.key, on)))
-    assert len(calls) == 1 and calls[0][0] == "2026-10" and not report.partial
-    plan(book, tmp_path / "out", employee_ids=["E001"], force=True, on_agreed=lambda *a: calls.append(a))
-    assert len(calls) == 1
+
+    def agreed(inp, on, ids):
+        calls.append((inp.settings.period.key, on, ids))
+
+    report = plan(book, tmp_path / "out", agreed_on=date(2026, 10, 8), on_agreed=agreed)
+    assert calls == [("2026-10", date(2026, 10, 8), None)] and not report.partial
+    plan(book, tmp_path / "out", employee_ids=["E002", "E001"], force=True, agreed_on=date(2026, 10, 9),
+         on_agreed=agreed)
+    assert calls[1] == ("2026-10", date(2026, 10, 9), ["E001", "E002"])
+    with pytest.raises(OutputExistsError):
+        plan(book, tmp_path / "out", employee_ids=["E001"], on_agreed=agreed)
+    assert len(calls) == 2
 
 
 @pytest.mark.parametrize(("code", "words"), [("zh", "未录入"), ("en", "not entered"), ("zh-en", "未录入 / not entered")])

@@ -36,6 +36,8 @@ from .render import Progress, Renderer, RenderJob
 PLANS_DIR = "plans"
 PLAN_MANIFEST = "plan.json"
 PLAN_KINDS = {"agreements", "scorecards"}  # the scorecards a plan writes are the tracking ones
+# on_agreed(inp, agreed_on, employee_ids): employee_ids is None after a full run, else the employees rewritten
+OnAgreed = Callable[[AppraisalInput, date, "list[str] | None"], None]
 
 
 @dataclass(frozen=True)
@@ -107,11 +109,12 @@ def render_plan_manifest(result: PeriodResult, agreed_on: date) -> bytes:
 def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iterable[str] = (),
          departments: Iterable[str] = (), force: bool = False, agreed_on: date | None = None,
          progress: Progress | None = None, options: RenderOptions | None = None,
-         on_agreed: Callable[[AppraisalInput, date], None] | None = None) -> PlanReport:
+         on_agreed: OnAgreed | None = None) -> PlanReport:
     """Write a period's plan into ``out_dir/plans/<period>``; ``agreed_on`` (default today) dates the agreement.
 
     ``employee_ids``/``departments`` make the run partial: only those employees' files and their departments'
-    print batches are replaced.  ``on_agreed(inp, agreed_on)`` is called once after a full run succeeds.
+    print batches are replaced.  ``on_agreed(inp, agreed_on, employee_ids)`` is called once after the files are
+    written: ``employee_ids`` is None after a full run, else the sorted IDs of a partial one.
     """
     progress, options = progress or Progress(), options or RenderOptions()
     workers = options.workers or os.cpu_count() or 1
@@ -133,6 +136,7 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
             raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些文件，请加 --force")
         renderer = Renderer(job(target), set(PLAN_KINDS), progress, workers)
         renderer.run(chosen)
+        record_what_was_agreed(inp, agreed_on, sorted(selected), on_agreed)
         return PlanReport(period, target, tuple(renderer.written), result, True, tuple(renderer.skipped))
 
     with staged_folder(target, force) as staging:
@@ -140,15 +144,16 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
         renderer.run(chosen)
         write_bytes_atomic(staging / PLAN_MANIFEST, render_plan_manifest(result, agreed_on))
         written = [target / p.relative_to(staging) for p in [*renderer.written, staging / PLAN_MANIFEST]]
-    record_what_was_agreed(inp, agreed_on, on_agreed)
+    record_what_was_agreed(inp, agreed_on, None, on_agreed)
     return PlanReport(period, target, tuple(written), result, False, tuple(renderer.skipped))
 
 
-def record_what_was_agreed(inp: AppraisalInput, agreed_on: date,
-                           on_agreed: Callable[[AppraisalInput, date], None] | None) -> None:
+def record_what_was_agreed(inp: AppraisalInput, agreed_on: date, employee_ids: list[str] | None,
+                           on_agreed: OnAgreed | None) -> None:
     """Record what was agreed: the step where the agreed plan lines go into the history.
 
-    The caller wires it (e.g. the history store's ``record_agreed``); without one nothing is recorded.
+    The caller wires it (e.g. ``lambda inp, on, ids: record_agreed(db_path, inp, on, ids)`` from
+    reporter.store.agreed); without one nothing is recorded.  Called only once every file is in place.
     """
     if on_agreed is not None:
-        on_agreed(inp, agreed_on)
+        on_agreed(inp, agreed_on, employee_ids)
