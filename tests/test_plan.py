@@ -119,13 +119,23 @@ def test_unknown_employee_is_a_usage_problem(tmp_path):
     assert result.exit_code == 2 and "E999" in result.output
 
 
-def test_record_what_was_agreed_hands_over_to_the_callback(tmp_path):
-    from reporter.pipeline.plan import record_what_was_agreed
+def test_what_was_agreed_goes_into_the_history_then_to_the_callback(tmp_path):
+    from datetime import date
 
-    calls = []
-    record_what_was_agreed("inp", "2026-10-01", None, lambda *args: calls.append(args))
-    record_what_was_agreed("inp", "2026-10-01", ["E001"], None)
-    assert calls == [("inp", "2026-10-01", None)]
+    from reporter.pipeline.plan import record_what_was_agreed
+    from reporter.store.agreed import load_agreed
+
+    inp = load_input(write_book(tmp_path / "plan.xlsx", plan_sheets()), stage="plan")
+    db = tmp_path / "reporter.sqlite"
+    seen = []
+    record_what_was_agreed(inp, date(2026, 10, 1), None, lambda *args: seen.append(load_agreed(db, "2026-10")), db,
+                           "abc")
+    assert set(seen[0]) == {"E001", "E002", "E003", "E004"}  # recorded before the callback hears of it
+    assert {line.input_sha256 for lines in seen[0].values() for line in lines} == {"abc"}
+    record_what_was_agreed(inp, date(2026, 10, 2), ["E001"], None, db, "def")
+    again = load_agreed(db, "2026-10")
+    assert {line.agreed_on for line in again["E001"]} == {"2026-10-02"}  # re-agreed
+    assert {line.agreed_on for line in again["E002"]} == {"2026-10-01"}  # untouched
 
 
 def test_nothing_is_agreed_when_validation_fails(tmp_path):
@@ -232,7 +242,16 @@ def test_filled_tracking_scorecards_score_as_build_does(sample_plan, sample_resu
         eid = expected.employee.employee_id
         filled[eid] = tmp_path / f"{eid}.xlsx"
         fill_figures(next(folder.glob(f"tracking/*/{eid}.xlsx")), filled[eid], book, sample_result, eid)
-    recalculated = recalculate(list(filled.values()), tmp_path / "lo")
+    empty = {eid: tmp_path / f"empty-{eid}.xlsx" for eid in filled}
+    for eid, path in empty.items():
+        path.write_bytes(next(folder.glob(f"tracking/*/{eid}.xlsx")).read_bytes())
+    recalculated = recalculate([*filled.values(), *empty.values()], tmp_path / "lo")
+    for eid, path in empty.items():  # before any figure: "not entered", a coefficient of 0, and no error cell
+        _, _, at = tracking_cells(book, eid)
+        ws = openpyxl.load_workbook(recalculated[path], data_only=True).active
+        errors = [c.coordinate for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str) and (c.value.startswith("#") or c.value.startswith("Err:"))]
+        assert errors == [] and ws.cell(at.totals + 2, POINTS_COL + 1).value == "未录入", eid
     for expected in employees:
         eid = expected.employee.employee_id
         _, _, at = tracking_cells(book, eid)
@@ -316,3 +335,56 @@ def test_plan_agreement_is_the_one_build_writes(sample_plan, sample_result):
         eid = r.employee.employee_id
         built = render_agreement(PdfRenderer(None), sample_result, r, created)
         assert (folder / "agreements" / f"{eid}.pdf").read_bytes() == built, eid
+
+
+# ------------------------------------------------------------------ the plan in the history, and its amendments
+
+
+def amended(sheets: dict) -> dict:
+    """The fixture plan with the 差评次数 target changed from 3 to 2, recorded with its reason and approver."""
+    sheets["考核方案"][0] += ["原目标值", "调整原因", "批准人"]
+    for row in sheets["考核方案"][1:]:
+        row += [None, None, None]
+    sheets["考核方案"][2][-3:] = [3, "市场重大变化", "赵总"]
+    return sheets
+
+
+@pytest.mark.slow
+def test_plan_records_what_was_agreed_and_build_holds_the_plan_to_it(tmp_path):
+    from reporter.store.agreed import load_agreed
+    from tests.conftest import cli_build
+
+    out = tmp_path / "out"
+    planned = write_book(tmp_path / "plan.xlsx", amended(plan_sheets()))
+    assert run(planned, "--out", out, "--workers", "1").exit_code == 0
+    agreed = load_agreed(out / "reporter.sqlite", "2026-10")
+    assert set(agreed) == {"E001", "E002", "E003", "E004"}
+    assert [(a.item, a.target, a.original_target) for a in agreed["E001"]][1] == ("差评次数", Decimal(2), Decimal(3))
+    # The month's workbook scores the plan that was agreed: no "never agreed" warning.
+    month = write_book(tmp_path / "month.xlsx", amended(copy.deepcopy(BASE)))
+    built = cli_build(month, out, "--only", "scorecards,summary")
+    assert "reporter plan" not in built.output
+    # A target changed afterwards without a recorded change stops the build at its cell.
+    changed = amended(copy.deepcopy(BASE))
+    changed["考核方案"][1][7] = 25  # 及时响应时间: 30 → 25, no 原目标值 / 调整原因 / 批准人
+    result = CliRunner().invoke(cli, ["build", str(write_book(tmp_path / "changed.xlsx", changed)), "--out",
+                                      str(tmp_path / "out2"), "--db", str(out / "reporter.sqlite")])
+    assert result.exit_code == 2, result.output
+    assert "考核方案" in result.output and "第 2 行" in result.output and "目标值" in result.output
+
+
+@pytest.mark.slow
+def test_a_changed_target_gets_an_addendum_beside_the_agreement(tmp_path):
+    import subprocess
+
+    out = tmp_path / "out"
+    result = run(write_book(tmp_path / "plan.xlsx", amended(plan_sheets())), "--out", out, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    folder = out / "plans" / "2026-10"
+    # Only the role whose plan records the change (在线客服专员: E001–E003) gets one; 运营专员 (E004) does not.
+    assert sorted(p.stem for p in (folder / "addenda").glob("*.pdf")) == ["E001", "E002", "E003"]
+    text = subprocess.run(["pdftotext", str(folder / "addenda" / "E001.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = "".join(text.split())
+    assert "变更补充协议" in flat and "差评次数" in flat and "市场重大变化" in flat and "赵总" in flat
+    assert "变更补充协议：3 份" in result.output

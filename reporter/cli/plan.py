@@ -13,6 +13,7 @@ from .app import cli, handle_errors
 from .build import render_options
 from .options import (
     ProgressBar,
+    db_option,
     department_option,
     employee_option,
     force_option,
@@ -30,11 +31,12 @@ from .options import (
 @employee_option
 @department_option
 @force_option("Replace this period's existing plan. `build`'s OUT/<period>/ is never touched.")
+@db_option()
 @workers_option
 @templates_option
 @handle_errors
 def plan(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departments: tuple[str, ...], force: bool,
-         workers: int | None, templates: Path | None):
+         db_path: Path | None, workers: int | None, templates: Path | None):
     """Open a period: write each employee's agreement and tracking scorecard.
 
     \b
@@ -46,6 +48,8 @@ def plan(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departm
     \b
     Writes into OUT/plans/<period>/:
       agreements/<工号>.pdf                target-responsibility agreement (目标责任书)
+      addenda/<工号>.pdf                   amendment (变更补充协议), for a plan whose
+                                           考核方案 records a changed target
       tracking/<公司-部门>/<工号>.xlsx      tracking scorecard: targets, weights and
                                            formulas in place, the figures empty (yellow);
                                            type them in mid-period to see points,
@@ -54,6 +58,8 @@ def plan(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departm
       plan.json                            what the plan holds
     An existing plan is never replaced without --force; a failed run leaves
     nothing behind. --employee/--department replace just those files.
+    What was agreed (targets, weights, changes) is recorded in the history
+    database; `build` later checks the plan it scores against it.
 
     \b
     Examples:
@@ -64,7 +70,7 @@ def plan(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departm
     """
     report = pipeline.plan(input_path, out_dir, employee_ids=split_list(employee_ids),
                            departments=split_list(departments), force=force, progress=ProgressBar(),
-                           options=render_options(workers, templates))
+                           options=render_options(workers, templates), db_path=db_path)
     print_plan_summary(report)
 
 
@@ -76,6 +82,9 @@ def print_plan_summary(report: pipeline.PlanReport) -> None:
     tracking = sum(1 for p in report.files if p.suffix == ".xlsx")
     click.echo(f"{s.company} {lang.period_label(s.period)}")
     click.echo(lang.say(f"  目标责任书：{agreements} 份", f"  Agreements: {agreements}"))
+    addenda = sum(1 for p in report.files if p.parent.name == "addenda")
+    if addenda:
+        click.echo(lang.say(f"  变更补充协议：{addenda} 份", f"  Amendments: {addenda}"))
     click.echo(lang.say(f"  跟踪评分表：{tracking} 份", f"  Tracking scorecards: {tracking}"))
     warnings = report.result.input.warnings  # HR's problems with the input: in Chinese, as validation says them
     if warnings:

@@ -24,13 +24,15 @@ from reporter.input.plans import ATTENDANCE_MEASURES
 from reporter.input.validate import load_input
 from reporter.model import AppraisalInput, EmployeeResult, PeriodResult
 from reporter.rules.engine import score_period
+from reporter.store.agreed import record_agreed
 from reporter.store.atomic import staged_folder, write_bytes_atomic
 from reporter.writers.language import language
 from reporter.writers.paths import department_label
+from reporter.writers.pdf.addendum import has_amendments, render_addendum
 from reporter.writers.pdf.documents import render_agreement
 from reporter.writers.xlsx.tracking import render_tracking_scorecard
 
-from .build import RenderOptions, select_employees
+from .build import DEFAULT_DB_NAME, RenderOptions, file_sha256, select_employees
 from .render import Progress, Renderer, RenderJob
 
 PLANS_DIR = "plans"
@@ -54,12 +56,20 @@ def tracking_path(folder: Path, r: EmployeeResult) -> Path:
     return folder / "tracking" / department_label(r) / f"{r.employee.employee_id}.xlsx"
 
 
-def plan_files(folder: Path, r: EmployeeResult) -> dict[str, Path]:
-    """An employee's plan files: the agreement and, if appraised this period, the tracking scorecard."""
+def plan_files(folder: Path, r: EmployeeResult, amended: bool = False) -> dict[str, Path]:
+    """An employee's plan files: the agreement, an addendum if a target was changed (``amended``) and, if
+    appraised this period, the tracking scorecard."""
     files = {"agreements": folder / "agreements" / f"{r.employee.employee_id}.pdf"}
+    if amended:
+        files["addenda"] = folder / "addenda" / f"{r.employee.employee_id}.pdf"
     if r.appraised:
         files["scorecards"] = tracking_path(folder, r)
     return files
+
+
+def employee_plan_files(folder: Path, result: PeriodResult, r: EmployeeResult) -> dict[str, Path]:
+    plan = result.input.plan_for(r.employee)
+    return plan_files(folder, r, amended=plan is not None and has_amendments(plan))
 
 
 def lay_out_plan(inp: AppraisalInput) -> PeriodResult:
@@ -95,6 +105,22 @@ class PlanJob(RenderJob):
         write_bytes_atomic(path, data)
         return path
 
+    def render_addendum_file(self, index: int) -> Path | None:
+        """The addendum (变更补充协议) of an employee whose plan records a changed target; None for the others."""
+        r = self.result.results[index]
+        data = render_addendum(self.pdf_renderer(), self.result, r, self.created)
+        if data is None:
+            return None
+        path = self.folder / "addenda" / f"{r.employee.employee_id}.pdf"
+        write_bytes_atomic(path, data)
+        return path
+
+    def run_task(self, task: tuple) -> list[Path]:
+        written = super().run_task(task)
+        if task[0] == "agreements":  # an agreement and its addendum are issued together
+            written += [p for i in task[1] if (p := self.render_addendum_file(i)) is not None]
+        return written
+
 
 def render_plan_manifest(result: PeriodResult, agreed_on: date) -> bytes:
     s = result.input.settings
@@ -102,23 +128,27 @@ def render_plan_manifest(result: PeriodResult, agreed_on: date) -> bytes:
             "company": s.company, "language": s.language, "agreed_on": agreed_on.isoformat(),
             "employees": [{"employee_id": r.employee.employee_id, "name": r.employee.name,
                            "company": r.employee.company, "department": r.employee.department,
-                           "files": {k: str(p) for k, p in plan_files(Path(), r).items()}} for r in result.results]}
+                           "files": {k: str(p) for k, p in employee_plan_files(Path(), result, r).items()}}
+                          for r in result.results]}
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iterable[str] = (),
          departments: Iterable[str] = (), force: bool = False, agreed_on: date | None = None,
          progress: Progress | None = None, options: RenderOptions | None = None,
-         on_agreed: OnAgreed | None = None) -> PlanReport:
+         on_agreed: OnAgreed | None = None, db_path: Path | None = None) -> PlanReport:
     """Write a period's plan into ``out_dir/plans/<period>``; ``agreed_on`` (default today) dates the agreement.
 
     ``employee_ids``/``departments`` make the run partial: only those employees' files and their departments'
     print batches are replaced.  ``on_agreed(inp, agreed_on, employee_ids)`` is called once after the files are
-    written: ``employee_ids`` is None after a full run, else the sorted IDs of a partial one.
+    written: ``employee_ids`` is None after a full run, else the sorted IDs of a partial one.  What was agreed
+    is recorded in the history database ``db_path`` (default ``out_dir/reporter.sqlite``, the one `build` uses).
     """
     progress, options = progress or Progress(), options or RenderOptions()
     workers = options.workers or os.cpu_count() or 1
     agreed_on = agreed_on or date.today()
+    db_path = Path(db_path) if db_path else Path(out_dir) / DEFAULT_DB_NAME
+    sha256 = file_sha256(Path(input_path))
     inp = load_input(Path(input_path), stage="plan")
     result = lay_out_plan(inp)
     period = inp.settings.period.key
@@ -131,12 +161,12 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
         return PlanJob(result, folder, created, options.sheet_password, options.templates, options.renderer)
 
     if selected is not None:
-        existing = [p for r in chosen for p in plan_files(target, r).values() if p.exists()]
+        existing = [p for r in chosen for p in employee_plan_files(target, result, r).values() if p.exists()]
         if existing and not force:
             raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些文件，请加 --force")
         renderer = Renderer(job(target), set(PLAN_KINDS), progress, workers)
         renderer.run(chosen)
-        record_what_was_agreed(inp, agreed_on, sorted(selected), on_agreed)
+        record_what_was_agreed(inp, agreed_on, sorted(selected), on_agreed, db_path, sha256)
         return PlanReport(period, target, tuple(renderer.written), result, True, tuple(renderer.skipped))
 
     with staged_folder(target, force) as staging:
@@ -144,16 +174,16 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
         renderer.run(chosen)
         write_bytes_atomic(staging / PLAN_MANIFEST, render_plan_manifest(result, agreed_on))
         written = [target / p.relative_to(staging) for p in [*renderer.written, staging / PLAN_MANIFEST]]
-    record_what_was_agreed(inp, agreed_on, None, on_agreed)
+    record_what_was_agreed(inp, agreed_on, None, on_agreed, db_path, sha256)
     return PlanReport(period, target, tuple(written), result, False, tuple(renderer.skipped))
 
 
 def record_what_was_agreed(inp: AppraisalInput, agreed_on: date, employee_ids: list[str] | None,
-                           on_agreed: OnAgreed | None) -> None:
-    """Record what was agreed: the step where the agreed plan lines go into the history.
+                           on_agreed: OnAgreed | None, db_path: Path, input_sha256: str) -> None:
+    """Record what was agreed: the agreed plan lines go into the history, which `build` checks its plan against.
 
-    The caller wires it (e.g. ``lambda inp, on, ids: record_agreed(db_path, inp, on, ids)`` from
-    reporter.store.agreed); without one nothing is recorded.  Called only once every file is in place.
+    Called only once every file is in place; ``on_agreed`` (if given) is told after the history has it.
     """
+    record_agreed(db_path, inp, agreed_on, employee_ids, input_sha256=input_sha256)
     if on_agreed is not None:
         on_agreed(inp, agreed_on, employee_ids)

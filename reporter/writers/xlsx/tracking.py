@@ -51,6 +51,9 @@ class TrackingSheet(ScorecardSheet):
             excel, value = f'IF({self.missing}>0,"{not_entered(self.lang.code)}",{excel})', not_entered(self.lang.code)
         elif (row, col) == (self.grade_at[0], STANDARD_COL):
             excel, value = f'IF({self.missing}>0,"",{excel})', ""
+        elif ref(row, col) == self.cells.pay.get("pay_coefficient"):
+            # No grade yet, so no coefficient: 0 (and commission 0) rather than a lookup error in the pay block.
+            excel, value = f"IF({self.missing}>0,0,{excel})", 0
         elif not isinstance(value, str):
             value = 0  # nothing is scored before the figures are in
         super().formula(row, col, excel, value, number_format, fmt)
