@@ -287,6 +287,7 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
     else:
         title_period = lang.period_label(s.term)
     context = common_context(result, r, ("目标责任书", "Target Responsibility Agreement"), f"{title_period} · {e.role}")
+    context["period_label"] = lang.period_label(s.term)  # the running header names the term, the pay stays per period
     texts = role_texts(result, e.role, lang)
     performance = [ln for ln in plan.lines if not ln.is_management and ln.category != "bonus"]
     management = [ln for ln in plan.lines if ln.is_management]
