@@ -1,8 +1,8 @@
 """The plan pipeline: input workbook (plans, no figures yet) → agreements and tracking scorecards.
 
 `reporter plan` runs at the start of a period.  It validates only what a plan needs
-(``load_input(path, stage="plan")``), then writes into ``OUT/plans/<period>/`` — never into
-``OUT/<period>/``, which `build` owns — each employee's target-responsibility agreement, a tracking
+(``load_input(path, stage="plan")``), then writes into ``OUT/plans/<term>/`` (the agreement's term,
+设置 责任书期限; the period by default) — never into ``OUT/<period>/``, which `build` owns — each employee's target-responsibility agreement, a tracking
 scorecard (targets and formulas in place, the figures empty), the departments' print batches of
 agreements and a manifest.  A full run stages the whole folder and renames it into place; a run for
 some employees or departments replaces just their files (and their departments' print batches).
