@@ -53,6 +53,12 @@ class Settings:
     target_setting: str = ""  # blank: the neutral sentence of target_sentence
     appeal_route: str = ""  # blank: 以书面形式向 + hr_department + 提出
     language: str = "zh"  # 语言: zh, en or zh-en (reporter.writers.language)
+    agreement_term: str = ""  # 责任书期限: month, quarter, half or year; blank: the period's own kind
+
+    @property
+    def term(self) -> Period:
+        """The agreement's term: the period of 责任书期限 containing this one (the period itself by default)."""
+        return self.period.within(self.agreement_term or self.period.kind)
 
     @property
     def monitor(self) -> str:

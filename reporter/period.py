@@ -78,6 +78,15 @@ class Period:
         """Whether the period ends on 31 December: until then an annual figure is an estimate (预计)."""
         return (self.end.month, self.end.day) == (12, 31)
 
+    def within(self, kind: str) -> Period:
+        """The period of ``kind`` containing this one: 2026-10 is within 2026-Q4, 2026-H2 and 2026.
+
+        ``kind`` must be this period's own or a longer one (a quarter is within no month): ValueError.
+        """
+        if MONTHS[kind] < self.months:
+            raise ValueError(f"a {self.kind} is within no {kind}")
+        return Period(self.year, kind, (self.start.month - 1) // MONTHS[kind] + 1)
+
     def previous(self) -> Period:
         size = 12 // self.months
         if self.number == 1:
@@ -90,6 +99,13 @@ class Period:
 
 MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 KINDS = tuple(MONTHS)
+# 设置 责任书期限: how long an agreement runs, as the 4 kinds of period are spelled in a workbook.
+TERMS = {
+    "month": ("月度", "month", "monthly", "月"),
+    "quarter": ("季度", "quarter", "quarterly", "季"),
+    "half": ("半年度", "half", "half-year", "半年"),
+    "year": ("年度", "year", "annual", "yearly", "年"),
+}
 
 
 def parse_period(text: str) -> Period:

@@ -27,10 +27,10 @@ from .options import (
 
 @cli.command()
 @input_argument
-@out_option("Folder for the outputs; a plan goes into OUT/plans/<period>/.")
+@out_option("Folder for the outputs; a plan goes into OUT/plans/<term>/ (设置 责任书期限; default the period).")
 @employee_option
 @department_option
-@force_option("Replace this period's existing plan. `build`'s OUT/<period>/ is never touched.")
+@force_option("Replace this term's existing plan (a second period of the term re-signs). `build`'s OUT/<period>/ is never touched.")
 @db_option()
 @workers_option
 @templates_option
@@ -46,7 +46,8 @@ def plan(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departm
     hold is ignored, so the month's workbook can be fed in as well.
 
     \b
-    Writes into OUT/plans/<period>/:
+    Writes into OUT/plans/<term>/ (the agreement's term: 设置 责任书期限,
+    the period itself by default; one agreement per term):
       agreements/<工号>.pdf                target-responsibility agreement (目标责任书)
       addenda/<工号>.pdf                   amendment (变更补充协议), for a plan whose
                                            考核方案 records a changed target

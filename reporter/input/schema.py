@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reporter.period import Period
+from reporter.period import TERMS, Period
 
 # Coded values accepted in coded columns: code -> the spellings HR may type.
 CATEGORIES = {
@@ -74,6 +74,7 @@ CHOICES = {
     "smtp_security": SMTP_SECURITY,
     "duty_kind": DUTY_KINDS,
     "language": LANGUAGES,
+    "term": TERMS,
 }
 
 
@@ -141,6 +142,9 @@ SETTINGS = Sheet(
         C("company", "公司名称", "company", "text", True, "抬头公司名称", example=("示例科技有限公司",)),
         C("period", "考核期间", "period", "text", True,
           "月度 2026-10，季度 2026-Q3，半年度 2026-H1（或 2026年上半年），年度 2026", example=("2026-10",)),
+        C("agreement_term", "责任书期限", "agreement_term", "term", False,
+          "目标责任书的期限：月度、季度、半年度或年度，不短于考核期间；留空则与考核期间相同。期限长于考核期间时，"
+          "一份责任书管整个期限（如季度期限下 10–12 月的月度考核都按同一份责任书核对）", example=("",)),
         C("currency", "币种", "currency", "text", False, "默认 CNY", example=("CNY",)),
         C("appraisal_date", "考核日期", "appraisal_date", "date", False,
           "考核实施日，应在考核期结束后次月的 5–10 日", example=("2026-11-06",)),

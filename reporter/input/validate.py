@@ -40,7 +40,7 @@ from reporter.model import (
     Review,
     Settings,
 )
-from reporter.period import parse_period
+from reporter.period import MONTHS, TERMS, parse_period
 
 # What only the period's end can know: `plan` (stage "plan") neither needs nor reads them.
 PERIOD_DATA_SHEETS = ("measures", "attendance", "ratings", "reviews", "adjustments")
@@ -131,12 +131,13 @@ class _Validator(PlanRules):
         except CellError as err:
             self.problem(str(err), "settings", row_of.get("period"), "period")
             return None
-        for key in ("streak_months", "smtp_port", "rate_limit"):
-            if key in values:
-                values[key] = int(values[key])
-        for key in ("letterhead_image", "seal_image"):
-            if key in values:
-                values[key] = self.image(values[key], row_of.get(key), key)
+        values.update({k: int(values[k]) for k in ("streak_months", "smtp_port", "rate_limit") if k in values})
+        values.update({k: self.image(values[k], row_of.get(k), k) for k in ("letterhead_image", "seal_image")
+                       if k in values})
+        if (term := values.get("agreement_term")) and MONTHS[term] < period.months:
+            self.problem(f"责任书期限「{TERMS[term][0]}」短于考核期间 {period.label}：请填写{TERMS[period.kind][0]}或更长的期限，"
+                         f"或留空（与考核期间相同）", "settings", row_of.get("agreement_term"), "agreement_term")
+            del values["agreement_term"]
         values.setdefault("hr_department", HR_DEPARTMENT["en" if values.get("language") == "en" else "zh"])
         settings = Settings(period=period, **values)
         appraised_on = settings.appraisal_date

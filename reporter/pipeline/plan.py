@@ -1,8 +1,8 @@
 """The plan pipeline: input workbook (plans, no figures yet) → agreements and tracking scorecards.
 
 `reporter plan` runs at the start of a period.  It validates only what a plan needs
-(``load_input(path, stage="plan")``), then writes into ``OUT/plans/<period>/`` — never into
-``OUT/<period>/``, which `build` owns — each employee's target-responsibility agreement, a tracking
+(``load_input(path, stage="plan")``), then writes into ``OUT/plans/<term>/`` (the agreement's term,
+设置 责任书期限; the period by default) — never into ``OUT/<period>/``, which `build` owns — each employee's target-responsibility agreement, a tracking
 scorecard (targets and formulas in place, the figures empty), the departments' print batches of
 agreements and a manifest.  A full run stages the whole folder and renames it into place; a run for
 some employees or departments replaces just their files (and their departments' print batches).
@@ -125,7 +125,7 @@ class PlanJob(RenderJob):
 def render_plan_manifest(result: PeriodResult, agreed_on: date) -> bytes:
     s = result.input.settings
     data = {"period": s.period.key, "period_label": language(s.language).period_label(s.period),
-            "company": s.company, "language": s.language, "agreed_on": agreed_on.isoformat(),
+            "term": s.term.key, "company": s.company, "language": s.language, "agreed_on": agreed_on.isoformat(),
             "employees": [{"employee_id": r.employee.employee_id, "name": r.employee.name,
                            "company": r.employee.company, "department": r.employee.department,
                            "files": {k: str(p) for k, p in employee_plan_files(Path(), result, r).items()}}
@@ -137,7 +137,7 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
          departments: Iterable[str] = (), force: bool = False, agreed_on: date | None = None,
          progress: Progress | None = None, options: RenderOptions | None = None,
          on_agreed: OnAgreed | None = None, db_path: Path | None = None) -> PlanReport:
-    """Write a period's plan into ``out_dir/plans/<period>``; ``agreed_on`` (default today) dates the agreement.
+    """Write a period's plan into ``out_dir/plans/<term>``; ``agreed_on`` (default today) dates the agreement.
 
     ``employee_ids``/``departments`` make the run partial: only those employees' files and their departments'
     print batches are replaced.  ``on_agreed(inp, agreed_on, employee_ids)`` is called once after the files are
@@ -152,7 +152,9 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
     inp = load_input(Path(input_path), stage="plan")
     result = lay_out_plan(inp)
     period = inp.settings.period.key
-    target = Path(out_dir) / PLANS_DIR / period
+    # One agreement per term (设置 责任书期限): a quarter's months share plans/<quarter>, so a second
+    # month of the term finds it there and does not issue another agreement without --force.
+    target = Path(out_dir) / PLANS_DIR / inp.settings.term.key
     created = options.created or inp.settings.period.document_date
     selected = select_employees(result, employee_ids, departments)
     chosen = [r for r in result.results if selected is None or r.employee.employee_id in selected]

@@ -58,14 +58,17 @@ def _decimal(value: str | None) -> Decimal | None:
 
 def record_agreed(db_path: Path, inp: AppraisalInput, agreed_on: date, employee_ids=None, *,
                   input_sha256: str = "") -> int:
-    """Replace the agreed lines of ``employee_ids`` (default: everyone) for inp's period, in one transaction.
+    """Replace the agreed lines of ``employee_ids`` (default: everyone) for inp's term, in one transaction.
+
+    They are kept under the key of the agreement's term (设置 责任书期限; the period's own key by default),
+    so every month of a quarterly term is checked against the one agreement.
 
     Other periods and other employees of the period are left as they were, so a corrected plan for
     one department is re-recorded by running ``plan`` for that department.  ``input_sha256`` is the
     plan workbook's digest (``reporter.pipeline.build.file_sha256``; the input knows only its file name).
     Returns the number of lines written.
     """
-    period = inp.settings.period.key
+    period = inp.settings.term.key
     wanted = None if employee_ids is None else set(employee_ids)
     people = [e for e in inp.employees if wanted is None or e.employee_id in wanted]
     rows = []
@@ -83,7 +86,7 @@ def record_agreed(db_path: Path, inp: AppraisalInput, agreed_on: date, employee_
 
 
 def load_agreed(db_path: Path, period: str) -> dict[str, tuple[AgreedLine, ...]]:
-    """The agreed lines of one period by employee ID, in plan order (empty when nothing was agreed)."""
+    """The agreed lines of one term (or period) key by employee ID, in plan order (empty when nothing was agreed)."""
     if not Path(db_path).exists():
         return {}
     with closing(_connect(Path(db_path))) as conn:
@@ -133,14 +136,16 @@ def _pairs(lines: tuple[PlanLine, ...], agreed: tuple[AgreedLine, ...]):
 
 
 def agreed_problems(db_path: Path, inp: AppraisalInput) -> tuple[Problem, ...]:
-    """The plan ``build`` would score, held to what was agreed for inp's period.
+    """The plan ``build`` would score, held to what was agreed for the term containing inp's period.
 
     Errors: a target or weight that differs from the agreed one without a recorded change, a line added
     or removed since.  A line of a role plan shared by several people is reported once, naming them all.
     Nothing agreed for the period at all: one warning (a company that does not use ``reporter plan``).
     """
-    period = inp.settings.period.key
-    agreed = load_agreed(db_path, period)
+    s = inp.settings
+    # The term's agreement (责任书期限), else one recorded under the period itself.
+    period = s.term.key
+    agreed = load_agreed(db_path, period) or load_agreed(db_path, s.period.key)
     if not agreed:
         # It lands in the summary's 提示 sheet, so it is in the workbook's language; it points at no cell.
         return (Problem(language(inp.settings.language).say(

@@ -272,20 +272,22 @@ def bonus_cap(line: PlanLine, lang: Language) -> str:
 
 
 def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) -> dict:
-    """The agreement for the period's plan; annual for whoever has an annual reward plan (篇五)."""
+    """The agreement for the period's plan over its term (设置 责任书期限); annual for whoever has an annual
+    reward plan (篇五)."""
     inp, s, e = result.input, result.input.settings, r.employee
     lang = document_language(result)
     plan = inp.plan_for(e)
     reward = inp.annual_rewards.get(e.employee_id)
-    start, end = s.period.start, s.period.end
-    term = TERMS[s.period.kind]
+    start, end = s.term.start, s.term.end  # 责任书期限: the period itself unless the term is longer
+    term = TERMS[s.term.kind]
     if reward is not None:
         start, end, term = start.replace(month=1, day=1), end.replace(month=12, day=31), TERMS["year"]
     if reward is not None:
         title_period = lang.say(f"{start.year}年度", f"Year {start.year}")
     else:
-        title_period = lang.period_label(s.period)
+        title_period = lang.period_label(s.term)
     context = common_context(result, r, ("目标责任书", "Target Responsibility Agreement"), f"{title_period} · {e.role}")
+    context["period_label"] = lang.period_label(s.term)  # the running header names the term, the pay stays per period
     texts = role_texts(result, e.role, lang)
     performance = [ln for ln in plan.lines if not ln.is_management and ln.category != "bonus"]
     management = [ln for ln in plan.lines if ln.is_management]
@@ -373,12 +375,12 @@ ORIGINALS = (("甲方执", "Party A's copy"), ("乙方执", "Party B's copy"))  
 
 def render_agreement(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime) -> bytes:
     """The two originals, marked 甲方执 and 乙方执 (Party A's copy ...), each starting on a right-hand page."""
-    period = result.input.settings.period
+    term = result.input.settings.term
     lang = document_language(result)
     context = agreement_context(result, r, renderer.templates)
     check_glyphs(context, r.employee)
     # The PDF's /ID keeps the Chinese mark whatever the language: the same document gets the same ID.
     copies = [renderer.render("agreement.html.j2", {**context, "original": lang.inline(*mark)},
-                              identifier=f"agreement/{period.key}/{r.employee.employee_id}/{mark[0]}", created=created)
+                              identifier=f"agreement/{term.key}/{r.employee.employee_id}/{mark[0]}", created=created)
               for mark in ORIGINALS]
     return merge_for_duplex(copies)
