@@ -70,7 +70,8 @@ def score(path: str | Path, history_db: str | Path | None = None) -> PeriodResul
 
 
 def build(input_path: str | Path, out_dir: str | Path = "output", **options):
-    """Write a period's outputs, as ``reporter build`` does; see :func:`reporter.pipeline.build.build`."""
+    """Write a period's outputs, as ``reporter build`` does (agreements only with ``only=[..., "agreements"]``:
+    `reporter.plan` issues them); see :func:`reporter.pipeline.build.build`."""
     from reporter.pipeline.build import build as build_period
 
     return build_period(Path(input_path), Path(out_dir), **options)

@@ -209,9 +209,16 @@ def cli_build(book: Path, out: Path, *args: str) -> Built:
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
-    """The demo company built once for the whole session (all outputs): the period folder."""
+    """The demo company built once for the whole session: the period folder.
+
+    A full build (no agreements: `reporter plan` issues them), then `--only agreements` into the same
+    folder (the appraised), then HZ0017, not appraised, named as HR would: every employee's agreement and
+    the agreement batches are here for the document tests.  The manifest lists no agreements.
+    """
     out = tmp_path_factory.mktemp("sample-build")
-    return cli_build(SAMPLE, out).out / "2026-10"
+    cli_build(SAMPLE, out)
+    cli_build(SAMPLE, out, "--only", "agreements", "--force")
+    return cli_build(SAMPLE, out, "--only", "agreements", "--employee", "HZ0017", "--force").out / "2026-10"
 
 
 @pytest.fixture(scope="session")

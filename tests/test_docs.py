@@ -144,10 +144,11 @@ def test_architecture_tree_lists_every_module():
 
 
 def test_file_counts_match_the_demo_company(sample_result):
-    """Three files per employee, a scorecard per appraised one, two batches per department, three more."""
+    """Two files per employee, a scorecard per appraised one, a letter batch per department, three more
+    (no agreements: `reporter plan` issues them)."""
     results = sample_result.results
     departments = {r.employee.department_key for r in results}
-    expected = 3 * len(results) + len(sample_result.appraised) + 2 * len(departments) + 3
+    expected = 2 * len(results) + len(sample_result.appraised) + len(departments) + 3
     assert re.findall(r"已写入 (\d+) 个文件", text(README)) == [str(expected)]
     outputs = text(ROOT / "docs" / "outputs.md")
     assert re.findall(r"writes\s+(\d+) files", outputs) == [str(expected)]

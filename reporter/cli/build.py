@@ -59,8 +59,8 @@ def _parse_shard(text: str | None) -> tuple[int, int] | None:
 @employee_option
 @department_option
 @click.option("--only", "only", multiple=True, metavar="KINDS",
-              help=f"Only these outputs: {', '.join(KINDS)} (comma-separated or repeated). "
-                   "Replaces just those files; the history is not updated.")
+              help=f"Only these outputs: {', '.join(KINDS)} (comma-separated or repeated; default: all but "
+                   "agreements). Replaces just those files; the history is not updated.")
 @force_option("Replace this period's existing outputs. Other periods are never touched.")
 @db_option()
 @workers_option
@@ -76,8 +76,7 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
     \b
     Writes into OUT/<period>/:
       letters/<工号>.pdf                review letter (绩效考核结果确认书)
-      agreements/<工号>.pdf             target-responsibility agreement (目标责任书)
-      print/<kind>-<公司-部门>.pdf      print batches for duplex printing
+      print/letters-<公司-部门>.pdf     print batches for duplex printing
       scorecards/<公司-部门>/<工号>.xlsx  one scorecard per appraised employee,
                                         live formulas with cached values
       summary.xlsx                      everyone, grade distribution, averages,
@@ -88,6 +87,13 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
     and records the period in the history database so that later periods'
     streak rules can see it. An existing period is never overwritten
     without --force; a failed build leaves nothing behind.
+
+    \b
+    Agreements (目标责任书) are issued at the start of the period by
+    `reporter plan` (OUT/plans/<period>/agreements/). `--only agreements`
+    renders them again here, into agreements/<工号>.pdf and
+    print/agreements-<公司-部门>.pdf: for the appraised, and for
+    someone not appraised only when named with --employee.
 
     \b
     Formula cells are protected without a password; to set one, put it in
@@ -101,6 +107,7 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
       reporter build 2026-10.xlsx --employee HZ0007,HZ0012 --force
       reporter build 2026-10.xlsx --department 第一分公司-客服部 --force
       reporter build 2026-10.xlsx --only letters,agreements --force
+      reporter build 2026-10.xlsx --only agreements --employee HZ0016 --force
       reporter build 2026-10.xlsx --templates ./our-templates --force   # own layout
       reporter build 2026-10.xlsx --shard 1/4 --out /shared/shard-1   # on four machines,
       reporter merge 2026-10.xlsx /shared/shard-* --out output        # then combine

@@ -99,6 +99,30 @@ def render_mail(env: jinja2.Environment, manifest: Manifest, r: Recipient, rehea
     return " / ".join(subjects), BILINGUAL_SEPARATOR.join(body.rstrip("\n") + "\n" for body in bodies)
 
 
+def attachment_path(manifest: Manifest, r: Recipient, kind: str) -> Path | None:
+    """The file of ``kind`` to attach for ``r``; None when there is none for them (someone not appraised).
+
+    A period is built without agreements (`reporter plan` issues them): an agreement is taken from the
+    period folder if `build --only agreements` wrote one, else from the plan's folder beside it
+    (OUT/plans/<period>/agreements/).  An appraised employee's missing agreement is an error naming both.
+    """
+    relative = r.files.get(kind)
+    if kind == "agreements" and relative is None:
+        name = Path("agreements") / f"{r.employee_id}.pdf"
+        plan = manifest.folder.parent / "plans" / manifest.period / name
+        found = next((p for p in (manifest.folder / name, plan) if p.is_file()), None)
+        if found is None and r.appraised:
+            raise DeliveryError(f"{r.employee_id} 的目标责任书不在 {manifest.folder / name}，也不在 {plan}：请先运行 "
+                                f"reporter plan，或 reporter build --only agreements")
+        return found
+    if relative is None:
+        return None
+    path = manifest.folder / relative
+    if not path.is_file():
+        raise DeliveryError(f"{r.employee_id} 的附件 {path} 不存在：请先运行 reporter build")
+    return path
+
+
 def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, sender: str, sender_name: str,
                   attach: tuple[str, ...], test_to: str | None, now: datetime) -> Outgoing:
     check_header_text(r.name, "姓名")
@@ -119,12 +143,9 @@ def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, 
     names = []
     lang = language(manifest.language)
     for kind in attach:
-        relative = r.files.get(kind)
-        if relative is None:
-            continue  # e.g. no scorecard for someone not appraised
-        path = manifest.folder / relative
-        if not path.is_file():
-            raise DeliveryError(f"{r.employee_id} 的附件 {path} 不存在：请先运行 reporter build")
+        path = attachment_path(manifest, r, kind)
+        if path is None:
+            continue  # e.g. no scorecard, nor agreement, for someone not appraised
         filename = f"{attachment_name(kind, lang)}-{manifest.period}-{r.employee_id}-{r.name}{path.suffix}"
         maintype, subtype = (mimetypes.guess_type(path.name)[0] or "application/octet-stream").split("/")
         msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=filename)

@@ -29,7 +29,7 @@ from reporter.writers.paths import department_label, employee_files
 from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.wording import period_warnings
 
-from .render import KINDS, Progress, Renderer, RenderJob
+from .render import DEFAULT_KINDS, KINDS, Progress, Renderer, RenderJob
 
 DEFAULT_DB_NAME = "reporter.sqlite"
 
@@ -129,9 +129,10 @@ def select_employees(result: PeriodResult, employee_ids: Iterable[str] = (),
     return wanted
 
 
-def _job(result: PeriodResult, folder: Path, options: RenderOptions) -> RenderJob:
+def _job(result: PeriodResult, folder: Path, options: RenderOptions, named: Iterable[str] = ()) -> RenderJob:
     created = options.created or result.input.settings.period.document_date
-    return RenderJob(result, folder, created, options.sheet_password, options.templates, options.renderer)
+    return RenderJob(result, folder, created, options.sheet_password, options.templates, options.renderer,
+                     frozenset(named))
 
 
 def _check_kinds(only: Iterable[str] | None, shard: tuple[int, int] | None) -> None:
@@ -147,8 +148,10 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
           shard: tuple[int, int] | None = None, options: RenderOptions = RenderOptions()) -> BuildReport:
     """Build one period's outputs into ``out_dir/<period>``; ``now`` gives the timestamp recorded in the history.
 
-    ``only`` limits the kinds of output (see KINDS) and ``employee_ids``/``departments`` the employees;
-    either makes the build partial. ``shard`` (K, N) renders only the employees of shard K of N, for
+    ``only`` limits the kinds of output (see KINDS; default DEFAULT_KINDS, without the agreements that
+    `reporter plan` issues) and ``employee_ids``/``departments`` the employees; either makes the build
+    partial.  Agreements, when asked for, are for the appraised, and for whoever not appraised is named
+    in ``employee_ids``. ``shard`` (K, N) renders only the employees of shard K of N, for
     :func:`merge` to combine.
     """
     _check_kinds(only, shard)
@@ -164,11 +167,12 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
         ids = selected or {r.employee.employee_id for r in result.results}
         selected = {eid for eid in ids if in_shard(eid, shard)}
     # Some employees alone: their own files, not the period-wide summary and payroll.
-    kinds = set(only) if only is not None else set(KINDS) - ({"summary"} if selected is not None else set())
+    kinds = set(only) if only is not None else set(DEFAULT_KINDS) - ({"summary"} if selected is not None else set())
+    named = {e.strip() for e in employee_ids if e.strip()}
     chosen = [r for r in result.results if selected is None or r.employee.employee_id in selected]
 
     if selected is not None or only is not None:
-        renderer = Renderer(_job(result, target, options), kinds, progress, workers)
+        renderer = Renderer(_job(result, target, options, named), kinds, progress, workers)
         existing = [p for p in renderer.targets(chosen) if p.exists()]
         if existing and not force:
             raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些文件，请加 --force")
@@ -176,7 +180,7 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
         return BuildReport(period, target, tuple(renderer.written), result, True, tuple(renderer.skipped))
 
     with staged_folder(target, force) as staging:
-        renderer = Renderer(_job(result, staging, options), kinds, progress, workers)
+        renderer = Renderer(_job(result, staging, options, named), kinds, progress, workers)
         renderer.run(chosen)
         written = [target / p.relative_to(staging) for p in renderer.written]
     record_period(db_path, result, input_sha256=file_sha256(Path(input_path)), built_at=now() if now else "")
@@ -190,7 +194,7 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
 
     The input is validated and scored again (seconds), every employee's files must be found in one of
     ``shard_dirs`` (each an OUT folder of a ``--shard`` build), and the result is the same folder a
-    single full build would have written, recorded in the history the same way.
+    single full build would have written (no agreements: `reporter plan` issues them), recorded in the history the same way.
     """
     progress = progress or Progress()
     out_dir = Path(out_dir)
@@ -200,7 +204,7 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
     sources: dict[Path, Path] = {}
     missing = []
     for r in result.results:
-        for relative in employee_files(Path(), r):
+        for relative in (p for p in employee_files(Path(), r) if p.parts[0] != "agreements"):  # plan issues them
             found = next((d / period / relative for d in map(Path, shard_dirs) if (d / period / relative).is_file()),
                          None)
             if found is None:
@@ -217,7 +221,7 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
             shutil.copyfile(source, staging / relative)
             progress.advance()
         progress.close()
-        renderer = Renderer(_job(result, staging, options), {"letters", "agreements", "summary"}, progress, 1)
+        renderer = Renderer(_job(result, staging, options), {"letters", "summary"}, progress, 1)
         renderer.run_tasks("print", *renderer.batch_tasks(list(result.results)), None)
         renderer.period_files()
         written = [target / p for p in sources] + [target / p.relative_to(staging) for p in renderer.written]

@@ -93,6 +93,9 @@ def lay_out_plan(inp: AppraisalInput) -> PeriodResult:
 class PlanJob(RenderJob):
     """Renders a plan's files with the build's machinery (workers, progress, print batches)."""
 
+    def has_agreement(self, r: EmployeeResult) -> bool:
+        return True  # a plan issues every employee's agreement
+
     def render_employee_file(self, kind: str, index: int) -> Path | None:
         r = self.result.results[index]
         path = plan_files(self.folder, r).get(kind)

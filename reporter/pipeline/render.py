@@ -29,6 +29,9 @@ from reporter.writers.xlsx.scorecard import render_scorecard
 from reporter.writers.xlsx.summary import render_summary
 
 KINDS = ("scorecards", "letters", "agreements", "summary")
+# What `build` writes when not told --only: agreements are issued at the start of the period by
+# `reporter plan`; the period's end renders them again only when asked.
+DEFAULT_KINDS = ("scorecards", "letters", "summary")
 EMPLOYEE_KINDS = ("results", "scorecards", "letters", "agreements")
 STAGE_NAMES = {"results": "结果明细", "scorecards": "评分卡", "letters": "确认书", "agreements": "责任书",
                "print": "打印合集", "summary": "汇总表"}
@@ -58,6 +61,17 @@ class RenderJob:
     sheet_password: str = ""
     templates: Path | None = None  # None: the bundled templates
     renderer: PdfRenderer | None = field(default=None, repr=False)
+    named: frozenset[str] = frozenset()  # employees HR named (--employee): an agreement even if not appraised
+
+    def has_agreement(self, r: EmployeeResult) -> bool:
+        """Someone not appraised (absent for the period) gets no agreement unless HR names them."""
+        return r.appraised or r.employee.employee_id in self.named
+
+    def paths(self, r: EmployeeResult) -> dict[str, Path]:
+        paths = employee_paths(self.folder, r)
+        if not self.has_agreement(r):
+            del paths["agreements"]
+        return paths
 
     def pdf_renderer(self) -> PdfRenderer:
         """The process's renderer, built on first use (fonts checked, stylesheet parsed once)."""
@@ -67,9 +81,9 @@ class RenderJob:
 
     def render_employee_file(self, kind: str, index: int) -> Path | None:
         r = self.result.results[index]
-        path = employee_paths(self.folder, r).get(kind)
+        path = self.paths(r).get(kind)
         if path is None:
-            return None  # no scorecard for someone not appraised
+            return None  # no scorecard, nor unless named an agreement, for someone not appraised
         if kind == "results":
             data = render_result_json(self.result, r)
         elif kind == "letters":
@@ -130,7 +144,7 @@ class Renderer:
     def targets(self, chosen: list[EmployeeResult]) -> list[Path]:
         """Every file this run would write, to check for overwrites before writing any."""
         wanted = {"results"} | self.kinds
-        paths = [p for r in chosen for k, p in employee_paths(self.folder, r).items() if k in wanted]
+        paths = [p for r in chosen for k, p in self.job.paths(r).items() if k in wanted]
         if "summary" in self.kinds:
             paths += [self.folder / "summary.xlsx", self.folder / "payroll.csv", self.folder / MANIFEST]
         return paths
@@ -150,7 +164,11 @@ class Renderer:
         return [(kind, chunk) for chunk in chunks], [len(chunk) for chunk in chunks]
 
     def batch_tasks(self, chosen: list[EmployeeResult]) -> tuple[list[tuple], list[int]]:
-        """A department's letters (one copy) and agreements (two originals), each on a right-hand page."""
+        """A department's letters (one copy) and agreements (two originals), each on a right-hand page.
+
+        An agreement batch holds the department's agreements: the appraised, and whoever not appraised
+        was named or already has one in the folder; a department without any has no agreement batch.
+        """
         affected = {department_label(r) for r in chosen}
         departments: dict[str, list[EmployeeResult]] = {}
         for r in self.job.result.results:
@@ -161,7 +179,10 @@ class Renderer:
             for kind, copies in (("letters", 1), ("agreements", 1)):  # an agreement file holds both originals
                 if kind not in self.kinds:
                     continue
-                ids = [r.employee.employee_id for r in members]
+                ids = [r.employee.employee_id for r in members if kind == "letters" or self.job.has_agreement(r)
+                       or (self.folder / kind / f"{r.employee.employee_id}.pdf").exists()]
+                if not ids:
+                    continue
                 missing = [eid for eid in ids if not (self.folder / kind / f"{eid}.pdf").exists()]
                 if missing:
                     name = batch_path(self.folder, kind, label).name
@@ -175,7 +196,7 @@ class Renderer:
         result, job = self.job.result, self.job
         self.progress.start(STAGE_NAMES["summary"], 1)
         for name, data in (("summary.xlsx", render_summary(result, job.sheet_password, job.created)),
-                           ("payroll.csv", render_payroll_csv(result)), (MANIFEST, render_manifest(result))):
+                           ("payroll.csv", render_payroll_csv(result)), (MANIFEST, render_manifest(result, job.folder))):
             write_bytes_atomic(self.folder / name, data)
             self.written.append(self.folder / name)
         self.progress.advance()

@@ -48,7 +48,15 @@ class Manifest:
     language: str = "zh"  # 设置 语言; a manifest from before it existed is Chinese
 
 
-def render_manifest(result: PeriodResult) -> bytes:
+def render_manifest(result: PeriodResult, folder: Path | None = None) -> bytes:
+    """The manifest of the period folder ``folder``: each employee's letter, scorecard if appraised, and
+    agreement if ``folder`` holds it (always when ``folder`` is None).
+
+    A build writes no agreements unless asked (`reporter plan` issues them), so its manifest lists none;
+    `reporter email --attach agreements` then finds them in the plan's folder (see
+    :func:`reporter.mail.message.attachment_path`).  A letter or scorecard is always listed: if a partial
+    build has not written it yet, mailing it is an error that says so, never a message without it.
+    """
     s = result.input.settings
     recipients = []
     for r in result.results:
@@ -56,6 +64,8 @@ def render_manifest(result: PeriodResult) -> bytes:
         files = {"letters": str(letter), "agreements": str(agreement)}
         if scorecard:
             files["scorecards"] = str(scorecard[0])
+        if folder is not None and not (folder / agreement).is_file():
+            del files["agreements"]
         e = r.employee
         recipients.append({"employee_id": e.employee_id, "name": e.name, "email": e.email, "company": e.company,
                            "department": e.department, "appraised": r.appraised, "files": files})
