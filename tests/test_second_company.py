@@ -169,6 +169,9 @@ def built(tmp_path_factory):
     runner = CliRunner()
     made = runner.invoke(cli, ["build", str(book), "--out", str(root / "out")], catch_exceptions=False)
     assert made.exit_code == 0, made.output
+    agreements = runner.invoke(cli, ["build", str(book), "--out", str(root / "out"), "--only", "agreements", "--force"],
+                               catch_exceptions=False)  # the period's end writes none unless asked
+    assert agreements.exit_code == 0, agreements.output
     config = root / "smtp.toml"
     config.write_text('[smtp]\nsender = "hr@yuanhang.example"\n', encoding="utf-8")
     period = root / "out" / "2026-Q3"
@@ -260,6 +263,9 @@ def build_in(language: str, tmp_path_factory) -> tuple[dict[str, str], str]:
     runner = CliRunner()
     made = runner.invoke(cli, ["build", str(book), "--out", str(root / "out")], catch_exceptions=False)
     assert made.exit_code == 0, made.output
+    agreements = runner.invoke(cli, ["build", str(book), "--out", str(root / "out"), "--only", "agreements", "--force"],
+                               catch_exceptions=False)  # the period's end writes none unless asked
+    assert agreements.exit_code == 0, agreements.output
     config = root / "smtp.toml"
     config.write_text('[smtp]\nsender = "hr@yuanhang.example"\n', encoding="utf-8")
     period = root / "out" / "2026-Q3"

@@ -194,7 +194,8 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
 
     The input is validated and scored again (seconds), every employee's files must be found in one of
     ``shard_dirs`` (each an OUT folder of a ``--shard`` build), and the result is the same folder a
-    single full build would have written (no agreements: `reporter plan` issues them), recorded in the history the same way.
+    single full build would have written (no agreements: `reporter plan` issues them), recorded in the
+    history the same way.
     """
     progress = progress or Progress()
     out_dir = Path(out_dir)

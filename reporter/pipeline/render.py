@@ -196,7 +196,8 @@ class Renderer:
         result, job = self.job.result, self.job
         self.progress.start(STAGE_NAMES["summary"], 1)
         for name, data in (("summary.xlsx", render_summary(result, job.sheet_password, job.created)),
-                           ("payroll.csv", render_payroll_csv(result)), (MANIFEST, render_manifest(result, job.folder))):
+                           ("payroll.csv", render_payroll_csv(result)),
+                           (MANIFEST, render_manifest(result, job.folder))):
             write_bytes_atomic(self.folder / name, data)
             self.written.append(self.folder / name)
         self.progress.advance()
