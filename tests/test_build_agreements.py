@@ -55,6 +55,15 @@ def test_the_agreement_comes_from_the_period_else_the_plan(tmp_path):
     assert "E004.pdf" in str(raised.value)
 
 
+def test_the_plan_folder_is_the_agreements_term(tmp_path):
+    """设置 责任书期限 季度: the months of the quarter share plans/2026-Q4, named in manifest.json."""
+    folder, plan = tmp_path / "out" / "2026-11", tmp_path / "out" / "plans" / "2026-Q4"
+    (plan / "agreements").mkdir(parents=True)
+    (plan / "agreements" / "E001.pdf").write_bytes(b"plan")
+    manifest = Manifest(folder, "2026-11", "2026年11月", "云栖", "人事部", "2026-12-15", {}, (), term="2026-Q4")
+    assert attachment_path(manifest, recipient("E001", True), "agreements") == plan / "agreements" / "E001.pdf"
+
+
 def test_a_manifest_naming_the_agreement_is_followed(tmp_path):
     """A period built with agreements (or before 0.x) names them in its manifest: that file, as before."""
     folder = tmp_path / "2026-10"
@@ -72,6 +81,7 @@ def test_default_build_writes_no_agreements(small_build):
     period = small_build.out / "2026-10"
     assert not (period / "agreements").exists() and not list(period.glob("print/agreements-*"))
     assert list(period.glob("print/letters-*.pdf")) and (period / "letters" / "E003.pdf").is_file()
+    assert json.loads((period / "manifest.json").read_text(encoding="utf-8"))["term"] == "2026-10"
     files = manifest_files(period)
     assert all("agreements" not in f and "letters" in f for f in files.values())  # agreements: if written
     assert "scorecards" in files["E001"] and "scorecards" not in files["E003"]

@@ -90,7 +90,7 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
 
     \b
     Agreements (目标责任书) are issued at the start of the period by
-    `reporter plan` (OUT/plans/<period>/agreements/). `--only agreements`
+    `reporter plan` (OUT/plans/<term>/agreements/). `--only agreements`
     renders them again here, into agreements/<工号>.pdf and
     print/agreements-<公司-部门>.pdf: for the appraised, and for
     someone not appraised only when named with --employee.

@@ -104,12 +104,12 @@ def attachment_path(manifest: Manifest, r: Recipient, kind: str) -> Path | None:
 
     A period is built without agreements (`reporter plan` issues them): an agreement is taken from the
     period folder if `build --only agreements` wrote one, else from the plan's folder beside it
-    (OUT/plans/<period>/agreements/).  An appraised employee's missing agreement is an error naming both.
+    (OUT/plans/<term>/agreements/, the term of 设置 责任书期限, by default the period).  An appraised employee's missing agreement is an error naming both.
     """
     relative = r.files.get(kind)
     if kind == "agreements" and relative is None:
         name = Path("agreements") / f"{r.employee_id}.pdf"
-        plan = manifest.folder.parent / "plans" / manifest.period / name
+        plan = manifest.folder.parent / "plans" / (manifest.term or manifest.period) / name
         found = next((p for p in (manifest.folder / name, plan) if p.is_file()), None)
         if found is None and r.appraised:
             raise DeliveryError(f"{r.employee_id} 的目标责任书不在 {manifest.folder / name}，也不在 {plan}：请先运行 "

@@ -46,6 +46,7 @@ class Manifest:
     hr_department: str = "人事部门"  # 设置 人事部门名称; a manifest from before it existed reads the default
     appeal_route: str = ""  # 设置 申诉方式, resolved (以书面形式向… 提出)
     language: str = "zh"  # 设置 语言; a manifest from before it existed is Chinese
+    term: str = ""  # the agreement's term (设置 责任书期限), the plan folder's name; "": the period
 
 
 def render_manifest(result: PeriodResult, folder: Path | None = None) -> bytes:
@@ -72,7 +73,7 @@ def render_manifest(result: PeriodResult, folder: Path | None = None) -> bytes:
     data = {
         "period": s.period.key, "period_label": language(s.language).period_label(s.period), "company": s.company,
         "hr_signatory": s.hr_signatory, "appeal_deadline": s.appeal_deadline.isoformat(),
-        "hr_department": s.hr_department, "appeal_route": s.appeal, "language": s.language,
+        "hr_department": s.hr_department, "appeal_route": s.appeal, "language": s.language, "term": s.term.key,
         "mail": {"host": s.smtp_host, "port": s.smtp_port, "security": s.smtp_security, "user": s.smtp_user,
                  "sender": s.sender, "sender_name": s.sender_name or s.company, "rate_limit": s.rate_limit},
         "recipients": recipients,
@@ -95,4 +96,5 @@ def read_manifest(folder: Path) -> Manifest:
                        for r in data["recipients"])
     return Manifest(Path(folder), data["period"], data["period_label"], data["company"], data["hr_signatory"],
                     data["appeal_deadline"], data["mail"], recipients,
-                    data.get("hr_department", "人事部门"), data.get("appeal_route", ""), data.get("language", "zh"))
+                    data.get("hr_department", "人事部门"), data.get("appeal_route", ""), data.get("language", "zh"),
+                    data.get("term", ""))
