@@ -17,6 +17,7 @@ $(VENV)/.setup-test: pyproject.toml scripts/setup.sh
 
 demo: setup
 	$(BIN)/reporter validate $(SAMPLE)
+	$(BIN)/reporter plan $(SAMPLE) --out output --force
 	$(BIN)/reporter build $(SAMPLE) --out output --force
 
 # The whole suite: what CI runs.
