@@ -162,15 +162,15 @@ def texts_of(folder: Path) -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("second-company")
-    book = second_company(root)
+def build_and_mail(root: Path, book: Path) -> tuple[Path, str]:
+    """Build every output (agreements asked for: the period's end writes none unless asked) and mail a dry run.
+
+    The period folder, and what the CLI printed."""
     runner = CliRunner()
     made = runner.invoke(cli, ["build", str(book), "--out", str(root / "out")], catch_exceptions=False)
     assert made.exit_code == 0, made.output
     agreements = runner.invoke(cli, ["build", str(book), "--out", str(root / "out"), "--only", "agreements", "--force"],
-                               catch_exceptions=False)  # the period's end writes none unless asked
+                               catch_exceptions=False)
     assert agreements.exit_code == 0, agreements.output
     config = root / "smtp.toml"
     config.write_text('[smtp]\nsender = "hr@yuanhang.example"\n', encoding="utf-8")
@@ -178,6 +178,12 @@ def built(tmp_path_factory):
     mailed = runner.invoke(cli, ["email", str(period), "--config", str(config), "--attach", "letters,scorecards"])
     assert mailed.exit_code == 0, mailed.output
     return period, made.output + mailed.output
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("second-company")
+    return build_and_mail(root, second_company(root))
 
 
 @pytest.mark.slow
@@ -260,19 +266,9 @@ def build_in(language: str, tmp_path_factory) -> tuple[dict[str, str], str]:
     book = second_company(root, language)
     if language == "en":
         book = in_english(book)
-    runner = CliRunner()
-    made = runner.invoke(cli, ["build", str(book), "--out", str(root / "out")], catch_exceptions=False)
-    assert made.exit_code == 0, made.output
-    agreements = runner.invoke(cli, ["build", str(book), "--out", str(root / "out"), "--only", "agreements", "--force"],
-                               catch_exceptions=False)  # the period's end writes none unless asked
-    assert agreements.exit_code == 0, agreements.output
-    config = root / "smtp.toml"
-    config.write_text('[smtp]\nsender = "hr@yuanhang.example"\n', encoding="utf-8")
-    period = root / "out" / "2026-Q3"
-    mailed = runner.invoke(cli, ["email", str(period), "--config", str(config), "--attach", "letters,scorecards"])
-    assert mailed.exit_code == 0, mailed.output
+    period, printed = build_and_mail(root, book)
     texts = {Path(p).relative_to(period).as_posix(): t for p, t in texts_of(period).items()}
-    return texts, made.output + mailed.output
+    return texts, printed
 
 
 @pytest.mark.slow

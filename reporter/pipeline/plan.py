@@ -29,7 +29,6 @@ from reporter.store.atomic import staged_folder, write_bytes_atomic
 from reporter.writers.language import language
 from reporter.writers.paths import department_label
 from reporter.writers.pdf.addendum import has_amendments, render_addendum
-from reporter.writers.pdf.documents import render_agreement
 from reporter.writers.xlsx.tracking import render_tracking_scorecard
 
 from .build import DEFAULT_DB_NAME, RenderOptions, file_sha256, select_employees
@@ -96,17 +95,14 @@ class PlanJob(RenderJob):
     def has_agreement(self, r: EmployeeResult) -> bool:
         return True  # a plan issues every employee's agreement
 
-    def render_employee_file(self, kind: str, index: int) -> Path | None:
-        r = self.result.results[index]
-        path = plan_files(self.folder, r).get(kind)
-        if path is None:
-            return None  # no result trace in a plan, no tracking scorecard for someone not appraised
-        if kind == "agreements":
-            data = render_agreement(self.pdf_renderer(), self.result, r, self.created)
-        else:
-            data = render_tracking_scorecard(self.result, r, self.sheet_password, self.created)
-        write_bytes_atomic(path, data)
-        return path
+    def paths(self, r: EmployeeResult) -> dict[str, Path]:
+        """No result trace in a plan; no tracking scorecard for someone not appraised."""
+        return plan_files(self.folder, r)
+
+    def render_data(self, kind: str, r: EmployeeResult) -> bytes:
+        if kind == "scorecards":  # the scorecard a plan writes is the tracking one
+            return render_tracking_scorecard(self.result, r, self.sheet_password, self.created)
+        return super().render_data(kind, r)
 
     def render_addendum_file(self, index: int) -> Path | None:
         """The addendum (变更补充协议) of an employee whose plan records a changed target; None for the others."""

@@ -79,20 +79,22 @@ class RenderJob:
             self.renderer = PdfRenderer(self.templates)
         return self.renderer
 
+    def render_data(self, kind: str, r: EmployeeResult) -> bytes:
+        """One employee's file of one kind, as bytes."""
+        if kind == "results":
+            return render_result_json(self.result, r)
+        if kind == "letters":
+            return render_letter(self.pdf_renderer(), self.result, r, self.created)
+        if kind == "agreements":
+            return render_agreement(self.pdf_renderer(), self.result, r, self.created)
+        return render_scorecard(self.result, r, self.sheet_password, self.created)
+
     def render_employee_file(self, kind: str, index: int) -> Path | None:
         r = self.result.results[index]
         path = self.paths(r).get(kind)
         if path is None:
             return None  # no scorecard, nor unless named an agreement, for someone not appraised
-        if kind == "results":
-            data = render_result_json(self.result, r)
-        elif kind == "letters":
-            data = render_letter(self.pdf_renderer(), self.result, r, self.created)
-        elif kind == "agreements":
-            data = render_agreement(self.pdf_renderer(), self.result, r, self.created)
-        else:
-            data = render_scorecard(self.result, r, self.sheet_password, self.created)
-        write_bytes_atomic(path, data)
+        write_bytes_atomic(path, self.render_data(kind, r))
         return path
 
     def render_batch(self, kind: str, label: str, members: list[str], copies: int) -> Path:

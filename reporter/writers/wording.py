@@ -141,76 +141,79 @@ def line_inputs(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None
     return (", " if prose == "en" else "、").join(parts)
 
 
+# How a line's points were worked out, per language: one format per case, the same numbers in both.
+WORKINGS = {
+    "zh": {
+        "deduction": "满分 {w} − 扣分 {v} × {step}（不低于 0）= {points} 分",
+        "deduction_counted": "{inputs} → 扣 {v} 分；满分 {w} − {v}（不低于 0）= {points} 分",
+        "deduction_stepped": "{inputs} → 扣分 {v}；满分 {w} − {v} × {step}（不低于 0）= {points} 分",
+        "achievement": "实际 {v} ÷ 目标 {t}（封顶 {cap}）× 权重 {w} = {points} 分",
+        "achievement_lower": "目标 {t} ÷ 实际 {v}（封顶 {cap}）× 权重 {w} = {points} 分",
+        "achievement_lower_zero": "实际为 0，按封顶 {cap} × 权重 {w} = {points} 分",
+        "linear": "（实际 {v} − 零分点 {f}）÷（目标 {t} − 零分点 {f}），限 0～{cap}，× 权重 {w} = {points} 分",
+        "pass_fail_met": "实际 {v}，标准 {sign} {t}：达标，得 {points} 分",
+        "pass_fail_missed": "实际 {v}，标准 {sign} {t}：未达标，得 {points} 分",
+        "rating": "评级 {rating} / {scale} × 权重 {w} = {points} 分",
+        "bonus": "合计 {total} 分，计 {points} 分",
+        "bonus_capped": "合计 {total} 分，上限 {limit} 分，计 {points} 分",
+        "with_inputs": "{inputs}：{text}",
+    },
+    "en": {
+        "deduction": "full marks {w} − deduction {v} × {step} (not below 0) = {points} points",
+        "deduction_counted": "{inputs} → {v} points off; full marks {w} − {v} (not below 0) = {points} points",
+        "deduction_stepped": "{inputs} → deduction {v}; full marks {w} − {v} × {step} (not below 0) = {points} points",
+        "achievement": "actual {v} ÷ target {t} (cap {cap}) × weight {w} = {points} points",
+        "achievement_lower": "target {t} ÷ actual {v} (cap {cap}) × weight {w} = {points} points",
+        "achievement_lower_zero": "actual 0: capped at {cap} × weight {w} = {points} points",
+        "linear": ("(actual {v} − zero-point {f}) ÷ (target {t} − zero-point {f}), within 0–{cap}, "
+                   "× weight {w} = {points} points"),
+        "pass_fail_met": "actual {v}, standard {sign} {t}: met, {points} points",
+        "pass_fail_missed": "actual {v}, standard {sign} {t}: not met, {points} points",
+        "rating": "rating {rating} / {scale} × weight {w} = {points} points",
+        "bonus": "{total} points in total: {points} points",
+        "bonus_capped": "{total} points in total, capped at {limit}: {points} points",
+        "with_inputs": "{inputs}: {text}",
+    },
+}
+
+
+def working_case(lr: LineResult, p: Mapping[str, Decimal], inputs: str) -> str:
+    """Which of WORKINGS' cases a line's working is: the rule of each method, stated once for every language."""
+    line, value = lr.line, lr.value
+    if line.method == "deduction":
+        if not inputs:
+            return "deduction"
+        return "deduction_counted" if p["step"] == 1 else "deduction_stepped"
+    if line.method == "achievement":
+        if line.direction != "lower":
+            return "achievement"
+        return "achievement_lower_zero" if value <= 0 else "achievement_lower"
+    if line.method == "pass_fail":
+        return "pass_fail_met" if lr.points > 0 else "pass_fail_missed"
+    if line.method in ("linear", "rating"):
+        return line.method
+    return "bonus_capped" if line.cap is not None else "bonus"
+
+
 def explain_line(lr: LineResult, measures: Mapping[str, MeasureDef] | None = None, prose: str = "zh") -> str:
     """How the points were derived, in words, with the numbers of this line and the inputs it came from."""
-    line, value, points = lr.line, lr.value, lr.points
+    line, value = lr.line, lr.value
     p = line_parameters(line)
-    w = fmt_number(p["weight"] * 100)
     inputs = line_inputs(lr, measures, prose)
-    if line.method == "deduction":
-        v, step = fmt_number(value), fmt_number(p["step"])
-        if prose == "en":
-            if not inputs:
-                return f"full marks {w} − deduction {v} × {step} (not below 0) = {points} points"
-            if p["step"] == 1:
-                return f"{inputs} → {v} points off; full marks {w} − {v} (not below 0) = {points} points"
-            return f"{inputs} → deduction {v}; full marks {w} − {v} × {step} (not below 0) = {points} points"
-        if not inputs:
-            return f"满分 {w} − 扣分 {v} × {step}（不低于 0）= {points} 分"
-        if p["step"] == 1:
-            return f"{inputs} → 扣 {v} 分；满分 {w} − {v}（不低于 0）= {points} 分"
-        return f"{inputs} → 扣分 {v}；满分 {w} − {v} × {step}（不低于 0）= {points} 分"
-    text = working(lr, p, w, prose)
-    colon = ": " if prose == "en" else "："
-    return f"{inputs}{colon}{text}" if inputs and line.method != "bonus" else text
-
-
-def working(lr: LineResult, p: Mapping[str, Decimal], w: str, prose: str = "zh") -> str:
-    line, value, points = lr.line, lr.value, lr.points
-    v, t = fmt_number(value, line.unit, prose), fmt_number(p["target"], line.unit, prose)
-    cap = fmt_number(p["cap"], "%")
-    if prose == "en":
-        return working_en(lr, p, w, v, t, cap)
-    if line.method == "achievement":
-        if line.direction == "lower":
-            if value <= 0:
-                return f"实际为 0，按封顶 {cap} × 权重 {w} = {points} 分"
-            return f"目标 {t} ÷ 实际 {v}（封顶 {cap}）× 权重 {w} = {points} 分"
-        return f"实际 {v} ÷ 目标 {t}（封顶 {cap}）× 权重 {w} = {points} 分"
-    if line.method == "linear":
-        f = fmt_number(p["floor"], line.unit)
-        return f"（实际 {v} − 零分点 {f}）÷（目标 {t} − 零分点 {f}），限 0～{cap}，× 权重 {w} = {points} 分"
-    if line.method == "pass_fail":
-        sign = "≥" if line.direction == "higher" else "≤"
-        held = "达标" if points > 0 else "未达标"
-        return f"实际 {v}，标准 {sign} {t}：{held}，得 {points} 分"
-    if line.method == "rating":
-        return f"评级 {fmt_number(value)} / {fmt_number(p['target'])} × 权重 {w} = {points} 分"
-    limit = f"，上限 {fmt_number(p['cap'] * 100)} 分" if line.cap is not None else ""
-    return f"合计 {fmt_number(value)} 分{limit}，计 {points} 分"
-
-
-def working_en(lr: LineResult, p: Mapping[str, Decimal], w: str, v: str, t: str, cap: str) -> str:
-    """The same working in English, number for number."""
-    line, value, points = lr.line, lr.value, lr.points
-    if line.method == "achievement":
-        if line.direction == "lower":
-            if value <= 0:
-                return f"actual 0: capped at {cap} × weight {w} = {points} points"
-            return f"target {t} ÷ actual {v} (cap {cap}) × weight {w} = {points} points"
-        return f"actual {v} ÷ target {t} (cap {cap}) × weight {w} = {points} points"
-    if line.method == "linear":
-        f = fmt_number(p["floor"], line.unit, "en")
-        return (f"(actual {v} − zero-point {f}) ÷ (target {t} − zero-point {f}), within 0–{cap}, "
-                f"× weight {w} = {points} points")
-    if line.method == "pass_fail":
-        sign = "≥" if line.direction == "higher" else "≤"
-        held = "met" if points > 0 else "not met"
-        return f"actual {v}, standard {sign} {t}: {held}, {points} points"
-    if line.method == "rating":
-        return f"rating {fmt_number(value)} / {fmt_number(p['target'])} × weight {w} = {points} points"
-    limit = f", capped at {fmt_number(p['cap'] * 100)}" if line.cap is not None else ""
-    return f"{fmt_number(value)} points in total{limit}: {points} points"
+    case = working_case(lr, p, inputs)
+    unit = "" if line.method == "deduction" else line.unit  # a deduction's value is points, not the measure
+    numbers = {
+        "w": fmt_number(p["weight"] * 100), "v": fmt_number(value, unit, prose), "points": lr.points,
+        "t": fmt_number(p["target"], line.unit, prose), "cap": fmt_number(p["cap"], "%"), "step": fmt_number(p["step"]),
+        "f": fmt_number(p["floor"], line.unit, prose), "sign": "≥" if line.direction == "higher" else "≤",
+        "rating": fmt_number(value), "scale": fmt_number(p["target"]), "total": fmt_number(value),
+        "limit": fmt_number(p["cap"] * 100),
+    }
+    phrases = WORKINGS[prose]
+    text = phrases[case].format(inputs=inputs, **numbers)
+    if inputs and not case.startswith(("deduction", "bonus")):
+        return phrases["with_inputs"].format(inputs=inputs, text=text)
+    return text
 
 
 # ---- the streak rules and absence --------------------------------------------
