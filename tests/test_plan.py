@@ -205,6 +205,18 @@ def test_tracking_scorecard_has_empty_figures_and_no_grade(sample_plan, sample_r
     assert not ws.cell(at.totals + 2, STANDARD_COL + 1).value
 
 
+@pytest.mark.slow
+def test_a_tracking_scorecard_shows_no_streak_bonus_before_the_results(sample_plan, sample_result):
+    """HZ0016 earns the first-rank bonus at the period's end; her tracking scorecard must not promise it."""
+    from reporter.writers.xlsx.layout import RIGHT_VALUE_AT
+
+    book, folder, _ = sample_plan
+    assert next(r for r in sample_result.results if r.employee.employee_id == "HZ0016").pay.one_time_bonus > 0
+    ws = openpyxl.load_workbook(next(folder.glob("tracking/*/HZ0016.xlsx")), data_only=True).active
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "一次性奖励")
+    assert ws.cell(label.row, RIGHT_VALUE_AT + 1).value == 0
+
+
 def one_per_role(sample_result):
     """An appraised employee of each role without bonus/penalty items (those rows stay empty for HR to add)."""
     chosen = {}

@@ -42,6 +42,8 @@ class TrackingSheet(ScorecardSheet):
         self.grade_at = (at.totals + 1, POINTS_COL)
 
     def number(self, row, col, value, number_format, *, editable=False, kind=None, **extra):
+        if ref(row, col) == self.cells.pay.get("one_time_bonus"):
+            value = 0  # a streak bonus is earned by the period's results, none of which are in yet
         super().number(row, col, value, number_format, editable=editable, kind=kind, **extra)
         if (row, col) in self.actual_cells:  # the same yellow, validated cell, but empty
             self.ws.write_blank(row, col, None, self.s.get("cell", num=number_format, input_cell=True, **extra))
@@ -49,6 +51,7 @@ class TrackingSheet(ScorecardSheet):
     def formula(self, row, col, excel, value, number_format=None, fmt=None):
         if (row, col) == self.grade_at:
             excel, value = f'IF({self.missing}>0,"{not_entered(self.lang.code)}",{excel})', not_entered(self.lang.code)
+            fmt = self.s.get("total", align="center", shrink=True)  # "not entered" in the grade's narrow cell
         elif (row, col) == (self.grade_at[0], STANDARD_COL):
             excel, value = f'IF({self.missing}>0,"",{excel})', ""
         elif ref(row, col) == self.cells.pay.get("pay_coefficient"):
