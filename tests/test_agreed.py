@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from reporter.cli import cli
 from reporter.input.validate import load_input
 from reporter.pipeline.build import file_sha256
-from reporter.store.agreed import agreed_problems, load_agreed, record_agreed
+from reporter.store.agreed import agreed_problems, load_agreed, load_amendments, record_agreed
 from reporter.store.history import SCHEMA_VERSION, list_periods
 from tests.test_history import build_into
 
@@ -67,7 +67,9 @@ def test_a_recorded_change_from_the_agreed_target_is_an_amendment(tmp_path, base
     base_sheets["考核方案"][8][7] = "5%"  # 订单转换率 4% → 5%, recorded as a change from the agreed 4%
     conversion = base_sheets["考核方案"][8]
     conversion[-3:] = ["4%", "批准调整", "赵总"]
-    assert agreed_problems(db, load_input(make_book(base_sheets))) == ()
+    [unsigned] = agreed_problems(db, load_input(make_book(base_sheets)))  # builds; no addendum signed yet
+    assert (unsigned.severity, unsigned.row, unsigned.column) == ("warning", 9, "「目标值」列")
+    assert "「订单转换率」的目标调整（4% → 5%）已记录，但尚未签订变更补充协议" in unsigned.message
     conversion[-3:] = ["3%", "批准调整", "赵总"]  # a change from another target than the agreed one
     found = errors(agreed_problems(db, load_input(make_book(base_sheets))))
     assert [(p.row, p.column) for p in found] == [(9, "「目标值」列")]
@@ -133,7 +135,21 @@ def test_a_history_file_of_the_previous_schema_gains_the_table(tmp_path, make_bo
     assert agreed_problems(db, inp) == ()
     assert [p[0] for p in list_periods(db)] == ["2026-10"]  # the built period kept
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+
+
+def test_a_history_file_of_schema_2_gains_where_each_agreement_was_issued(tmp_path, make_book):
+    db = tmp_path / "v2.sqlite"
+    book = make_book()
+    agree(db, book)
+    with sqlite3.connect(db) as conn:  # as version 2 left it: no issued_in, no amendments
+        conn.execute("ALTER TABLE agreed_lines DROP COLUMN issued_in")
+        conn.execute("DROP TABLE amendments")
+        conn.execute("PRAGMA user_version = 2")
+    agreed = load_agreed(db, "2026-10")
+    assert {a.issued_in for lines in agreed.values() for a in lines} == {""}  # kept, issued where unknown
+    assert agreed_problems(db, load_input(book)) == ()
+    assert load_amendments(db, "2026-10") == ()
 
 
 def test_build_warns_once_when_nothing_was_agreed_and_stops_on_a_change(tmp_path, base_sheets, make_book):

@@ -98,19 +98,17 @@ def test_bad_plan_input_names_row_and_column(tmp_path):
     assert not (tmp_path / "out" / "plans").exists()
 
 
-def test_an_existing_plan_is_not_replaced_without_force(tmp_path):
+def test_a_file_the_run_would_write_is_not_replaced_without_force(tmp_path):
     book = write_book(tmp_path / "plan.xlsx", plan_sheets())
     folder = tmp_path / "out" / "plans" / "2026-10"
-    folder.mkdir(parents=True)
-    (folder / "plan.json").write_text("{}")
-    result = run(book, "--out", tmp_path / "out")
-    assert result.exit_code == 1 and "--force" in result.output
-    assert (folder / "plan.json").read_text() == "{}"
-    (folder / "agreements").mkdir()
-    (folder / "agreements" / "E001.pdf").write_bytes(b"old")
-    result = run(book, "--out", tmp_path / "out", "--employee", "E001")
-    assert result.exit_code == 1 and "E001.pdf" in result.output
-    assert (folder / "agreements" / "E001.pdf").read_bytes() == b"old"
+    (folder / "agreements").mkdir(parents=True)
+    (folder / "agreements" / "E001.pdf").write_bytes(b"old")  # no agreement on record: one is due
+    for args in ((), ("--employee", "E001")):
+        result = run(book, "--out", tmp_path / "out", *args)
+        assert result.exit_code == 1 and "E001.pdf" in result.output and "--force" in result.output
+        assert (folder / "agreements" / "E001.pdf").read_bytes() == b"old"
+        assert [p.name for p in folder.rglob("*")] == ["agreements", "E001.pdf"]  # nothing else written
+    assert not (tmp_path / "out" / "reporter.sqlite").exists()  # nor recorded
 
 
 def test_unknown_employee_is_a_usage_problem(tmp_path):
@@ -123,16 +121,18 @@ def test_what_was_agreed_goes_into_the_history_then_to_the_callback(tmp_path):
     from datetime import date
 
     from reporter.pipeline.plan import record_what_was_agreed
-    from reporter.store.agreed import load_agreed
+    from reporter.store.agreed import PlanRecord, load_agreed
 
     inp = load_input(write_book(tmp_path / "plan.xlsx", plan_sheets()), stage="plan")
     db = tmp_path / "reporter.sqlite"
     seen = []
-    record_what_was_agreed(inp, date(2026, 10, 1), None, lambda *args: seen.append(load_agreed(db, "2026-10")), db,
-                           "abc")
+    everyone = PlanRecord(agreements=("E001", "E002", "E003", "E004"))
+    record_what_was_agreed(inp, date(2026, 10, 1), everyone, None,
+                           lambda *args: seen.append(load_agreed(db, "2026-10")), db, "abc")
     assert set(seen[0]) == {"E001", "E002", "E003", "E004"}  # recorded before the callback hears of it
     assert {line.input_sha256 for lines in seen[0].values() for line in lines} == {"abc"}
-    record_what_was_agreed(inp, date(2026, 10, 2), ["E001"], None, db, "def")
+    assert {line.issued_in for lines in seen[0].values() for line in lines} == {"2026-10"}
+    record_what_was_agreed(inp, date(2026, 10, 2), PlanRecord(agreements=("E001",)), ["E001"], None, db, "def")
     again = load_agreed(db, "2026-10")
     assert {line.agreed_on for line in again["E001"]} == {"2026-10-02"}  # re-agreed
     assert {line.agreed_on for line in again["E002"]} == {"2026-10-01"}  # untouched

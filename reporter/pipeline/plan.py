@@ -1,34 +1,55 @@
-"""The plan pipeline: input workbook (plans, no figures yet) → agreements and tracking scorecards.
+"""The plan pipeline: input workbook (plans, no figures yet) → agreements, addenda and tracking scorecards.
 
-`reporter plan` runs at the start of a period.  It validates only what a plan needs
-(``load_input(path, stage="plan")``), then writes into ``OUT/plans/<term>/`` (the agreement's term,
-设置 责任书期限; the period by default) — never into ``OUT/<period>/``, which `build` owns — each employee's target-responsibility agreement, a tracking
-scorecard (targets and formulas in place, the figures empty), the departments' print batches of
-agreements and a manifest.  A full run stages the whole folder and renames it into place; a run for
-some employees or departments replaces just their files (and their departments' print batches).
+`reporter plan` runs at the start of each period.  It validates only what a plan needs
+(``load_input(path, stage="plan")``) and compares the plan with what the history says was agreed for
+the agreement's term (设置 责任书期限; the period by default), then writes into ``OUT/plans/<term>/`` —
+never into ``OUT/<period>/``, which `build` owns:
+
+- an agreement for whoever has none on record for the term (the term's first period, someone who joined
+  or came back; everyone with ``reissue``), unless not appraised this period and not named;
+- an addendum for every target changed since it was agreed, with the row's recorded reason and approver;
+- this period's tracking scorecards (targets and formulas in place, the figures empty);
+- this period's print batches of what it issued, and a manifest of the whole term.
+
+So a quarter's first month issues the agreements and its later months only their tracking scorecards and
+whatever changed.  A document once issued is never rewritten, except by ``reissue``.  Every run stages a
+copy of the term's folder (hard links) and renames it into place, so it appears complete or not at all.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+import shutil
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from reporter.errors import OutputExistsError
+from reporter.errors import InputError, OutputExistsError, Problem
 from reporter.input.plans import ATTENDANCE_MEASURES
 from reporter.input.validate import load_input
-from reporter.model import AppraisalInput, EmployeeResult, PeriodResult
+from reporter.model import AppraisalInput, EmployeeResult, PeriodResult, PlanLine
 from reporter.rules.engine import score_period
-from reporter.store.agreed import record_agreed
+from reporter.store.agreed import (
+    AgreedLine,
+    PlanRecord,
+    compare_with_agreed,
+    load_agreed,
+    load_amendments,
+    located,
+    next_addendum_numbers,
+    record_plan,
+    who,
+)
 from reporter.store.atomic import staged_folder, write_bytes_atomic
 from reporter.writers.language import language
 from reporter.writers.paths import department_label
-from reporter.writers.pdf.addendum import has_amendments, render_addendum
+from reporter.writers.pdf.addendum import changed_lines, render_addendum
+from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.xlsx.tracking import render_tracking_scorecard
 
 from .build import DEFAULT_DB_NAME, RenderOptions, file_sha256, select_employees
@@ -44,31 +65,30 @@ OnAgreed = Callable[[AppraisalInput, date, "list[str] | None"], None]
 @dataclass(frozen=True)
 class PlanReport:
     period: str
-    folder: Path
+    folder: Path  # the term's folder, OUT/plans/<term>
     files: tuple[Path, ...]
     result: PeriodResult  # the plan laid out as a period with no figures: every result is 0
     partial: bool
     skipped: tuple[str, ...] = ()
+    agreements: tuple[str, ...] = ()  # the employees issued an agreement by this run
+    addenda: Mapping[str, int] = field(default_factory=dict)  # employee → number of the addendum issued
 
 
-def tracking_path(folder: Path, r: EmployeeResult) -> Path:
-    return folder / "tracking" / department_label(r) / f"{r.employee.employee_id}.xlsx"
+def tracking_path(folder: Path, period: str, r: EmployeeResult) -> Path:
+    return folder / "tracking" / period / department_label(r) / f"{r.employee.employee_id}.xlsx"
 
 
-def plan_files(folder: Path, r: EmployeeResult, amended: bool = False) -> dict[str, Path]:
-    """An employee's plan files: the agreement, an addendum if a target was changed (``amended``) and, if
-    appraised this period, the tracking scorecard."""
-    files = {"agreements": folder / "agreements" / f"{r.employee.employee_id}.pdf"}
-    if amended:
-        files["addenda"] = folder / "addenda" / f"{r.employee.employee_id}.pdf"
-    if r.appraised:
-        files["scorecards"] = tracking_path(folder, r)
-    return files
+def agreement_path(folder: Path, employee_id: str) -> Path:
+    return folder / "agreements" / f"{employee_id}.pdf"
 
 
-def employee_plan_files(folder: Path, result: PeriodResult, r: EmployeeResult) -> dict[str, Path]:
-    plan = result.input.plan_for(r.employee)
-    return plan_files(folder, r, amended=plan is not None and has_amendments(plan))
+def addendum_path(folder: Path, employee_id: str, number: int) -> Path:
+    return folder / "addenda" / f"{employee_id}-{number}.pdf"
+
+
+def plan_batch_path(folder: Path, period: str, kind: str, label: str) -> Path:
+    """A department's print batch of the agreements or addenda one period's plan run issued."""
+    return folder / "print" / period / f"{kind}-{label}.pdf"
 
 
 def lay_out_plan(inp: AppraisalInput) -> PeriodResult:
@@ -88,60 +108,148 @@ def lay_out_plan(inp: AppraisalInput) -> PeriodResult:
     return score_period(replace(inp, measures=MappingProxyType(measures), ratings=MappingProxyType(ratings)))
 
 
+def what_to_issue(result: PeriodResult, chosen: list[EmployeeResult], agreed: Mapping[str, tuple[AgreedLine, ...]],
+                  named: Iterable[str] = (), reissue: bool = False) -> tuple[PlanRecord, tuple[Problem, ...]]:
+    """The agreements and addenda a plan run issues to ``chosen``, and what stops it.
+
+    An agreement goes to whoever is appraised (or named) and has none on record for the term, or to
+    everyone with ``reissue``; a first agreement whose plan already records changed targets comes with an
+    addendum for them.  Someone on record is held to what was agreed: a change the row records is an
+    addendum; any other difference is a problem at its row (change it back, record it, or re-issue).
+    """
+    inp, named = result.input, set(named)
+    found: dict[tuple, list[str]] = defaultdict(list)
+    agreements, amendments = [], {}
+    for r in chosen:
+        eid, plan = r.employee.employee_id, inp.plan_for(r.employee)
+        if not (r.appraised or eid in named):
+            continue  # absent for the period: nothing to sign unless HR names them
+        if reissue or eid not in agreed:
+            agreements.append(eid)
+            if eid not in agreed and changed_lines(plan):
+                amendments[eid] = changed_lines(plan)
+            continue
+        changed, problems = compare_with_agreed(plan, agreed[eid])
+        for finding in problems:
+            found[finding].append(who(r.employee))
+        if changed:
+            amendments[eid] = changed
+    return PlanRecord(tuple(agreements), amendments), located(found, inp)
+
+
 @dataclass
 class PlanJob(RenderJob):
-    """Renders a plan's files with the build's machinery (workers, progress, print batches)."""
+    """Renders one plan run's files with the build's machinery (workers, progress)."""
 
-    def has_agreement(self, r: EmployeeResult) -> bool:
-        return True  # a plan issues every employee's agreement
+    period: str = ""
+    agreements: frozenset[str] = frozenset()  # who is issued an agreement
+    addenda: Mapping[str, tuple[int, tuple[PlanLine, ...]]] = field(default_factory=dict)  # eid → (number, lines)
 
     def paths(self, r: EmployeeResult) -> dict[str, Path]:
-        """No result trace in a plan; no tracking scorecard for someone not appraised."""
-        return plan_files(self.folder, r)
+        """This run's files of ``r``: no result trace in a plan; a tracking scorecard only if appraised."""
+        eid, files = r.employee.employee_id, {}
+        if eid in self.agreements:
+            files["agreements"] = agreement_path(self.folder, eid)
+        if eid in self.addenda:
+            files["addenda"] = addendum_path(self.folder, eid, self.addenda[eid][0])
+        if r.appraised:
+            files["scorecards"] = tracking_path(self.folder, self.period, r)
+        return files
 
     def render_data(self, kind: str, r: EmployeeResult) -> bytes:
         if kind == "scorecards":  # the scorecard a plan writes is the tracking one
             return render_tracking_scorecard(self.result, r, self.sheet_password, self.created)
+        if kind == "addenda":
+            number, lines = self.addenda[r.employee.employee_id]
+            return render_addendum(self.pdf_renderer(), self.result, r, self.created, lines, number)
         return super().render_data(kind, r)
-
-    def render_addendum_file(self, index: int) -> Path | None:
-        """The addendum (变更补充协议) of an employee whose plan records a changed target; None for the others."""
-        r = self.result.results[index]
-        data = render_addendum(self.pdf_renderer(), self.result, r, self.created)
-        if data is None:
-            return None
-        path = self.folder / "addenda" / f"{r.employee.employee_id}.pdf"
-        write_bytes_atomic(path, data)
-        return path
 
     def run_task(self, task: tuple) -> list[Path]:
         written = super().run_task(task)
         if task[0] == "agreements":  # an agreement and its addendum are issued together
-            written += [p for i in task[1] if (p := self.render_addendum_file(i)) is not None]
+            written += [p for i in task[1] if (p := self.render_employee_file("addenda", i)) is not None]
         return written
 
+    def render_batch(self, kind: str, label: str, members: list[str], copies: int) -> Path:
+        documents = [(self.folder / kind / f"{stem}.pdf").read_bytes() for stem in members]
+        path = plan_batch_path(self.folder, self.period, kind, label)
+        write_bytes_atomic(path, merge_for_duplex(documents, copies))
+        return path
 
-def render_plan_manifest(result: PeriodResult, agreed_on: date) -> bytes:
+
+def issued_in_period(db_path: Path, term: str, period: str, record: PlanRecord,
+                     numbers: Mapping[str, int]) -> dict[str, dict[str, list[str]]]:
+    """What the period's plan runs issued, this one included: kind → employee → file stems."""
+    issued: dict[str, dict[str, list[str]]] = {"agreements": defaultdict(list), "addenda": defaultdict(list)}
+    for eid, lines in load_agreed(db_path, term).items():
+        if lines[0].issued_in == period and eid not in record.agreements:
+            issued["agreements"][eid].append(eid)
+    for eid in record.agreements:
+        issued["agreements"][eid].append(eid)
+    for a in load_amendments(db_path, term):
+        stem = f"{a.employee_id}-{a.number}"
+        if a.issued_in == period and stem not in issued["addenda"][a.employee_id]:
+            issued["addenda"][a.employee_id].append(stem)
+    for eid, number in numbers.items():
+        issued["addenda"][eid].append(f"{eid}-{number}")
+    return issued
+
+
+def batch_tasks(job: PlanJob, chosen: list[EmployeeResult], issued: dict[str, dict[str, list[str]]],
+                skipped: list[str]) -> tuple[list[tuple], list[int]]:
+    """Per department of ``chosen``, a print batch of each kind the period issued (both originals in each file)."""
+    departments: dict[str, list[str]] = defaultdict(list)
+    affected = {department_label(r) for r in chosen}
+    for r in job.result.results:
+        if department_label(r) in affected:
+            departments[department_label(r)].append(r.employee.employee_id)
+    tasks, sizes = [], []
+    for label, ids in sorted(departments.items()):
+        for kind in ("agreements", "addenda"):
+            stems = [stem for eid in ids for stem in issued[kind].get(eid, ())]
+            missing = [stem for stem in stems if not (job.folder / kind / f"{stem}.pdf").exists()]
+            if missing:
+                skipped.append(f"{plan_batch_path(Path(), job.period, kind, label)}：{'、'.join(missing)} 的文件不在")
+                stems = [stem for stem in stems if stem not in missing]
+            if stems:
+                tasks.append(("batch", kind, label, stems, 1))
+                sizes.append(len(stems))
+    return tasks, sizes
+
+
+def render_plan_manifest(result: PeriodResult, folder: Path, agreed_on: date) -> bytes:
+    """The term's folder as it stands: each employee's agreement, addenda and tracking scorecards."""
     s = result.input.settings
-    data = {"period": s.period.key, "period_label": language(s.language).period_label(s.period),
-            "term": s.term.key, "company": s.company, "language": s.language, "agreed_on": agreed_on.isoformat(),
+
+    def files(r: EmployeeResult) -> dict:
+        eid = r.employee.employee_id
+        agreement = agreement_path(folder, eid)
+        return {"agreement": str(agreement.relative_to(folder)) if agreement.exists() else None,
+                "addenda": sorted(str(p.relative_to(folder)) for p in (folder / "addenda").glob(f"{eid}-*.pdf")),
+                "tracking": {p.parent.parent.name: str(p.relative_to(folder))
+                             for p in sorted((folder / "tracking").glob(f"*/*/{eid}.xlsx"))}}
+
+    data = {"term": s.term.key, "company": s.company, "language": s.language,
+            "last_period": s.period.key, "last_period_label": language(s.language).period_label(s.period),
+            "last_run_on": agreed_on.isoformat(),
             "employees": [{"employee_id": r.employee.employee_id, "name": r.employee.name,
-                           "company": r.employee.company, "department": r.employee.department,
-                           "files": {k: str(p) for k, p in employee_plan_files(Path(), result, r).items()}}
+                           "company": r.employee.company, "department": r.employee.department, **files(r)}
                           for r in result.results]}
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iterable[str] = (),
-         departments: Iterable[str] = (), force: bool = False, agreed_on: date | None = None,
-         progress: Progress | None = None, options: RenderOptions | None = None,
+         departments: Iterable[str] = (), force: bool = False, reissue: bool = False,
+         agreed_on: date | None = None, progress: Progress | None = None, options: RenderOptions | None = None,
          on_agreed: OnAgreed | None = None, db_path: Path | None = None) -> PlanReport:
-    """Write a period's plan into ``out_dir/plans/<term>``; ``agreed_on`` (default today) dates the agreement.
+    """Write a period's plan into ``out_dir/plans/<term>``; ``agreed_on`` (default today) dates what is signed.
 
-    ``employee_ids``/``departments`` make the run partial: only those employees' files and their departments'
-    print batches are replaced.  ``on_agreed(inp, agreed_on, employee_ids)`` is called once after the files are
-    written: ``employee_ids`` is None after a full run, else the sorted IDs of a partial one.  What was agreed
-    is recorded in the history database ``db_path`` (default ``out_dir/reporter.sqlite``, the one `build` uses).
+    ``employee_ids``/``departments`` make the run partial: only those employees and their departments' print
+    batches.  A file this run would write that exists already (this period's tracking scorecard, a document)
+    is replaced only with ``force``; ``reissue`` issues new agreements to the chosen even if the term has
+    theirs on record (and implies ``force``).  What was issued is recorded in the history ``db_path``
+    (default ``out_dir/reporter.sqlite``, the one `build` uses), then ``on_agreed(inp, agreed_on, ids)`` is
+    told: ``ids`` is None after a full run, else the sorted IDs of a partial one.
     """
     progress, options = progress or Progress(), options or RenderOptions()
     workers = options.workers or os.cpu_count() or 1
@@ -150,41 +258,50 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
     sha256 = file_sha256(Path(input_path))
     inp = load_input(Path(input_path), stage="plan")
     result = lay_out_plan(inp)
-    period = inp.settings.period.key
-    # One agreement per term (设置 责任书期限): a quarter's months share plans/<quarter>, so a second
-    # month of the term finds it there and does not issue another agreement without --force.
-    target = Path(out_dir) / PLANS_DIR / inp.settings.term.key
-    created = options.created or inp.settings.period.document_date
+    term, period = inp.settings.term.key, inp.settings.period.key
+    target = Path(out_dir) / PLANS_DIR / term
     selected = select_employees(result, employee_ids, departments)
     chosen = [r for r in result.results if selected is None or r.employee.employee_id in selected]
+    named = {e.strip() for e in employee_ids if e.strip()}
+    record, problems = what_to_issue(result, chosen, load_agreed(db_path, term), named, reissue)
+    if problems:
+        raise InputError([*problems, *inp.warnings])
+    numbers = next_addendum_numbers(db_path, term, record.amendments)
+    job = PlanJob(result, target, options.created or inp.settings.period.document_date, options.sheet_password,
+                  options.templates, options.renderer, frozenset(named), period, frozenset(record.agreements),
+                  {eid: (numbers[eid], lines) for eid, lines in record.amendments.items()})
+    existing = [p for r in chosen for p in job.paths(r).values() if p.exists()]
+    if existing and not (force or reissue):
+        raise OutputExistsError(f"{existing[0]} 已存在。如确需替换，请加 --force")
+    skipped = [f"{eid}：{term} 的目标责任书已签订（见历史记录），但文件不在 {agreement_path(target, eid)}；"
+               f"如需重新签发，请加 --reissue"
+               for eid in sorted({r.employee.employee_id for r in chosen} & set(load_agreed(db_path, term))
+                                 - set(record.agreements))
+               if not agreement_path(target, eid).exists()]
 
-    def job(folder: Path) -> PlanJob:
-        return PlanJob(result, folder, created, options.sheet_password, options.templates, options.renderer)
-
-    if selected is not None:
-        existing = [p for r in chosen for p in employee_plan_files(target, result, r).values() if p.exists()]
-        if existing and not force:
-            raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些文件，请加 --force")
-        renderer = Renderer(job(target), set(PLAN_KINDS), progress, workers)
-        renderer.run(chosen)
-        record_what_was_agreed(inp, agreed_on, sorted(selected), on_agreed, db_path, sha256)
-        return PlanReport(period, target, tuple(renderer.written), result, True, tuple(renderer.skipped))
-
-    with staged_folder(target, force) as staging:
-        renderer = Renderer(job(staging), set(PLAN_KINDS), progress, workers)
-        renderer.run(chosen)
-        write_bytes_atomic(staging / PLAN_MANIFEST, render_plan_manifest(result, agreed_on))
+    with staged_folder(target, force=True) as staging:
+        if target.exists():  # the term's earlier runs, linked not copied: a rewritten file gets a new inode
+            shutil.copytree(target, staging, copy_function=os.link, dirs_exist_ok=True)
+        job.folder = staging
+        renderer = Renderer(job, set(PLAN_KINDS), progress, workers)
+        renderer.run(chosen, batches=False)
+        renderer.run_tasks("print", *batch_tasks(job, chosen, issued_in_period(db_path, term, period, record, numbers),
+                                                 skipped), None)
+        write_bytes_atomic(staging / PLAN_MANIFEST, render_plan_manifest(result, staging, agreed_on))
         written = [target / p.relative_to(staging) for p in [*renderer.written, staging / PLAN_MANIFEST]]
-    record_what_was_agreed(inp, agreed_on, None, on_agreed, db_path, sha256)
-    return PlanReport(period, target, tuple(written), result, False, tuple(renderer.skipped))
+    job.folder = target
+    record_what_was_agreed(inp, agreed_on, record, None if selected is None else sorted(selected), on_agreed,
+                           db_path, sha256)
+    return PlanReport(period, target, tuple(written), result, selected is not None, tuple(skipped),
+                      record.agreements, dict(numbers))
 
 
-def record_what_was_agreed(inp: AppraisalInput, agreed_on: date, employee_ids: list[str] | None,
+def record_what_was_agreed(inp: AppraisalInput, agreed_on: date, record: PlanRecord, employee_ids: list[str] | None,
                            on_agreed: OnAgreed | None, db_path: Path, input_sha256: str) -> None:
-    """Record what was agreed: the agreed plan lines go into the history, which `build` checks its plan against.
+    """Record what was issued: agreements and signed changes go into the history, which `build` checks against.
 
     Called only once every file is in place; ``on_agreed`` (if given) is told after the history has it.
     """
-    record_agreed(db_path, inp, agreed_on, employee_ids, input_sha256=input_sha256)
+    record_plan(db_path, inp, agreed_on, record, input_sha256=input_sha256)
     if on_agreed is not None:
         on_agreed(inp, agreed_on, employee_ids)

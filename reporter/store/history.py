@@ -69,9 +69,31 @@ CREATE TABLE IF NOT EXISTS agreed_lines (
     PRIMARY KEY (period, employee_id, line_no)
 );
 """
+# Where each agreement was issued (the period whose plan run issued it), and each signed change of a
+# target since: an addendum (变更补充协议) of its own, numbered per employee and term.
+_AMENDMENTS = """
+ALTER TABLE agreed_lines ADD COLUMN issued_in TEXT NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS amendments (
+    period TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    item TEXT NOT NULL,
+    kpi TEXT NOT NULL,
+    original_target TEXT,
+    target TEXT,
+    change_reason TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    issued_in TEXT NOT NULL,
+    agreed_on TEXT NOT NULL,
+    input_sha256 TEXT NOT NULL,
+    PRIMARY KEY (period, employee_id, number, line_no)
+);
+"""
 # Schema version N is reached by running the first N scripts; a file of an older
 # version runs only the ones it lacks, so every history file ever written still opens.
-_MIGRATIONS = (_SCHEMA, _AGREED)
+_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 

@@ -58,16 +58,24 @@ def change_row(line: PlanLine, lang: Language) -> dict:
     }
 
 
-def addendum_context(result: PeriodResult, r: EmployeeResult, templates: Path | None = None) -> dict | None:
-    """What templates/addendum.html.j2 prints for the employee; None when the plan has no changed line."""
+def addendum_context(result: PeriodResult, r: EmployeeResult, templates: Path | None = None,
+                     lines: tuple[PlanLine, ...] | None = None, number: int | None = None) -> dict | None:
+    """What templates/addendum.html.j2 prints for the employee; None when there is no changed line.
+
+    ``lines`` are the changes this addendum signs (default: every line of the plan recording a change);
+    ``number`` is its number among the employee's addenda of the term (printed from the second on).
+    """
     inp, s, e = result.input, result.input.settings, r.employee
-    lines = changed_lines(inp.plan_for(e))
+    lines = changed_lines(inp.plan_for(e)) if lines is None else lines
     if not lines:
         return None
     lang = document_language(result)
     # The agreement this amends: its title line and term, as the agreement itself prints them.
     agreement = agreement_context(result, r, templates or Path())
-    context = common_context(result, r, TITLE, agreement["subtitle"])
+    subtitle = agreement["subtitle"]
+    if number and number > 1:
+        subtitle += lang.say(f" · 第 {number} 号", f" · No. {number}")
+    context = common_context(result, r, TITLE, subtitle)
     context.update({
         "agreement_title": lang.say("《目标责任书》", "Target Responsibility Agreement"),
         "agreement_subtitle": agreement["subtitle"],
@@ -78,16 +86,19 @@ def addendum_context(result: PeriodResult, r: EmployeeResult, templates: Path | 
     return context
 
 
-def render_addendum(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult,
-                    created: datetime) -> bytes | None:
-    """The two originals (甲方执, 乙方执), each starting on a right-hand page; None without a changed line."""
-    context = addendum_context(result, r, renderer.templates)
+def render_addendum(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime,
+                    lines: tuple[PlanLine, ...] | None = None, number: int | None = None) -> bytes | None:
+    """The two originals (甲方执, 乙方执), each starting on a right-hand page; None without a changed line.
+
+    ``lines`` and ``number``: as :func:`addendum_context`.
+    """
+    context = addendum_context(result, r, renderer.templates, lines, number)
     if context is None:
         return None
     check_glyphs(context, r.employee)
     lang, period = context["lang"], result.input.settings.period
     copies = [renderer.render("addendum.html.j2", {**context, "original": lang.inline(*mark)},
-                              identifier=f"addendum/{period.key}/{r.employee.employee_id}/{mark[0]}",
+                              identifier=f"addendum/{period.key}/{r.employee.employee_id}/{number or 1}/{mark[0]}",
                               created=created)
               for mark in ORIGINALS]
     return merge_for_duplex(copies)
