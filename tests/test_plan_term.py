@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +15,10 @@ from reporter.cli import cli
 from reporter.errors import InputError
 from reporter.input.validate import load_input
 from reporter.period import Period, parse_period
+from reporter.rules.engine import score_period
 from reporter.store.agreed import agreed_problems, load_agreed, record_agreed
+from reporter.writers.pdf.documents import render_agreement
+from reporter.writers.pdf.renderer import PdfRenderer
 from tests.conftest import BASE, write_book
 from tests.test_plan import plan_sheets
 
@@ -147,3 +152,38 @@ def test_a_quarterly_term_issues_one_agreement_for_three_monthly_builds(tmp_path
         refused = build(write_book(tmp_path / f"c{number}.xlsx", changed), tmp_path / f"c{number}", db)
         assert refused.exit_code == 2, refused.output
         assert "考核方案" in refused.output and "第 2 行" in refused.output and "目标值" in refused.output
+
+
+# ------------------------------------------------------------------ the term in an English and a bilingual agreement (slow)
+
+
+def agreement_text(folder: Path, language: str) -> str:
+    """E001's agreement for October 2026 under a quarterly term, in a language of 语言, read back by pdftotext."""
+    book = write_book(folder / f"{language}.xlsx", with_settings(month(10), 语言=language))
+    result = score_period(load_input(book))
+    r = next(r for r in result.results if r.employee.employee_id == "E001")
+    assert "E001" not in result.input.annual_rewards  # an annual reward plan would make the term a year
+    pdf = folder / f"{language}.pdf"
+    pdf.write_bytes(render_agreement(PdfRenderer(None), result, r, datetime(2026, 10, 31)))
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.slow
+def test_an_english_agreement_states_the_quarter_it_runs_for(tmp_path):
+    text = " ".join(agreement_text(tmp_path, "en").split())
+    terms = re.findall(r"This agreement runs for ([^.]*)\.", text)
+    # Q4 2026 runs from the first day of October to the last day of December, not just the month appraised;
+    # the sentence is in both originals (Party A's copy and Party B's copy).
+    assert len(terms) == 2, terms
+    for term in terms:
+        assert "quarter" in term and re.search(r"from 1 October 2026 to 31 December 2026$", term), term
+    assert "ID E001 · Q4 2026" in text  # the running header names the term too
+
+
+@pytest.mark.slow
+def test_a_bilingual_agreement_states_the_quarter_in_chinese_under_a_bilingual_heading(tmp_path):
+    flat = "".join(agreement_text(tmp_path, "zh-en").split())
+    assert flat.count("本责任书有效期为一个季度，自2026年10月1日起至2026年12月31日止") == 2  # one in each original
+    assert "责任期限Term" in flat  # the heading in both languages, the English beneath the Chinese
+    assert "工号E001·2026年第4季度" in flat
+    # Bilingual prose is Chinese by design (reporter/writers/language.py): labels carry the English, sentences do not.

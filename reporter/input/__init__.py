@@ -2,6 +2,6 @@
 
 ``guard`` opens the file defensively, ``schema`` describes every sheet and
 column, ``cells`` parses one cell, ``reader`` reads sheets into typed rows,
-``validate`` and ``plans`` check them across sheets, and ``template`` writes the
-blank workbook of ``reporter init``.
+``validate`` checks them across sheets with ``plans`` and ``period_data`` (the
+period's figures), and ``template`` writes the blank workbook of ``reporter init``.
 """
