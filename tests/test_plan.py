@@ -1,4 +1,4 @@
-"""`reporter plan`: plan-only validation, agreements and tracking scorecards in OUT/plans/<period>/."""
+"""`reporter plan`: plan-only validation, agreements and tracking scorecards in OUT/plans/<term>/."""
 
 from __future__ import annotations
 
@@ -165,9 +165,12 @@ def test_plan_writes_an_agreement_and_a_tracking_scorecard_per_employee(sample_p
     assert "目标责任书" in output and str(folder) in output
     for r in sample_result.results:
         eid = r.employee.employee_id
-        assert (folder / "agreements" / f"{eid}.pdf").read_bytes().startswith(b"%PDF")
-        assert len(list(folder.glob(f"tracking/*/{eid}.xlsx"))) == (1 if r.appraised else 0)
-    assert list(folder.glob("print/agreements-*.pdf")) and (folder / "plan.json").is_file()
+        # Someone not appraised (HZ0017, on maternity leave) is absent for the period: nothing to sign.
+        assert (folder / "agreements" / f"{eid}.pdf").exists() == r.appraised, eid
+        assert len(list(folder.glob(f"tracking/2026-10/*/{eid}.xlsx"))) == (1 if r.appraised else 0)
+    hz17 = next(r for r in sample_result.results if r.employee.employee_id == "HZ0017")
+    assert not hz17.appraised and not (folder / "agreements" / "HZ0017.pdf").exists()
+    assert list(folder.glob("print/2026-10/agreements-*.pdf")) and (folder / "plan.json").is_file()
     assert not (folder.parent.parent / "2026-10").exists()  # build's folder is untouched
 
 
@@ -193,7 +196,7 @@ def test_tracking_scorecard_has_empty_figures_and_no_grade(sample_plan, sample_r
     r = employee_to_fill(sample_result)
     eid = r.employee.employee_id
     planned, measures, at = tracking_cells(book, eid)
-    ws = openpyxl.load_workbook(next(folder.glob(f"tracking/*/{eid}.xlsx")), data_only=True).active
+    ws = openpyxl.load_workbook(next(folder.glob(f"tracking/2026-10/*/{eid}.xlsx")), data_only=True).active
     for i in range(len(measures)):
         assert ws.cell(at.measures + i + 1, VALUE_AT + 1).value is None
     for i, lr in enumerate(planned.lines):
@@ -212,7 +215,7 @@ def test_a_tracking_scorecard_shows_no_streak_bonus_before_the_results(sample_pl
 
     book, folder, _ = sample_plan
     assert next(r for r in sample_result.results if r.employee.employee_id == "HZ0016").pay.one_time_bonus > 0
-    ws = openpyxl.load_workbook(next(folder.glob("tracking/*/HZ0016.xlsx")), data_only=True).active
+    ws = openpyxl.load_workbook(next(folder.glob("tracking/2026-10/*/HZ0016.xlsx")), data_only=True).active
     label = next(c for row in ws.iter_rows() for c in row if c.value == "一次性奖励")
     assert ws.cell(label.row, RIGHT_VALUE_AT + 1).value == 0
 
@@ -253,10 +256,10 @@ def test_filled_tracking_scorecards_score_as_build_does(sample_plan, sample_resu
     for expected in employees:
         eid = expected.employee.employee_id
         filled[eid] = tmp_path / f"{eid}.xlsx"
-        fill_figures(next(folder.glob(f"tracking/*/{eid}.xlsx")), filled[eid], book, sample_result, eid)
+        fill_figures(next(folder.glob(f"tracking/2026-10/*/{eid}.xlsx")), filled[eid], book, sample_result, eid)
     empty = {eid: tmp_path / f"empty-{eid}.xlsx" for eid in filled}
     for eid, path in empty.items():
-        path.write_bytes(next(folder.glob(f"tracking/*/{eid}.xlsx")).read_bytes())
+        path.write_bytes(next(folder.glob(f"tracking/2026-10/*/{eid}.xlsx")).read_bytes())
     recalculated = recalculate([*filled.values(), *empty.values()], tmp_path / "lo")
     for eid, path in empty.items():  # before any figure: "not entered", a coefficient of 0, and no error cell
         _, _, at = tracking_cells(book, eid)
@@ -277,18 +280,27 @@ def test_filled_tracking_scorecards_score_as_build_does(sample_plan, sample_resu
 
 
 @pytest.mark.slow
-def test_plan_force_and_partial_runs(tmp_path):
+def test_plan_force_reissue_and_partial_runs(tmp_path):
     book = write_book(tmp_path / "plan.xlsx", plan_sheets())
     out = tmp_path / "out"
     assert run(book, "--out", out, "--workers", "1").exit_code == 0
     folder = out / "plans" / "2026-10"
-    e4 = folder / "agreements" / "E004.pdf"
+    e4, e4_tracking = folder / "agreements" / "E004.pdf", folder / "tracking" / "2026-10" / "华东公司-运营部" / "E004.xlsx"
+
+    def changed_since(stamp):
+        return {p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime_ns != stamp.get(p)}
+
     stamp = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    assert run(book, "--out", out, "--department", "运营部", "--workers", "1").exit_code == 1  # its tracking exists
     result = run(book, "--out", out, "--department", "运营部", "--force", "--workers", "1")
     assert result.exit_code == 0, result.output
-    changed = {p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime_ns != stamp.get(p)}
-    assert e4 in changed and not any("E001" in p.name for p in changed)
-    assert (folder / "agreements" / "E001.pdf").is_file()
+    assert "目标责任书：0 份" in result.output  # agreed already: the signed agreement is not rewritten
+    assert changed_since(stamp) == {e4_tracking, folder / "print" / "2026-10" / "agreements-华东公司-运营部.pdf",
+                                    folder / "plan.json"}
+    stamp = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    result = run(book, "--out", out, "--employee", "E004", "--reissue", "--workers", "1")
+    assert result.exit_code == 0 and "目标责任书：1 份" in result.output, result.output
+    assert e4 in changed_since(stamp) and not any("E001" in p.name for p in changed_since(stamp))
     assert run(book, "--out", out).exit_code == 1
     assert run(book, "--out", out, "--force", "--workers", "1").exit_code == 0
 
@@ -370,7 +382,7 @@ def test_plan_records_what_was_agreed_and_build_holds_the_plan_to_it(tmp_path):
     planned = write_book(tmp_path / "plan.xlsx", amended(plan_sheets()))
     assert run(planned, "--out", out, "--workers", "1").exit_code == 0
     agreed = load_agreed(out / "reporter.sqlite", "2026-10")
-    assert set(agreed) == {"E001", "E002", "E003", "E004"}
+    assert set(agreed) == {"E001", "E002", "E004"}  # E003 is absent for the period: nothing to sign
     assert [(a.item, a.target, a.original_target) for a in agreed["E001"]][1] == ("差评次数", Decimal(2), Decimal(3))
     # The month's workbook scores the plan that was agreed: no "never agreed" warning.
     month = write_book(tmp_path / "month.xlsx", amended(copy.deepcopy(BASE)))
@@ -393,10 +405,13 @@ def test_a_changed_target_gets_an_addendum_beside_the_agreement(tmp_path):
     result = run(write_book(tmp_path / "plan.xlsx", amended(plan_sheets())), "--out", out, "--workers", "1")
     assert result.exit_code == 0, result.output
     folder = out / "plans" / "2026-10"
-    # Only the role whose plan records the change (在线客服专员: E001–E003) gets one; 运营专员 (E004) does not.
-    assert sorted(p.stem for p in (folder / "addenda").glob("*.pdf")) == ["E001", "E002", "E003"]
-    text = subprocess.run(["pdftotext", str(folder / "addenda" / "E001.pdf"), "-"], capture_output=True, text=True,
+    # Only the role whose plan records the change (在线客服专员: E001–E003, E003 absent) gets one, numbered 1;
+    # 运营专员 (E004) does not.
+    assert sorted(p.stem for p in (folder / "addenda").glob("*.pdf")) == ["E001-1", "E002-1"]
+    text = subprocess.run(["pdftotext", str(folder / "addenda" / "E001-1.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     flat = "".join(text.split())
     assert "变更补充协议" in flat and "差评次数" in flat and "市场重大变化" in flat and "赵总" in flat
-    assert "变更补充协议：3 份" in result.output
+    assert "变更补充协议：2 份" in result.output
+    assert "第1号" not in flat  # a first addendum carries no number
+    assert (folder / "print" / "2026-10" / "addenda-华东公司-客服部.pdf").is_file()

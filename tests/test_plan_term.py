@@ -136,12 +136,15 @@ def test_a_quarterly_term_issues_one_agreement_for_three_monthly_builds(tmp_path
     flat = "".join(text.split())
     assert "本责任书有效期为一个季度，自2026年10月1日起至2026年12月31日止" in flat
     assert "2026年第4季度·在线客服专员" in flat and "工号E001·2026年第4季度" in flat  # title and header: the term
-    assert set(load_agreed(db, "2026-Q4")) == {"E001", "E002", "E003", "E004"}
-    # November: the term's agreement is already there; no second one without --force.
+    assert set(load_agreed(db, "2026-Q4")) == {"E001", "E002", "E004"}  # E003 absent: nothing to sign
+    # November: the term's agreements are on record; the month gets its tracking scorecards, no agreement.
+    signed = (folder / "agreements" / "E001.pdf").read_bytes()
     november = write_book(tmp_path / "plan-11.xlsx", month(11, plan_sheets()))
     again = run("plan", november, "--out", out, "--workers", "1")
-    assert again.exit_code == 1 and "--force" in again.output
+    assert again.exit_code == 0 and "目标责任书：0 份" in again.output, again.output
     assert sorted(p.name for p in (out / "plans").iterdir()) == ["2026-Q4"]
+    assert sorted(p.name for p in (folder / "tracking").iterdir()) == ["2026-10", "2026-11"]
+    assert (folder / "agreements" / "E001.pdf").read_bytes() == signed
     # The monthly builds of the term are all checked against the Q4 agreement.
     for number in (10, 11):
         built = build(write_book(tmp_path / f"{number}.xlsx", month(number)), tmp_path / f"b{number}", db)
