@@ -1,16 +1,21 @@
-"""Benchmark a full build of a synthetic group and compare it with two floors.
+"""Benchmark a whole period cycle of a synthetic group, `reporter plan` then `reporter build`, against floors.
 
     python bench/run.py                    # 1,000 employees
     python bench/run.py --employees 10000  # the big run
     python bench/run.py --workers 1        # one process, for comparison
 
-Prints, per output kind, employees per second (and milliseconds per page for
-PDFs), the total wall time, the peak memory of the whole process tree (the
-build and its workers, PSS sampled every 0.1 s), and our cost as a ratio to
-two floors measured in the same run: a trivial one-page PDF with the same
-stylesheet and fonts, and the same scorecard cells written with bare
-XlsxWriter. Results also go to bench/results.json so runs can be compared.
-This is a measurement, not a test: it asserts nothing.
+The plan run opens the period (an agreement and a tracking scorecard per employee, print batches);
+the build closes it (scorecards, review letters, print batches, summary). For each run it prints,
+per stage, employees per second, CPU milliseconds per PDF page or per scorecard, and our cost as a
+ratio to two floors measured in the same run: a trivial one-page PDF in the same CJK font (bare, and
+with our stylesheet) and the build's scorecard cells written with bare XlsxWriter. Then the whole
+cycle: plan + build CPU seconds per employee, in bare one-page PDFs. It also prints the wall time
+and the peak memory of each run's process tree (PSS, sampled every 0.1 s). Results also go to
+bench/results.json so runs can be compared. This is a measurement, not a test: it asserts nothing.
+
+CPU time is measured, not estimated: this process and its workers, reaped or running, read from
+getrusage and /proc at every stage's start and end (the memory sampler's own thread left out), and
+the floors are timed in CPU seconds too, so a machine shared with other work skews no ratio.
 """
 
 from __future__ import annotations
@@ -20,9 +25,14 @@ import io
 import json
 import os
 import platform
+import resource
 import tempfile
 import threading
 import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -30,37 +40,41 @@ import xlsxwriter
 from pypdf import PdfReader
 
 from reporter.pipeline.build import RenderOptions, build
+from reporter.pipeline.plan import plan
 from reporter.pipeline.render import STAGE_NAMES, Progress
 from reporter.samples.demo_data import write_demo_workbook
 from reporter.writers.pdf.renderer import PdfRenderer
 
 HERE = Path(__file__).resolve().parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, read from /proc."""
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in task.read_text().split()]
+            except OSError:
+                pass
+    return pids
 
 
 class MemorySampler(threading.Thread):
     """Peak memory of this process and all its descendants, read from /proc every 0.1 s.
 
     PSS (proportional set size) divides each shared page among the processes sharing it, so the
-    sum is the memory the build really uses: summing RSS would count the forked workers' shared
-    copy-on-write pages and the memory-mapped CJK fonts once per process.
+    sum is the memory the run really uses: summing RSS would count the forked workers' shared
+    copy-on-write pages and the memory-mapped CJK fonts once per process. ``cpu`` is the sampler's
+    own CPU time, to leave it out of the run's.
     """
 
     def __init__(self, interval: float = 0.1):
         super().__init__(daemon=True)
-        self.interval, self.peak, self._halt = interval, 0, threading.Event()
-
-    @staticmethod
-    def tree(pid: int) -> list[int]:
-        pids, todo = [], [pid]
-        while todo:
-            current = todo.pop()
-            pids.append(current)
-            for task in Path(f"/proc/{current}/task").glob("*/children"):
-                try:
-                    todo += [int(c) for c in task.read_text().split()]
-                except OSError:
-                    pass
-        return pids
+        self.interval, self.peak, self.cpu, self._halt = interval, 0, 0.0, threading.Event()
 
     @staticmethod
     def pss(pid: int) -> int:
@@ -74,7 +88,8 @@ class MemorySampler(threading.Thread):
 
     def run(self):
         while not self._halt.is_set():
-            self.peak = max(self.peak, sum(self.pss(p) for p in self.tree(os.getpid())))
+            self.peak = max(self.peak, sum(self.pss(p) for p in process_tree(os.getpid())))
+            self.cpu = time.thread_time()
             time.sleep(self.interval)
 
     def stop(self) -> int:
@@ -83,51 +98,93 @@ class MemorySampler(threading.Thread):
         return self.peak
 
 
+def cpu_seconds(sampler: MemorySampler) -> float:
+    """CPU seconds used so far by this process and its children, reaped (getrusage) or running (/proc)."""
+    used = sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage,
+                                                      (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+    for pid in process_tree(os.getpid())[1:]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass  # ended between the listing and the read: getrusage counts it once reaped
+    return used - sampler.cpu
+
+
 class StageClock(Progress):
-    def __init__(self):
-        self.started: dict[str, float] = {}
+    """Wall and CPU seconds of each stage, from the progress the pipeline reports."""
+
+    def __init__(self, cpu_now: Callable[[], float]):
+        self.cpu_now = cpu_now
+        self.started: dict[str, tuple[float, float]] = {}
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.current = ""
 
     def start(self, stage, total):
         self.current = stage
-        self.started[stage] = time.perf_counter()
+        self.started[stage] = (time.perf_counter(), self.cpu_now())
 
     def close(self):
-        self.seconds[self.current] = time.perf_counter() - self.started[self.current]
+        wall, cpu = self.started[self.current]
+        self.seconds[self.current] = time.perf_counter() - wall
+        self.cpu[self.current] = self.cpu_now() - cpu
 
 
-def pdf_pages(folder: Path) -> int:
-    return sum(len(PdfReader(p).pages) for p in folder.glob("*.pdf"))
+@dataclass
+class Measured:
+    report: object
+    clock: StageClock
+    setup_seconds: float  # before the first stage: validation and scoring (or, for a plan, laying it out)
+    setup_cpu: float
+    seconds: float
+    cpu: float
+    peak_memory: int
 
 
-def trivial_pdf_floors(repeat: int = 30) -> tuple[float, float]:
-    """Seconds for a one-page PDF: bare (one line in the same CJK font), and with our stylesheet."""
+def measure(run: Callable[[Progress], object]) -> Measured:
+    sampler = MemorySampler()
+    sampler.start()
+    clock = StageClock(lambda: cpu_seconds(sampler))
+    cpu_start, start = cpu_seconds(sampler), time.perf_counter()
+    report = run(clock)
+    seconds, cpu = time.perf_counter() - start, cpu_seconds(sampler) - cpu_start
+    peak = sampler.stop()
+    first_wall, first_cpu = min(clock.started.values())
+    return Measured(report, clock, first_wall - start, first_cpu - cpu_start, seconds, cpu, peak)
+
+
+def pdf_pages(paths: Iterable[Path]) -> int:
+    return sum(len(PdfReader(p).pages) for p in paths)
+
+
+def trivial_pdf_floors(repeat: int = 30) -> dict[str, float]:
+    """Wall and CPU seconds for a one-page PDF: bare (one line in the same CJK font), and with our stylesheet."""
     from weasyprint import HTML
 
     renderer = PdfRenderer()
     bare = '<p style="font-family: \'Noto Serif CJK SC\'">一页中文。</p>'
     styled = '<html lang="zh-CN"><body><h1 class="doc-title">页</h1><p>一页中文。<strong>粗体</strong></p></body></html>'
 
-    def timed(html, **options):
+    def timed(name, html, **options):
         HTML(string=html).render(font_config=renderer.font_config, **options).write_pdf()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for _ in range(repeat):
             HTML(string=html).render(font_config=renderer.font_config, **options).write_pdf()
-        return (time.perf_counter() - start) / repeat
+        return {name: (time.perf_counter() - start) / repeat, f"{name}_cpu": (time.process_time() - cpu) / repeat}
 
-    return timed(bare), timed(styled, stylesheets=[renderer.css])
+    return {**timed("page", bare), **timed("styled_page", styled, stylesheets=[renderer.css])}
 
 
-def bare_xlsxwriter_floor(scorecards: list[Path], repeat: int = 3) -> float:
-    """Seconds to write the same cells (values and formulas with their cached values) with bare XlsxWriter."""
+def bare_xlsxwriter_floor(scorecards: list[Path], repeat: int = 3) -> dict[str, float]:
+    """Wall and CPU seconds to write the same cells (values, formulas with cached values) with bare XlsxWriter."""
     sheets = []
     for path in scorecards:
         formulas = openpyxl.load_workbook(path).worksheets[0]
         values = openpyxl.load_workbook(path, data_only=True).worksheets[0]
         sheets.append([(c.row - 1, c.column - 1, c.value, values[c.coordinate].value)
                        for row in formulas.iter_rows() for c in row if c.value is not None])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(repeat):
         for cells in sheets:
             book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
@@ -140,7 +197,49 @@ def bare_xlsxwriter_floor(scorecards: list[Path], repeat: int = 3) -> float:
                 else:
                     ws.write(r, c, value)
             book.close()
-    return (time.perf_counter() - start) / (repeat * len(sheets))
+    n = repeat * len(sheets)
+    return {"scorecard": (time.perf_counter() - start) / n, "scorecard_cpu": (time.process_time() - cpu) / n}
+
+
+def stage_rows(run: Measured, setup_name: str, counts: dict[str, int], pages: dict[str, int],
+               floors: dict[str, float]) -> list[dict]:
+    """One row per stage: employees per second and, for PDFs and scorecards, CPU per unit and × floor."""
+    n = counts["employees"]
+    rows = [{"stage": setup_name, "seconds": round(run.setup_seconds, 2), "cpu_seconds": round(run.setup_cpu, 2),
+             "employees_per_second": round(n / run.setup_seconds, 1)}]
+    for kind, name in STAGE_NAMES.items():
+        if name not in run.clock.seconds or kind not in counts:
+            continue
+        seconds, cpu = run.clock.seconds[name], run.clock.cpu[name]
+        row = {"stage": name, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+               "employees_per_second": round(counts[kind] / seconds, 1)}
+        if kind in ("letters", "agreements") and pages.get(kind):
+            cpu_ms = cpu * 1000 / pages[kind]
+            row.update(pages=pages[kind], ms_per_page_cpu=round(cpu_ms, 1),
+                       ratio_to_trivial_page=round(cpu_ms / (floors["page_cpu"] * 1000), 2),
+                       ratio_to_styled_trivial_page=round(cpu_ms / (floors["styled_page_cpu"] * 1000), 2))
+        if kind == "scorecards" and counts[kind]:
+            cpu_ms = cpu * 1000 / counts[kind]
+            row.update(ms_per_scorecard_cpu=round(cpu_ms, 1),
+                       ratio_to_bare_xlsxwriter=round(cpu_ms / (floors["scorecard_cpu"] * 1000), 2))
+        rows.append(row)
+    return rows
+
+
+def left(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns: a CJK character takes two."""
+    return text + " " * (width - sum(1 + (unicodedata.east_asian_width(ch) in "WF") for ch in text))
+
+
+def print_run(title: str, summary: dict) -> None:
+    print(title)
+    print(f"  {'stage':<22}{'seconds':>9}{'empl/s':>10}{'CPU ms':>9}{'× floor':>9}")
+    for row in summary["stages"]:
+        per = row.get("ms_per_page_cpu", row.get("ms_per_scorecard_cpu", ""))
+        ratio = row.get("ratio_to_trivial_page", row.get("ratio_to_bare_xlsxwriter", ""))
+        print(f"  {left(row['stage'], 22)}{row['seconds']:>9}{row['employees_per_second']:>10}{per!s:>9}{ratio!s:>9}")
+    print(f"  total {summary['total_seconds']} s wall, {summary['cpu_seconds']} s CPU · peak memory "
+          f"{summary['peak_memory_pss_mib']} MiB (PSS of the run and its workers)")
 
 
 def main(argv=None) -> dict:
@@ -150,67 +249,64 @@ def main(argv=None) -> dict:
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     args = parser.parse_args(argv)
+    options = RenderOptions(workers=args.workers)
 
     with tempfile.TemporaryDirectory(prefix="reporter-bench-") as tmp:
         tmp = Path(tmp)
         source = tmp / "group.xlsx"
         write_demo_workbook(source, employees=args.employees, seed=args.seed)
-        sampler = MemorySampler()
-        sampler.start()
-        clock = StageClock()
-        start = time.perf_counter()
-        report = build(source, tmp / "out", progress=clock, options=RenderOptions(workers=args.workers))
-        total = time.perf_counter() - start
-        peak = sampler.stop()
-        first_stage = min(clock.started.values())
-        folder = report.folder
-        n = len(report.result.results)
-        appraised = len(report.result.appraised)
-        pages = {"letters": pdf_pages(folder / "letters"), "agreements": pdf_pages(folder / "agreements"),
-                 "print": pdf_pages(folder / "print")}
-        workers = args.workers or os.cpu_count() or 1
-        page_floor, styled_floor = trivial_pdf_floors()
-        cards = sorted((folder / "scorecards").rglob("*.xlsx"))[:20]
-        card_floor = bare_xlsxwriter_floor(cards)
+        # The plan first, into the same output folder: the build then finds what was agreed in its history.
+        planned = measure(lambda clock: plan(source, tmp / "out", progress=clock, options=options))
+        built = measure(lambda clock: build(source, tmp / "out", progress=clock, options=options))
+        ids = {r.employee.employee_id for r in planned.report.result.results}
+        plan_pdfs = [p for p in planned.report.files if p.suffix == ".pdf"]
+        agreement_pdfs = sum(1 for p in plan_pdfs if p.stem in ids)  # more than the employees if addenda
+        plan_pages = {"agreements": pdf_pages(p for p in plan_pdfs if p.stem in ids),  # with any addenda
+                      "print": pdf_pages(p for p in plan_pdfs if p.stem not in ids)}
+        tracking = sum(1 for p in planned.report.files if p.suffix == ".xlsx")
+        folder = built.report.folder
+        build_pages = {kind: pdf_pages((folder / kind).glob("*.pdf")) for kind in ("letters", "agreements", "print")}
+        floors = {**trivial_pdf_floors(), **bare_xlsxwriter_floor(sorted((folder / "scorecards").rglob("*.xlsx"))[:20])}
 
-    stages = {"validation + scoring": (first_stage - start, n)}
-    for key, name in STAGE_NAMES.items():
-        if name in clock.seconds:
-            count = appraised if key == "scorecards" else 1 if key == "summary" else n
-            stages[name] = (clock.seconds[name], count if key != "summary" else n)
-    rows = []
-    for name, (seconds, count) in stages.items():
-        row = {"stage": name, "seconds": round(seconds, 2), "employees_per_second": round(count / seconds, 1)}
-        kind = next((k for k, v in STAGE_NAMES.items() if v == name), "")
-        if kind in ("letters", "agreements") and pages[kind]:
-            cpu_ms = seconds * workers * 1000 / pages[kind]  # both cores busy: CPU time per page
-            row.update(pages=pages[kind], ms_per_page_cpu=round(cpu_ms, 1),
-                       ratio_to_trivial_page=round(cpu_ms / (page_floor * 1000), 2),
-                       ratio_to_styled_trivial_page=round(cpu_ms / (styled_floor * 1000), 2))
-        if kind == "scorecards":
-            cpu_ms = seconds * workers * 1000 / count
-            row.update(ms_per_scorecard_cpu=round(cpu_ms, 1), ratio_to_bare_xlsxwriter=round(cpu_ms / (card_floor * 1000), 2))
-        rows.append(row)
+    n = len(built.report.result.results)
+    appraised = len(built.report.result.appraised)
+    workers = args.workers or os.cpu_count() or 1
+    plan_counts = {"employees": n, "scorecards": tracking, "agreements": n, "print": n}
+    build_counts = {"employees": n, "results": n, "scorecards": appraised, "letters": n, "agreements": n, "print": n,
+                    "summary": n}
+    cycle_cpu = planned.cpu + built.cpu
     result = {
+        "date": date.today().isoformat(),
         "employees": n, "appraised": appraised, "workers": workers, "seed": args.seed,
         "machine": f"{platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()}",
-        "total_seconds": round(total, 1), "peak_memory_pss_mib": round(peak / 2**20),
-        "floors": {"trivial_pdf_page_ms": round(page_floor * 1000, 1),
-                   "styled_trivial_pdf_page_ms": round(styled_floor * 1000, 1),
-                   "bare_xlsxwriter_scorecard_ms": round(card_floor * 1000, 2)},
-        "stages": rows,
+        # the build (the period's end), as before; the plan and the whole cycle below
+        "total_seconds": round(built.seconds, 1), "cpu_seconds": round(built.cpu, 1),
+        "peak_memory_pss_mib": round(built.peak_memory / 2**20),
+        "floors": {"trivial_pdf_page_ms": round(floors["page"] * 1000, 1),
+                   "trivial_pdf_page_cpu_ms": round(floors["page_cpu"] * 1000, 1),
+                   "styled_trivial_pdf_page_ms": round(floors["styled_page"] * 1000, 1),
+                   "styled_trivial_pdf_page_cpu_ms": round(floors["styled_page_cpu"] * 1000, 1),
+                   "bare_xlsxwriter_scorecard_ms": round(floors["scorecard"] * 1000, 2),
+                   "bare_xlsxwriter_scorecard_cpu_ms": round(floors["scorecard_cpu"] * 1000, 2)},
+        "stages": stage_rows(built, "validation + scoring", build_counts, build_pages, floors),
+        "plan": {"total_seconds": round(planned.seconds, 1), "cpu_seconds": round(planned.cpu, 1),
+                 "peak_memory_pss_mib": round(planned.peak_memory / 2**20), "agreement_pdfs": agreement_pdfs,
+                 "agreement_pages": plan_pages["agreements"],
+                 "print_pages": plan_pages["print"], "tracking_scorecards": tracking,
+                 "stages": stage_rows(planned, "validation + layout", plan_counts, plan_pages, floors)},
+        "cycle": {"wall_seconds": round(planned.seconds + built.seconds, 1), "cpu_seconds": round(cycle_cpu, 1),
+                  "cpu_seconds_per_employee": round(cycle_cpu / n, 3),
+                  "bare_page_floors_per_employee": round(cycle_cpu / n / floors["page_cpu"], 1)},
     }
-    print(f"reporter build: {n} employees ({appraised} appraised), {workers} workers, {result['machine']}")
-    print(f"{'stage':<24}{'seconds':>9}{'empl/s':>10}{'ms/page':>10}{'× floor':>9}")
-    for row in rows:
-        per = row.get("ms_per_page_cpu", row.get("ms_per_scorecard_cpu", ""))
-        ratio = row.get("ratio_to_trivial_page", row.get("ratio_to_bare_xlsxwriter", ""))
-        print(f"{row['stage']:<24}{row['seconds']:>9}{row['employees_per_second']:>10}{per!s:>10}{ratio!s:>9}")
-    floors = result["floors"]
-    print(f"total {result['total_seconds']} s · peak memory {result['peak_memory_pss_mib']} MiB (PSS of the build "
-          "and its workers)")
-    print(f"floors: trivial page {floors['trivial_pdf_page_ms']} ms (with our stylesheet "
-          f"{floors['styled_trivial_pdf_page_ms']} ms), bare XlsxWriter scorecard {floors['bare_xlsxwriter_scorecard_ms']} ms")
+    print(f"{n} employees ({appraised} appraised), {workers} workers, {result['machine']}")
+    print_run("reporter plan (the period's start: agreements, tracking scorecards, print batches)", result["plan"])
+    print_run("reporter build (the period's end: scorecards, letters, print batches, summary)", result)
+    cycle, f = result["cycle"], result["floors"]
+    print(f"whole cycle: {cycle['wall_seconds']} s wall, {cycle['cpu_seconds']} s CPU = "
+          f"{cycle['cpu_seconds_per_employee']} s per employee = {cycle['bare_page_floors_per_employee']} "
+          "bare one-page PDFs per employee")
+    print(f"floors (CPU): trivial page {f['trivial_pdf_page_cpu_ms']} ms (with our stylesheet "
+          f"{f['styled_trivial_pdf_page_cpu_ms']} ms), bare XlsxWriter scorecard {f['bare_xlsxwriter_scorecard_cpu_ms']} ms")
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written {args.out}")
     return result
