@@ -258,11 +258,11 @@ def main(argv=None) -> dict:
         # The plan first, into the same output folder: the build then finds what was agreed in its history.
         planned = measure(lambda clock: plan(source, tmp / "out", progress=clock, options=options))
         built = measure(lambda clock: build(source, tmp / "out", progress=clock, options=options))
-        ids = {r.employee.employee_id for r in planned.report.result.results}
         plan_pdfs = [p for p in planned.report.files if p.suffix == ".pdf"]
-        agreement_pdfs = sum(1 for p in plan_pdfs if p.stem in ids)  # more than the employees if addenda
-        plan_pages = {"agreements": pdf_pages(p for p in plan_pdfs if p.stem in ids),  # with any addenda
-                      "print": pdf_pages(p for p in plan_pdfs if p.stem not in ids)}
+        signed = [p for p in plan_pdfs if p.parent.name in ("agreements", "addenda")]  # the rest: print batches
+        agreement_pdfs = len(signed)  # more than the employees if addenda
+        plan_pages = {"agreements": pdf_pages(signed),  # with any addenda
+                      "print": pdf_pages(p for p in plan_pdfs if p not in signed)}
         tracking = sum(1 for p in planned.report.files if p.suffix == ".xlsx")
         folder = built.report.folder
         build_pages = {kind: pdf_pages((folder / kind).glob("*.pdf")) for kind in ("letters", "agreements", "print")}

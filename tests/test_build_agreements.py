@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from reporter.cli import cli
 from reporter.errors import DeliveryError
-from reporter.mail.message import attachment_path
+from reporter.mail.message import attachment_path, attachment_paths
 from reporter.writers.manifest import Manifest, Recipient
 
 
@@ -62,6 +62,18 @@ def test_the_plan_folder_is_the_agreements_term(tmp_path):
     (plan / "agreements" / "E001.pdf").write_bytes(b"plan")
     manifest = Manifest(folder, "2026-11", "2026年11月", "云栖", "人事部", "2026-12-15", {}, (), term="2026-Q4")
     assert attachment_path(manifest, recipient("E001", True), "agreements") == plan / "agreements" / "E001.pdf"
+
+
+def test_every_addendum_of_the_term_is_attached_in_number_order(tmp_path):
+    folder, plan = tmp_path / "out" / "2026-11", tmp_path / "out" / "plans" / "2026-Q4"
+    (plan / "addenda").mkdir(parents=True)
+    for name in ("E001-2.pdf", "E001-10.pdf", "E001-1.pdf", "E0011-1.pdf", "E001-x.pdf"):
+        (plan / "addenda" / name).write_bytes(b"addendum")
+    manifest = Manifest(folder, "2026-11", "2026年11月", "云栖", "人事部", "2026-12-15", {}, (), term="2026-Q4")
+    assert [p.name for p in attachment_paths(manifest, recipient("E001", True), "addenda")] == [
+        "E001-1.pdf", "E001-2.pdf", "E001-10.pdf"]  # not E0011's, not a stray file
+    assert attachment_paths(manifest, recipient("E002", True), "addenda") == []  # none: nothing attached, no error
+    assert attachment_paths(manifest_at(tmp_path / "x" / "2026-10"), recipient("E001", True), "addenda") == []
 
 
 def test_a_manifest_naming_the_agreement_is_followed(tmp_path):

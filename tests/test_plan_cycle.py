@@ -7,9 +7,11 @@ appraised), E004 运营专员 (订单转换率 4 %, row 9 of 考核方案).
 from __future__ import annotations
 
 import copy
+import email
 import subprocess
 from datetime import date
 from decimal import Decimal as D
+from email import policy
 
 import pytest
 from click.testing import CliRunner
@@ -149,6 +151,23 @@ def test_a_quarter_one_agreement_then_tracking_and_addenda_month_by_month(tmp_pa
     assert text_of(batch).count("第1页/共1页") == 2 * 2  # two addenda, two one-page originals each
     assert {p: p.read_bytes() for p in (folder / "agreements").iterdir()} == signed  # never rewritten
     assert [(a.number, a.issued_in) for a in load_amendments(db, "2026-Q4")] == [(1, "2026-11"), (2, "2026-11")]
+    # November's build scores the signed 6 % without a word, and e-mail can attach both addenda.
+    figures = conversion(with_change_columns(month(11)), "6%", "5%", "批准调整", "钱总")
+    built = CliRunner().invoke(cli, ["build", str(write_book(tmp_path / "11-month.xlsx", figures)), "--out", str(out),
+                                     "--workers", "1"])
+    assert built.exit_code == 0 and "提示" not in built.output, built.output
+    config = tmp_path / "mail.toml"
+    config.write_text('[smtp]\nhost = "smtp.example.com"\nsender = "hr@example.com"\n', encoding="utf-8")
+    mailed = CliRunner().invoke(cli, ["email", str(out / "2026-11"), "--attach", "letters,addenda", "--config",
+                                      str(config)])
+    assert mailed.exit_code == 0, mailed.output
+    msg = email.message_from_bytes((out / "2026-11" / "outbox" / "E004.eml").read_bytes(), policy=policy.default)
+    attached = {part.get_filename(): part.get_content() for part in msg.iter_attachments()}
+    assert attached["目标责任书变更补充协议-1-2026-11-E004-刘洋.pdf"] == first
+    assert attached["目标责任书变更补充协议-2-2026-11-E004-刘洋.pdf"] == (folder / "addenda" / "E004-2.pdf").read_bytes()
+    others = email.message_from_bytes((out / "2026-11" / "outbox" / "E001.eml").read_bytes(), policy=policy.default)
+    assert [part.get_filename() for part in others.iter_attachments()] == [
+        "绩效考核结果确认书-2026-11-E001-张伟.pdf"]  # no addendum of anyone else's
 
     # December: someone back from leave is due an agreement; the term's others are not.
     december = conversion(with_change_columns(month(12, plan_sheets())), "6%", "5%", "批准调整", "钱总")

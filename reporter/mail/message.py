@@ -30,7 +30,8 @@ from reporter.writers.wording import period_context
 
 # An attachment's file name, by --attach kind: (Chinese, English).
 ATTACHMENT_NAMES = {"letters": ("绩效考核结果确认书", "Appraisal-letter"), "scorecards": ("绩效考核表", "Scorecard"),
-                    "agreements": ("目标责任书", "Target-agreement")}
+                    "agreements": ("目标责任书", "Target-agreement"),
+                    "addenda": ("目标责任书变更补充协议", "Agreement-amendment")}
 # Between the Chinese and the English version of a bilingual mail.
 BILINGUAL_SEPARATOR = "\n" + "-" * 40 + "\n\n"
 # A display name may not smuggle in header lines or encoded words that decode to other addresses.
@@ -123,6 +124,25 @@ def attachment_path(manifest: Manifest, r: Recipient, kind: str) -> Path | None:
     return path
 
 
+def addenda_paths(manifest: Manifest, r: Recipient) -> list[Path]:
+    """The employee's addenda (变更补充协议) of the term so far, in number order: none for most people.
+
+    `reporter plan` issues them into OUT/plans/<term>/addenda/<工号>-<n>.pdf, beside the agreement.
+    """
+    folder = manifest.folder.parent / "plans" / (manifest.term or manifest.period) / "addenda"
+    found = [p for p in folder.glob("*.pdf") if p.stem.rpartition("-")[0] == r.employee_id
+             and p.stem.rpartition("-")[2].isdigit()] if folder.is_dir() else []
+    return sorted(found, key=lambda p: int(p.stem.rpartition("-")[2]))
+
+
+def attachment_paths(manifest: Manifest, r: Recipient, kind: str) -> list[Path]:
+    """The files of ``kind`` to attach for ``r``: one, or for addenda every one of the term (maybe none)."""
+    if kind == "addenda":
+        return addenda_paths(manifest, r)
+    path = attachment_path(manifest, r, kind)
+    return [] if path is None else [path]
+
+
 def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, sender: str, sender_name: str,
                   attach: tuple[str, ...], test_to: str | None, now: datetime) -> Outgoing:
     check_header_text(r.name, "姓名")
@@ -143,11 +163,12 @@ def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, 
     names = []
     lang = language(manifest.language)
     for kind in attach:
-        path = attachment_path(manifest, r, kind)
-        if path is None:
-            continue  # e.g. no scorecard, nor agreement, for someone not appraised
-        filename = f"{attachment_name(kind, lang)}-{manifest.period}-{r.employee_id}-{r.name}{path.suffix}"
-        maintype, subtype = (mimetypes.guess_type(path.name)[0] or "application/octet-stream").split("/")
-        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=filename)
-        names.append(filename)
+        paths = attachment_paths(manifest, r, kind)  # e.g. no scorecard, nor agreement, for someone not appraised
+        for path in paths:
+            number = f"-{path.stem.rpartition('-')[2]}" if kind == "addenda" else ""
+            filename = (f"{attachment_name(kind, lang)}{number}-{manifest.period}-{r.employee_id}-{r.name}"
+                        f"{path.suffix}")
+            maintype, subtype = (mimetypes.guess_type(path.name)[0] or "application/octet-stream").split("/")
+            msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=filename)
+            names.append(filename)
     return Outgoing(r, to, message_id, msg, tuple(names))

@@ -25,7 +25,8 @@ from reporter.store.atomic import write_bytes_atomic
 from reporter.writers.language import ZH, Language, language
 from reporter.writers.manifest import Recipient, read_manifest
 
-ATTACHABLE = ("letters", "scorecards", "agreements")  # the same names as `build --only`
+# The same names as `build --only`, and the plan's addenda (every one of the term, from OUT/plans/<term>/).
+ATTACHABLE = ("letters", "scorecards", "agreements", "addenda")
 
 
 @dataclass
