@@ -38,11 +38,6 @@ def changed_lines(plan: Plan) -> tuple[PlanLine, ...]:
     return tuple(line for line in plan.lines if line.original_target is not None)
 
 
-def has_amendments(plan: Plan) -> bool:
-    """Whether the plan has a changed target, so its employees get an addendum."""
-    return bool(changed_lines(plan))
-
-
 def change_row(line: PlanLine, lang: Language) -> dict:
     """One changed line as the addendum's table prints it."""
     was = dataclasses.replace(line, target=line.original_target)
