@@ -23,6 +23,7 @@ from .options import (
     force_option,
     input_argument,
     out_option,
+    reissue_options,
     split_list,
     templates_option,
     workers_option,
@@ -67,10 +68,11 @@ def _parse_shard(text: str | None) -> tuple[int, int] | None:
 @templates_option
 @click.option("--shard", metavar="K/N", default=None,
               help="Render only shard K of N of the employees (split by ID, stable); combine with `reporter merge`.")
+@reissue_options
 @handle_errors
 def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departments: tuple[str, ...],
           only: tuple[str, ...], force: bool, db_path: Path | None, workers: int | None, templates: Path | None,
-          shard: str | None):
+          shard: str | None, change_reason: str, approved_by: str):
     """Validate INPUT, score every employee and write the period's results.
 
     \b
@@ -89,6 +91,14 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
     without --force; a failed build leaves nothing behind.
 
     \b
+    Every letter carries a verification code and QR code (`reporter verify`).
+    A rebuild with unchanged figures keeps each letter's version and code; a
+    letter whose figures changed (an upheld appeal, a corrected input) is
+    issued as its next version, which needs --change-reason and
+    --approved-by and prints a change note. `--employee X --force`
+    re-issues X alone, unless that would change anyone else's figures.
+
+    \b
     Agreements (目标责任书) are issued at the start of the period by
     `reporter plan` (OUT/plans/<term>/agreements/). `--only agreements`
     renders them again here, into agreements/<工号>.pdf and
@@ -105,6 +115,8 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
       reporter build sample_inputs/appraisal-2026-10.xlsx
       reporter build 2026-10.xlsx --out /srv/hr/appraisal --force
       reporter build 2026-10.xlsx --employee HZ0007,HZ0012 --force
+      reporter build 2026-10.xlsx --employee HZ0016 --force \\
+          --change-reason "申诉成立：客户满意度数据更正" --approved-by 王经理
       reporter build 2026-10.xlsx --department 第一分公司-客服部 --force
       reporter build 2026-10.xlsx --only letters,agreements --force
       reporter build 2026-10.xlsx --only agreements --employee HZ0016 --force
@@ -116,7 +128,8 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
     report = pipeline.build(input_path, out_dir, employee_ids=split_list(employee_ids),
                             departments=split_list(departments), only=kinds or None, force=force,
                             db_path=db_path, shard=_parse_shard(shard), now=_now, progress=ProgressBar(),
-                            options=render_options(workers, templates))
+                            options=render_options(workers, templates), change_reason=change_reason,
+                            approved_by=approved_by)
     print_summary(report)
 
 
@@ -128,9 +141,10 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
 @force_option("Replace this period's existing outputs. Other periods are never touched.")
 @db_option()
 @templates_option
+@reissue_options
 @handle_errors
 def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: bool, db_path: Path | None,
-          templates: Path | None):
+          templates: Path | None, change_reason: str, approved_by: str):
     """Combine the outputs of `build --shard K/N` runs into one period.
 
     \b
@@ -146,7 +160,8 @@ def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: 
       reporter merge 2026-10.xlsx /tmp/s1 /tmp/s2 --out output
     """
     report = pipeline.merge(input_path, shard_dirs, out_dir, force=force, db_path=db_path, now=_now,
-                            progress=ProgressBar(), options=render_options(1, templates))
+                            progress=ProgressBar(), options=render_options(1, templates),
+                            change_reason=change_reason, approved_by=approved_by)
     print_summary(report)
 
 

@@ -57,6 +57,16 @@ def templates_option(func):
                              "sandbox [default: the bundled templates].")(func)
 
 
+def reissue_options(func):
+    """Why a letter is issued again with changed figures, and who approved it: printed in its change note."""
+    func = click.option("--approved-by", "approved_by", default="", metavar="NAME",
+                        help="Who approved re-issuing letters whose figures changed (needed with "
+                             "--change-reason).")(func)
+    return click.option("--change-reason", "change_reason", default="", metavar="TEXT",
+                        help="Why letters whose figures changed are re-issued as a new version (an upheld "
+                             "appeal, a corrected input); printed in the letter's change note.")(func)
+
+
 def split_list(values: tuple[str, ...]) -> list[str]:
     """Repeated options and comma-separated lists mean the same: --x a --x b == --x a,b."""
     return [item.strip() for value in values for item in value.split(",") if item.strip()]

@@ -5,11 +5,16 @@ failed (5xx: permanent), retry (4xx or a connection lost before the data was
 sent), unknown (the connection was lost while the message data was in flight:
 it may have been delivered).  A rerun sends what is planned or retry, never
 what is sent, and unknown only when asked to.
+
+A letter re-issued as a new version (reporter.store.documents) is a new
+message: the ledger is keyed by the letter's version too, so version 2 is
+sent even though version 1 was, and both rows stay.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 
@@ -25,42 +30,67 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     last_reply TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL,
-    PRIMARY KEY (period, employee_id, channel)
+    version INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (period, employee_id, channel, version)
 );
 """
+_COLUMNS = "period, employee_id, channel, recipient, message_id, status, attempts, last_reply, updated_at"
+
+
+def ensure_outbox(conn: sqlite3.Connection) -> None:
+    """Create the table, or move a ledger from before letter versions into it (its rows were version 1)."""
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(outbox)")]
+    if columns and "version" not in columns:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("ALTER TABLE outbox RENAME TO outbox_unversioned")
+            conn.execute(_SCHEMA)
+            conn.execute(f"INSERT INTO outbox ({_COLUMNS}, version) SELECT {_COLUMNS}, 1 FROM outbox_unversioned")
+            conn.execute("DROP TABLE outbox_unversioned")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    conn.executescript(_SCHEMA)
 
 
 class Ledger:
-    def __init__(self, path: Path, period: str, channel: str, clock):
+    """The rows of one period and channel; ``versions`` gives each employee's letter version (default 1)."""
+
+    def __init__(self, path: Path, period: str, channel: str, clock, versions: Mapping[str, int] | None = None):
         self.path, self.period, self.channel, self.clock = Path(path), period, channel, clock
+        self.versions = dict(versions or {})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(self.path)
-        self.conn.executescript(_SCHEMA)
+        ensure_outbox(self.conn)
+
+    def _key(self, employee_id: str) -> tuple:
+        return self.period, employee_id, self.channel, self.versions.get(employee_id, 1)
 
     def close(self) -> None:
         self.conn.close()
 
     def status(self, employee_id: str) -> tuple[str, str] | None:
         row = self.conn.execute(
-            "SELECT status, last_reply FROM outbox WHERE period=? AND employee_id=? AND channel=?",
-            (self.period, employee_id, self.channel)).fetchone()
+            "SELECT status, last_reply FROM outbox WHERE period=? AND employee_id=? AND channel=? AND version=?",
+            self._key(employee_id)).fetchone()
         return None if row is None else (row[0], row[1])
 
     def plan(self, employee_id: str, recipient: str, message_id: str) -> None:
         with self.conn:
             self.conn.execute(
-                "INSERT INTO outbox (period, employee_id, channel, recipient, message_id, status, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, 'planned', ?) ON CONFLICT DO UPDATE SET recipient=excluded.recipient, "
+                "INSERT INTO outbox (period, employee_id, channel, version, recipient, message_id, status, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'planned', ?) ON CONFLICT DO UPDATE SET recipient=excluded.recipient, "
                 "message_id=excluded.message_id, updated_at=excluded.updated_at",
-                (self.period, employee_id, self.channel, recipient, message_id, self.clock()))
+                (*self._key(employee_id), recipient, message_id, self.clock()))
 
     def mark(self, employee_id: str, status: str, reply: str = "", *, attempt: bool = False) -> None:
         assert status in STATUSES
         with self.conn:  # committed at once: a crash right after must not lose what happened
             self.conn.execute(
                 "UPDATE outbox SET status=?, last_reply=?, attempts=attempts+?, updated_at=? "
-                "WHERE period=? AND employee_id=? AND channel=?",
-                (status, reply, int(attempt), self.clock(), self.period, employee_id, self.channel))
+                "WHERE period=? AND employee_id=? AND channel=? AND version=?",
+                (status, reply, int(attempt), self.clock(), *self._key(employee_id)))
 
 
 def ledger_rows(path: Path, period: str) -> list[tuple]:
@@ -68,6 +98,16 @@ def ledger_rows(path: Path, period: str) -> list[tuple]:
     if not Path(path).exists():
         return []
     with closing(sqlite3.connect(path)) as conn:
-        conn.executescript(_SCHEMA)
+        ensure_outbox(conn)
         return conn.execute("SELECT employee_id, channel, recipient, status, attempts, last_reply FROM outbox "
-                            "WHERE period=? ORDER BY employee_id, channel", (period,)).fetchall()
+                            "WHERE period=? ORDER BY employee_id, channel, version", (period,)).fetchall()
+
+
+def ledger_versions(path: Path, period: str) -> list[tuple]:
+    """(employee_id, channel, version, status) of a period: every letter version sent or planned."""
+    if not Path(path).exists():
+        return []
+    with closing(sqlite3.connect(path)) as conn:
+        ensure_outbox(conn)
+        return conn.execute("SELECT employee_id, channel, version, status FROM outbox WHERE period=? "
+                            "ORDER BY employee_id, channel, version", (period,)).fetchall()

@@ -156,7 +156,8 @@ def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, 
     msg["To"] = Address(display_name=r.name, addr_spec=to)
     domain = sender.rpartition("@")[2]
     prefix = "rehearsal." if test_to else ""
-    message_id = f"<{prefix}{manifest.period}.{r.employee_id}@reporter.{domain}>"
+    version = f".v{r.letter_version}" if r.letter_version > 1 else ""  # a re-issued letter is a new message
+    message_id = f"<{prefix}{manifest.period}.{r.employee_id}{version}@reporter.{domain}>"
     msg["Message-ID"] = message_id
     msg["Date"] = format_datetime(now.astimezone())
     msg.set_content(body, cte="base64")  # not 8bit: any server

@@ -208,7 +208,8 @@ def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, em
 
     channel = "live" if test_to is None else f"rehearsal:{test_to}"
     ledger = Ledger(db_path or manifest.folder.parent / "reporter.sqlite", manifest.period, channel,
-                    lambda: now().astimezone().isoformat(timespec="seconds"))
+                    lambda: now().astimezone().isoformat(timespec="seconds"),
+                    {r.employee_id: r.letter_version for r in manifest.recipients})
     try:
         queue = _claim(ledger, outgoing, report, resend_unknown=resend_unknown, retry_failed=retry_failed)
         if queue:

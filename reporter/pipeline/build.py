@@ -1,10 +1,10 @@
 """The build pipeline: input workbook → validated model → scores → files → history.
 
 Nothing is written until the input has validated.  A full build stages the
-whole period folder and renames it into place, then records the period in
-the history.  A partial build (``only`` some kinds of output, or some
-employees) replaces just those files, one atomic write each, and leaves the
-history alone.
+whole period folder and renames it into place, then records the period and
+its letters' versions in the history.  A partial build (``only`` some kinds
+of output, or some employees) replaces just those files, one atomic write
+each, and records only the letters it wrote.
 """
 
 from __future__ import annotations
@@ -20,16 +20,19 @@ from pathlib import Path
 
 from reporter.errors import InputError, OutputExistsError, Problem, ReporterError, UsageError
 from reporter.input.validate import load_input
-from reporter.model import AppraisalInput, PeriodResult
+from reporter.model import AppraisalInput, EmployeeResult, PeriodResult
 from reporter.rules.engine import score_period
 from reporter.store.agreed import agreed_problems
-from reporter.store.atomic import staged_folder
+from reporter.store.atomic import staged_folder, write_bytes_atomic
+from reporter.store.documents import DocumentStamp, current_documents, insert_documents
 from reporter.store.history import load_history, record_period
+from reporter.writers.manifest import MANIFEST, render_manifest
 from reporter.writers.paths import department_label, employee_files
 from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.wording import period_warnings
 
-from .render import DEFAULT_KINDS, KINDS, Progress, Renderer, RenderJob
+from .issue import agreement_stamps, letter_stamps, record_issued, written_documents
+from .render import DEFAULT_KINDS, KINDS, Progress, Renderer, RenderJob, employee_paths
 
 DEFAULT_DB_NAME = "reporter.sqlite"
 
@@ -129,10 +132,35 @@ def select_employees(result: PeriodResult, employee_ids: Iterable[str] = (),
     return wanted
 
 
-def _job(result: PeriodResult, folder: Path, options: RenderOptions, named: Iterable[str] = ()) -> RenderJob:
+def _job(result: PeriodResult, folder: Path, options: RenderOptions, named: Iterable[str] = (),
+         stamps: Mapping[str, Mapping[str, DocumentStamp]] | None = None) -> RenderJob:
     created = options.created or result.input.settings.period.document_date
     return RenderJob(result, folder, created, options.sheet_password, options.templates, options.renderer,
-                     frozenset(named))
+                     frozenset(named), stamps or {})
+
+
+def _issued_on(result: PeriodResult, now: Callable[[], str] | None) -> str:
+    return (now() if now else "")[:10] or result.input.settings.period.document_date.date().isoformat()
+
+
+def _letter_paths(folder: Path, chosen: Iterable[EmployeeResult]) -> dict[str, Path]:
+    return {r.employee.employee_id: employee_paths(folder, r)["letters"] for r in chosen}
+
+
+def _stamps(result: PeriodResult, db_path: Path, kinds: set[str], selected: set[str] | None, named: set[str],
+            shard: tuple[int, int] | None, reissue: tuple[str, str]) -> dict[str, dict[str, DocumentStamp]]:
+    """The document versions to print: letters as they stand or re-issued; agreements only as `plan` recorded them."""
+    stamps = {}
+    if "letters" in kinds:
+        stamps["letters"] = letter_stamps(result, db_path, selected=selected, change_reason=reissue[0],
+                                          approved_by=reissue[1], check_others=shard is None)
+    if "agreements" in kinds:
+        term = result.input.settings.term.key
+        recorded = {eid: doc.code for eid, doc in current_documents(db_path, "agreement", term).items()}
+        ids = {r.employee.employee_id for r in result.results if r.appraised or r.employee.employee_id in named}
+        stamps["agreements"] = {eid: stamp for eid, stamp in agreement_stamps(result, db_path, ids).items()
+                                if recorded.get(eid) == stamp.code}
+    return stamps
 
 
 def _check_kinds(only: Iterable[str] | None, shard: tuple[int, int] | None) -> None:
@@ -145,14 +173,16 @@ def _check_kinds(only: Iterable[str] | None, shard: tuple[int, int] | None) -> N
 def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iterable[str] = (),
           departments: Iterable[str] = (), only: Iterable[str] | None = None, force: bool = False,
           db_path: Path | None = None, now: Callable[[], str] | None = None, progress: Progress | None = None,
-          shard: tuple[int, int] | None = None, options: RenderOptions = RenderOptions()) -> BuildReport:
+          shard: tuple[int, int] | None = None, options: RenderOptions = RenderOptions(),
+          change_reason: str = "", approved_by: str = "") -> BuildReport:
     """Build one period's outputs into ``out_dir/<period>``; ``now`` gives the timestamp recorded in the history.
 
     ``only`` limits the kinds of output (see KINDS; default DEFAULT_KINDS, without the agreements that
     `reporter plan` issues) and ``employee_ids``/``departments`` the employees; either makes the build
     partial.  Agreements, when asked for, are for the appraised, and for whoever not appraised is named
     in ``employee_ids``. ``shard`` (K, N) renders only the employees of shard K of N, for
-    :func:`merge` to combine.
+    :func:`merge` to combine.  A letter whose figures changed since it was recorded is issued as its next
+    version, which needs ``change_reason`` and ``approved_by`` (see :mod:`reporter.pipeline.issue`).
     """
     _check_kinds(only, shard)
     progress = progress or Progress()
@@ -170,26 +200,39 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
     kinds = set(only) if only is not None else set(DEFAULT_KINDS) - ({"summary"} if selected is not None else set())
     named = {e.strip() for e in employee_ids if e.strip()}
     chosen = [r for r in result.results if selected is None or r.employee.employee_id in selected]
+    stamps = _stamps(result, db_path, kinds, selected, named, shard, (change_reason, approved_by))
 
     if selected is not None or only is not None:
-        renderer = Renderer(_job(result, target, options, named), kinds, progress, workers)
+        renderer = Renderer(_job(result, target, options, named, stamps), kinds, progress, workers)
         existing = [p for p in renderer.targets(chosen) if p.exists()]
         if existing and not force:
             raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些文件，请加 --force")
         renderer.run(chosen, batches=shard is None)  # a department spans shards: merge prints it
+        if "letters" in kinds and shard is None:  # a shard's letters are recorded when merged
+            record_issued(db_path, stamps["letters"], _letter_paths(target, chosen), _issued_on(result, now))
+            if "summary" not in kinds and (target / MANIFEST).is_file():  # e-mail reads the letters' versions
+                write_bytes_atomic(target / MANIFEST, render_manifest(result, target, stamps["letters"]))
         return BuildReport(period, target, tuple(renderer.written), result, True, tuple(renderer.skipped))
 
     with staged_folder(target, force) as staging:
-        renderer = Renderer(_job(result, staging, options, named), kinds, progress, workers)
+        renderer = Renderer(_job(result, staging, options, named, stamps), kinds, progress, workers)
         renderer.run(chosen)
         written = [target / p.relative_to(staging) for p in renderer.written]
-    record_period(db_path, result, input_sha256=file_sha256(Path(input_path)), built_at=now() if now else "")
+    _record(db_path, result, input_path, now, stamps["letters"], _letter_paths(target, chosen))
     return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped))
+
+
+def _record(db_path: Path, result: PeriodResult, input_path: Path, now: Callable[[], str] | None,
+            letters: Mapping[str, DocumentStamp], paths: Mapping[str, Path]) -> None:
+    """The period's results and its letters' versions, in one transaction."""
+    shas, issued_on = written_documents(letters, paths), _issued_on(result, now)
+    record_period(db_path, result, input_sha256=file_sha256(Path(input_path)), built_at=now() if now else "",
+                  documents=lambda conn: insert_documents(conn, letters.values(), shas, issued_on))
 
 
 def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("output"), *, force: bool = False,
           db_path: Path | None = None, now: Callable[[], str] | None = None, progress: Progress | None = None,
-          options: RenderOptions = RenderOptions()) -> BuildReport:
+          options: RenderOptions = RenderOptions(), change_reason: str = "", approved_by: str = "") -> BuildReport:
     """Combine the employee files of shard builds into one period, then write what spans them all.
 
     The input is validated and scored again (seconds), every employee's files must be found in one of
@@ -212,6 +255,8 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
                 missing.append(f"{r.employee.employee_id}: {relative}")
             else:
                 sources[relative] = found
+    # The shards printed the codes of this same history (a shard is built against a copy of it).
+    letters = letter_stamps(result, db_path, change_reason=change_reason, approved_by=approved_by)
     if missing:
         raise ReporterError(f"分片结果不完整，缺少 {len(missing)} 个文件（如 {missing[0]}）：请检查每个分片都已生成")
     target = out_dir / period
@@ -222,9 +267,10 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
             shutil.copyfile(source, staging / relative)
             progress.advance()
         progress.close()
-        renderer = Renderer(_job(result, staging, options), {"letters", "summary"}, progress, 1)
+        renderer = Renderer(_job(result, staging, options, stamps={"letters": letters}), {"letters", "summary"},
+                            progress, 1)
         renderer.run_tasks("print", *renderer.batch_tasks(list(result.results)), None)
         renderer.period_files()
         written = [target / p for p in sources] + [target / p.relative_to(staging) for p in renderer.written]
-    record_period(db_path, result, input_sha256=file_sha256(Path(input_path)), built_at=now() if now else "")
+    _record(db_path, result, input_path, now, letters, _letter_paths(target, result.results))
     return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped))

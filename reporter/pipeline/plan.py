@@ -12,7 +12,8 @@ never into ``OUT/<period>/``, which `build` owns:
 - this period's print batches of what it issued, and a manifest of the whole term.
 
 So a quarter's first month issues the agreements and its later months only their tracking scorecards and
-whatever changed.  A document once issued is never rewritten, except by ``reissue``.  Every run stages a
+whatever changed.  A document once issued is never rewritten, except by ``reissue``, which makes each
+agreement's next version (reporter.store.documents: its code and QR code are printed on every page).  Every run stages a
 copy of the term's folder (hard links) and renames it into place, so it appears complete or not at all.
 """
 
@@ -53,6 +54,7 @@ from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.xlsx.tracking import render_tracking_scorecard
 
 from .build import DEFAULT_DB_NAME, RenderOptions, file_sha256, select_employees
+from .issue import agreement_stamps, record_issued
 from .render import Progress, Renderer, RenderJob
 
 PLANS_DIR = "plans"
@@ -267,9 +269,11 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
     if problems:
         raise InputError([*problems, *inp.warnings])
     numbers = next_addendum_numbers(db_path, term, record.amendments)
+    stamps = agreement_stamps(result, db_path, record.agreements, reissue)  # each agreement's version and code
     job = PlanJob(result, target, options.created or inp.settings.period.document_date, options.sheet_password,
-                  options.templates, options.renderer, frozenset(named), period, frozenset(record.agreements),
-                  {eid: (numbers[eid], lines) for eid, lines in record.amendments.items()})
+                  options.templates, options.renderer, frozenset(named), {"agreements": stamps}, period=period,
+                  agreements=frozenset(record.agreements),
+                  addenda={eid: (numbers[eid], lines) for eid, lines in record.amendments.items()})
     existing = [p for r in chosen for p in job.paths(r).values() if p.exists()]
     if existing and not (force or reissue):
         raise OutputExistsError(f"{existing[0]} 已存在。如确需替换，请加 --force")
@@ -290,6 +294,8 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
         write_bytes_atomic(staging / PLAN_MANIFEST, render_plan_manifest(result, staging, agreed_on))
         written = [target / p.relative_to(staging) for p in [*renderer.written, staging / PLAN_MANIFEST]]
     job.folder = target
+    record_issued(db_path, stamps, {eid: agreement_path(target, eid) for eid in record.agreements},
+                  agreed_on.isoformat())
     record_what_was_agreed(inp, agreed_on, record, None if selected is None else sorted(selected), on_agreed,
                            db_path, sha256)
     return PlanReport(period, target, tuple(written), result, selected is not None, tuple(skipped),

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from reporter.model import EmployeeResult, PeriodResult
 from reporter.store.atomic import write_bytes_atomic
+from reporter.store.documents import DocumentStamp
 from reporter.writers.manifest import MANIFEST, render_manifest
 from reporter.writers.paths import batch_path, department_label, employee_files
 from reporter.writers.payroll_csv import render_payroll_csv
@@ -62,6 +64,8 @@ class RenderJob:
     templates: Path | None = None  # None: the bundled templates
     renderer: PdfRenderer | None = field(default=None, repr=False)
     named: frozenset[str] = frozenset()  # employees HR named (--employee): an agreement even if not appraised
+    # kind ("letters", "agreements") → employee → the document version to print (reporter.store.documents)
+    stamps: Mapping[str, Mapping[str, DocumentStamp]] = field(default_factory=dict)
 
     def has_agreement(self, r: EmployeeResult) -> bool:
         """Someone not appraised (absent for the period) gets no agreement unless HR names them."""
@@ -83,10 +87,11 @@ class RenderJob:
         """One employee's file of one kind, as bytes."""
         if kind == "results":
             return render_result_json(self.result, r)
+        stamp = self.stamps.get(kind, {}).get(r.employee.employee_id)
         if kind == "letters":
-            return render_letter(self.pdf_renderer(), self.result, r, self.created)
+            return render_letter(self.pdf_renderer(), self.result, r, self.created, stamp)
         if kind == "agreements":
-            return render_agreement(self.pdf_renderer(), self.result, r, self.created)
+            return render_agreement(self.pdf_renderer(), self.result, r, self.created, stamp)
         return render_scorecard(self.result, r, self.sheet_password, self.created)
 
     def render_employee_file(self, kind: str, index: int) -> Path | None:
@@ -199,7 +204,7 @@ class Renderer:
         self.progress.start(STAGE_NAMES["summary"], 1)
         for name, data in (("summary.xlsx", render_summary(result, job.sheet_password, job.created)),
                            ("payroll.csv", render_payroll_csv(result)),
-                           (MANIFEST, render_manifest(result, job.folder))):
+                           (MANIFEST, render_manifest(result, job.folder, job.stamps.get("letters", {})))):
             write_bytes_atomic(self.folder / name, data)
             self.written.append(self.folder / name)
         self.progress.advance()

@@ -8,6 +8,7 @@ text so that nothing is lost to floating point.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
@@ -91,9 +92,27 @@ CREATE TABLE IF NOT EXISTS amendments (
     PRIMARY KEY (period, employee_id, number, line_no)
 );
 """
+# Every issued document version (reporter.store.documents): the code printed on it is the key.
+_DOCUMENTS = """
+CREATE TABLE IF NOT EXISTS documents (
+    code TEXT PRIMARY KEY,
+    period TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    figures TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    issued_on TEXT NOT NULL,
+    change_note TEXT NOT NULL DEFAULT '',
+    change_reason TEXT NOT NULL DEFAULT '',
+    approved_by TEXT NOT NULL DEFAULT '',
+    UNIQUE (kind, period, employee_id, version)
+);
+"""
 # Schema version N is reached by running the first N scripts; a file of an older
 # version runs only the ones it lacks, so every history file ever written still opens.
-_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS)
+_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS, _DOCUMENTS)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -107,6 +126,9 @@ def _connect(path: Path) -> sqlite3.Connection:
             conn.executescript(script)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return conn
+
+
+connect_history = _connect  # for the other tables' modules (reporter.store.documents)
 
 
 def load_history(path: Path, before: str | None = None) -> list[HistoryRecord]:
@@ -123,10 +145,14 @@ def load_history(path: Path, before: str | None = None) -> list[HistoryRecord]:
     return [HistoryRecord(p, e, Decimal(t), g, r) for p, e, t, g, r in rows]
 
 
-def record_period(path: Path, result: PeriodResult, *, input_sha256: str, built_at: str) -> None:
-    """Replace this period's rows with the new results, atomically."""
+def record_period(path: Path, result: PeriodResult, *, input_sha256: str, built_at: str,
+                  documents: Callable[[sqlite3.Connection], None] | None = None) -> None:
+    """Replace this period's rows with the new results, atomically; ``documents(conn)`` records the period's
+    letters in the same transaction (see reporter.store.documents.insert_documents)."""
     s = result.input.settings
     with closing(_connect(Path(path))) as conn, conn:
+        if documents is not None:
+            documents(conn)
         conn.execute("DELETE FROM results WHERE period = ?", (s.period.key,))
         conn.execute("DELETE FROM periods WHERE period = ?", (s.period.key,))
         conn.execute("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?)",

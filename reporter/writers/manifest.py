@@ -8,11 +8,13 @@ password).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from reporter.errors import UsageError
 from reporter.model import PeriodResult
+from reporter.store.documents import DocumentStamp
 from reporter.writers.language import language
 from reporter.writers.paths import employee_files
 
@@ -31,6 +33,8 @@ class Recipient:
     department: str
     appraised: bool
     files: dict[str, str]  # kind -> path relative to the period folder
+    letter_code: str = ""  # the letter's verification code; "" in a manifest from before codes existed
+    letter_version: int = 1  # what `reporter email` keys its ledger on: a new version is sent again
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,8 @@ class Manifest:
     term: str = ""  # the agreement's term (设置 责任书期限), the plan folder's name; "": the period
 
 
-def render_manifest(result: PeriodResult, folder: Path | None = None) -> bytes:
+def render_manifest(result: PeriodResult, folder: Path | None = None,
+                    letters: Mapping[str, DocumentStamp] | None = None) -> bytes:
     """The manifest of the period folder ``folder``: each employee's letter, scorecard if appraised, and
     agreement if ``folder`` holds it (always when ``folder`` is None).
 
@@ -57,6 +62,7 @@ def render_manifest(result: PeriodResult, folder: Path | None = None) -> bytes:
     `reporter email --attach agreements` then finds them in the plan's folder (see
     :func:`reporter.mail.message.attachment_path`).  A letter or scorecard is always listed: if a partial
     build has not written it yet, mailing it is an error that says so, never a message without it.
+    ``letters`` gives each employee's letter version and code (see reporter.store.documents).
     """
     s = result.input.settings
     recipients = []
@@ -68,8 +74,10 @@ def render_manifest(result: PeriodResult, folder: Path | None = None) -> bytes:
         if folder is not None and not (folder / agreement).is_file():
             del files["agreements"]
         e = r.employee
+        stamp = (letters or {}).get(e.employee_id)
         recipients.append({"employee_id": e.employee_id, "name": e.name, "email": e.email, "company": e.company,
-                           "department": e.department, "appraised": r.appraised, "files": files})
+                           "department": e.department, "appraised": r.appraised, "files": files,
+                           "letter_code": stamp.code if stamp else "", "letter_version": stamp.version if stamp else 1})
     data = {
         "period": s.period.key, "period_label": language(s.language).period_label(s.period), "company": s.company,
         "hr_signatory": s.hr_signatory, "appeal_deadline": s.appeal_deadline.isoformat(),

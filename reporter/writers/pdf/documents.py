@@ -19,9 +19,11 @@ from reporter.input.schema import CATEGORIES, CHANGE_REASONS
 from reporter.model import Employee, EmployeeResult, PeriodResult, PlanLine
 from reporter.rules.pay import years_of_service
 from reporter.rules.scoring import line_parameters
+from reporter.store.documents import DocumentStamp
 from reporter.writers.language import ZH, Language, language
 from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import FONTS, PdfRenderer, RenderError
+from reporter.writers.pdf.verification import verification_context
 from reporter.writers.wording import (
     absence_rule,
     employee_flags,
@@ -320,9 +322,11 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
     return context
 
 
-def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime) -> bytes:
+def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime,
+                  stamp: DocumentStamp | None = None) -> bytes:
+    """The letter; ``stamp`` (its recorded version) puts the verification code and QR code on every page."""
     period = result.input.settings.period
-    context = letter_context(result, r)
+    context = letter_context(result, r) | verification_context(stamp, document_language(result))
     check_glyphs(context, r.employee)
     return renderer.render("letter.html.j2", context,
                            identifier=f"letter/{period.key}/{r.employee.employee_id}",
@@ -373,11 +377,12 @@ def check_glyphs(context: dict, e: Employee) -> None:
 ORIGINALS = (("甲方执", "Party A's copy"), ("乙方执", "Party B's copy"))  # 一式两份: one original for each party
 
 
-def render_agreement(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime) -> bytes:
+def render_agreement(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime,
+                     stamp: DocumentStamp | None = None) -> bytes:
     """The two originals, marked 甲方执 and 乙方执 (Party A's copy ...), each starting on a right-hand page."""
     term = result.input.settings.term
     lang = document_language(result)
-    context = agreement_context(result, r, renderer.templates)
+    context = agreement_context(result, r, renderer.templates) | verification_context(stamp, lang)
     check_glyphs(context, r.employee)
     # The PDF's /ID keeps the Chinese mark whatever the language: the same document gets the same ID.
     copies = [renderer.render("agreement.html.j2", {**context, "original": lang.inline(*mark)},

@@ -1,0 +1,86 @@
+"""Which version of each letter a build issues, checked before anything is written.
+
+A letter whose figures are unchanged keeps its version and code; one whose figures changed becomes the
+next version and needs a reason and an approver (an upheld appeal, a corrected input).  A partial build
+re-issues only the employees it names: if it would change anyone else's figures (ranks move, a shared
+pool is split differently), the period has to be rebuilt as a whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from reporter.errors import UsageError
+from reporter.model import PeriodResult
+from reporter.store.documents import (
+    DocumentStamp,
+    agreement_figures,
+    current_documents,
+    letter_figures,
+    record_documents,
+    stamp_documents,
+)
+from reporter.writers.language import language
+from reporter.writers.pdf.verification import change_note
+
+
+def _names(result: PeriodResult, ids: Iterable[str]) -> str:
+    names = {r.employee.employee_id: r.employee.name for r in result.results}
+    return "、".join(f"{eid} {names.get(eid, '')}".strip() for eid in sorted(ids))
+
+
+def letter_stamps(result: PeriodResult, db_path: Path, *, selected: set[str] | None = None,
+                  change_reason: str = "", approved_by: str = "", check_others: bool = True
+                  ) -> dict[str, DocumentStamp]:
+    """Every employee's letter version for this build; raises before anything is written.
+
+    ``selected`` are the employees a partial build re-issues (None: everyone).  A new version needs
+    ``change_reason`` and ``approved_by``, and prints a change note in the document's language.
+    """
+    period = result.input.settings.period.key
+    figures = {r.employee.employee_id: letter_figures(r) for r in result.results}
+    stamps = stamp_documents(current_documents(db_path, "letter", period), "letter", period, figures)
+    changed = {eid for eid, s in stamps.items() if s.is_new_version}
+    others = changed - selected if selected is not None and check_others else set()
+    if others:
+        raise UsageError(f"只重新生成部分员工会改变其他员工的确认书数字（{_names(result, others)}，如排名变动）："
+                         "请用 --force 重新生成整个期间（不加 --employee / --department），"
+                         "并加 --change-reason 与 --approved-by")
+    reissued = changed if selected is None else changed & selected
+    reason, approver = " ".join(change_reason.split()), " ".join(approved_by.split())
+    if reissued and not (reason and approver):
+        missing = " 与 ".join(o for o, v in (("--change-reason", reason), ("--approved-by", approver)) if not v)
+        raise UsageError(f"{_names(result, reissued)} 的确认书数字有变化，将作为新版本重新签发：请加 {missing}"
+                         "（更正原因与批准人会印在新版确认书上）")
+    lang = language(result.input.settings.language)
+    for eid in reissued:
+        stamps[eid] = replace(stamps[eid], change_note=change_note(stamps[eid], reason, approver, lang),
+                              change_reason=reason, approved_by=approver)
+    return stamps
+
+
+def agreement_stamps(result: PeriodResult, db_path: Path, employee_ids: Iterable[str],
+                     reissue: bool = False) -> dict[str, DocumentStamp]:
+    """The agreement versions of ``employee_ids`` under the term: a re-issue is always a new version."""
+    term = result.input.settings.term.key
+    wanted = set(employee_ids)
+    figures = {r.employee.employee_id: agreement_figures(result, r) for r in result.results
+               if r.employee.employee_id in wanted}
+    return stamp_documents(current_documents(db_path, "agreement", term), "agreement", term, figures,
+                           bump=wanted if reissue else ())
+
+
+def written_documents(stamps: Mapping[str, DocumentStamp], paths: Mapping[str, Path]) -> dict[str, str]:
+    """code → sha256 of each stamped document whose file ``paths`` (employee → path) holds."""
+    from reporter.pipeline.build import file_sha256
+
+    return {stamps[eid].code: file_sha256(path) for eid, path in paths.items() if eid in stamps and path.is_file()}
+
+
+def record_issued(db_path: Path, stamps: Mapping[str, DocumentStamp], paths: Mapping[str, Path],
+                  issued_on: str) -> None:
+    """Record the stamped documents whose files were written (employee → path), in one transaction."""
+    chosen = [stamps[eid] for eid in paths if eid in stamps]
+    record_documents(db_path, chosen, written_documents(stamps, paths), issued_on)
