@@ -350,14 +350,18 @@ def test_plan_agreement_is_the_one_build_writes(sample_plan, sample_result):
     import os
 
     from reporter.pipeline.build import source_date
+    from reporter.pipeline.issue import agreement_stamps
     from reporter.writers.pdf.documents import render_agreement
     from reporter.writers.pdf.renderer import PdfRenderer
 
     _, folder, _ = sample_plan
     created = source_date(os.environ) or sample_result.input.settings.period.document_date
+    db = folder.parent.parent / "reporter.sqlite"
     for r in one_per_role(sample_result)[:2]:
         eid = r.employee.employee_id
-        built = render_agreement(PdfRenderer(None), sample_result, r, created)
+        stamp = agreement_stamps(sample_result, db, [eid])[eid]  # the version plan recorded: same figures, same code
+        assert stamp.version == 1 and stamp.issued_on
+        built = render_agreement(PdfRenderer(None), sample_result, r, created, stamp)
         assert (folder / "agreements" / f"{eid}.pdf").read_bytes() == built, eid
 
 

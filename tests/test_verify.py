@@ -193,6 +193,9 @@ def test_a_changed_figure_gives_version_2_with_its_change_note(reissued):
     for expected in (codes[("E002", 2)], "第2版", f"取代{codes[('E002', 1)]}", "总分41.00→71.00", "等级D→B",
                      "应发合计¥7,050.00→¥7,850.00", REASON, APPROVER):
         assert expected in text, expected
+    from tests.test_documents import words_outside_cells
+
+    assert words_outside_cells(reissued["out"] / "2026-10" / "letters" / "E002.pdf") == []  # the note, the QR fit
     manifest = (reissued["out"] / "2026-10" / "manifest.json").read_text(encoding="utf-8")
     assert codes[("E002", 2)] in manifest and codes[("E001", 1)] in manifest
 
@@ -254,3 +257,25 @@ def test_email_sends_version_2_after_version_1_and_the_ledger_keeps_both(small_b
         assert server.received[1].message["Message-ID"].startswith("<2026-10.E002.v2@")
     assert ledger_versions(small_build_copy.out / "reporter.sqlite", "2026-10") == [
         ("E002", "live", 1, "sent"), ("E002", "live", 2, "sent")]
+
+
+@pytest.mark.slow
+def test_plan_records_each_agreement_and_a_reissue_is_its_next_version(make_book, tmp_path):
+    from reporter.writers.pdf.verification import code_from_pdf
+
+    book, out = make_book(), tmp_path / "out"
+    assert run("plan", book, "--out", out).exit_code == 0
+    db, agreement = out / "reporter.sqlite", out / "plans" / "2026-10" / "agreements" / "E001.pdf"
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT employee_id, version, period FROM documents WHERE kind = 'agreement' "
+                            "ORDER BY employee_id").fetchall()
+    assert rows == [("E001", 1, "2026-10"), ("E002", 1, "2026-10"), ("E004", 1, "2026-10")]  # E003: not appraised
+    first = code_from_pdf(agreement)
+    assert first.startswith("2026-10".replace("-", "") + "-E001-A1-")
+    assert all(first in page for page in pdf_text(agreement).split("\f") if page.strip())
+    assert run("verify", agreement, "--db", db).exit_code == 0
+    assert run("plan", book, "--out", out, "--employee", "E001", "--reissue").exit_code == 0
+    second = code_from_pdf(agreement)
+    assert second.startswith("202610-E001-A2-")
+    assert run("verify", first, "--db", db).exit_code == 1
+    assert run("verify", agreement, "--db", db).exit_code == 0
