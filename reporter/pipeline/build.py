@@ -4,7 +4,8 @@ Nothing is written until the input has validated.  A full build stages the
 whole period folder and renames it into place, then records the period and
 its letters' versions in the history.  A partial build (``only`` some kinds
 of output, or some employees) replaces just those files, one atomic write
-each, and records only the letters it wrote.
+each, and records only the letters it wrote (once the period has been built
+in full: before that nothing has been issued).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from reporter.rules.engine import score_period
 from reporter.store.agreed import agreed_problems
 from reporter.store.atomic import staged_folder, write_bytes_atomic
 from reporter.store.documents import DocumentStamp, current_documents, insert_documents
-from reporter.store.history import load_history, record_period
+from reporter.store.history import list_periods, load_history, record_period
 from reporter.writers.manifest import MANIFEST, render_manifest
 from reporter.writers.paths import department_label, employee_files
 from reporter.writers.pdf.renderer import PdfRenderer
@@ -208,7 +209,8 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
         if existing and not force:
             raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些文件，请加 --force")
         renderer.run(chosen, batches=shard is None)  # a department spans shards: merge prints it
-        if "letters" in kinds and shard is None:  # a shard's letters are recorded when merged
+        # A period not yet built in full has issued nothing; a shard's letters are recorded when merged.
+        if "letters" in kinds and shard is None and period in {p for p, _, _ in list_periods(db_path)}:
             record_issued(db_path, stamps["letters"], _letter_paths(target, chosen), _issued_on(result, now))
             if "summary" not in kinds and (target / MANIFEST).is_file():  # e-mail reads the letters' versions
                 write_bytes_atomic(target / MANIFEST, render_manifest(result, target, stamps["letters"]))
