@@ -53,6 +53,7 @@ class Settings:
     target_setting: str = ""  # blank: the neutral sentence of target_sentence
     appeal_route: str = ""  # blank: 以书面形式向 + hr_department + 提出
     language: str = "zh"  # 语言: zh, en or zh-en (reporter.writers.language)
+    unanswered_after_deadline: str = "deemed_confirmed"  # 逾期未回: deemed_confirmed or escalated
     agreement_term: str = ""  # 责任书期限: month, quarter, half or year; blank: the period's own kind
 
     @property

@@ -91,9 +91,28 @@ CREATE TABLE IF NOT EXISTS amendments (
     PRIMARY KEY (period, employee_id, number, line_no)
 );
 """
+# What each employee answered to their letter (reporter.store.confirmations): rows are only ever appended,
+# the latest per (period, employee) is the state, so the record shows who recorded what and when.
+_CONFIRMATIONS = """
+CREATE TABLE IF NOT EXISTS confirmations (
+    period TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    result TEXT NOT NULL CHECK (result IN ('confirmed', 'appealed', 'no_reply')),
+    on_date TEXT NOT NULL,
+    appeal_reason TEXT NOT NULL,
+    resolution TEXT NOT NULL CHECK (resolution IN ('', 'upheld', 'rejected')),
+    resolution_note TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS confirmations_by_employee ON confirmations (period, employee_id);
+"""
 # Schema version N is reached by running the first N scripts; a file of an older
 # version runs only the ones it lacks, so every history file ever written still opens.
-_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS)
+_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS, _CONFIRMATIONS)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
