@@ -237,6 +237,7 @@ class HistoryRecord:
     total: Decimal
     grade: str
     department_rank: int | None = None
+    improvement: str = ""  # the review's improvement plan (改进计划), for the next period's letter
 
 
 @dataclass(frozen=True)
@@ -340,6 +341,7 @@ class EmployeeResult:
     failing_streak: int = 0
     flags: tuple[Flag, ...] = ()  # the streak rules that fired
     review: Review | None = None
+    previous: HistoryRecord | None = None  # the employee's result of the period before, if on record
 
 
 @dataclass(frozen=True)
