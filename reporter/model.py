@@ -53,6 +53,7 @@ class Settings:
     target_setting: str = ""  # blank: the neutral sentence of target_sentence
     appeal_route: str = ""  # blank: 以书面形式向 + hr_department + 提出
     language: str = "zh"  # 语言: zh, en or zh-en (reporter.writers.language)
+    unanswered_after_deadline: str = "deemed_confirmed"  # 逾期未回: deemed_confirmed or escalated
     agreement_term: str = ""  # 责任书期限: month, quarter, half or year; blank: the period's own kind
 
     @property
@@ -236,6 +237,7 @@ class HistoryRecord:
     total: Decimal
     grade: str
     department_rank: int | None = None
+    improvement: str = ""  # the review's improvement plan (改进计划), for the next period's letter
 
 
 @dataclass(frozen=True)
@@ -339,6 +341,7 @@ class EmployeeResult:
     failing_streak: int = 0
     flags: tuple[Flag, ...] = ()  # the streak rules that fired
     review: Review | None = None
+    previous: HistoryRecord | None = None  # the employee's result of the period before, if on record
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ LANGUAGES = {
     "en": ("en", "English", "英文", "英语"),
     "zh-en": ("zh-en", "中英", "中英文", "中英双语", "bilingual"),
 }
+UNANSWERED = {"deemed_confirmed": ("视为确认", "deemed confirmed", "deemed_confirmed"),  # 设置 逾期未回: silence
+              "escalated": ("上报", "escalated", "escalate")}  # after the appeal deadline (status, payroll)
 YES_NO = {
     True: ("是", "Y", "yes", "true", "1"),
     False: ("否", "N", "no", "false", "0"),
@@ -75,6 +77,7 @@ CHOICES = {
     "duty_kind": DUTY_KINDS,
     "language": LANGUAGES,
     "term": TERMS,
+    "unanswered": UNANSWERED,
 }
 
 
@@ -150,6 +153,8 @@ SETTINGS = Sheet(
           "考核实施日，应在考核期结束后次月的 5–10 日", example=("2026-11-06",)),
         C("appeal_deadline", "申诉截止日期", "appeal_deadline", "date", True,
           "员工可申诉的最后一天", example=("2026-11-13",)),
+        C("unanswered_after_deadline", "逾期未回", "unanswered_after_deadline", "unanswered", False, "申诉截止日期"
+          "已过仍未回复确认书：视为确认（默认，工资照常导出）或 上报（列为待处理，工资暂不导出）", example=("视为确认",)),
         C("appraiser_title", "考核人", "appraiser", "text", False, "签字栏的考核人称谓", example=("部门负责人",)),
         C("hr_signatory", "人事负责人", "hr_signatory", "text", True, "确认书签批人与邮件落款", example=("人事部门负责人",)),
         C("language", "语言", "language", "language", False,

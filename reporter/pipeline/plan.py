@@ -297,17 +297,18 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
     record_issued(db_path, stamps, {eid: agreement_path(target, eid) for eid in record.agreements},
                   agreed_on.isoformat())
     record_what_was_agreed(inp, agreed_on, record, None if selected is None else sorted(selected), on_agreed,
-                           db_path, sha256)
+                           db_path, sha256, numbers)
     return PlanReport(period, target, tuple(written), result, selected is not None, tuple(skipped),
                       record.agreements, dict(numbers))
 
 
 def record_what_was_agreed(inp: AppraisalInput, agreed_on: date, record: PlanRecord, employee_ids: list[str] | None,
-                           on_agreed: OnAgreed | None, db_path: Path, input_sha256: str) -> None:
+                           on_agreed: OnAgreed | None, db_path: Path, input_sha256: str,
+                           numbers: dict[str, int] | None = None) -> None:
     """Record what was issued: agreements and signed changes go into the history, which `build` checks against.
 
     Called only once every file is in place; ``on_agreed`` (if given) is told after the history has it.
     """
-    record_plan(db_path, inp, agreed_on, record, input_sha256=input_sha256)
+    record_plan(db_path, inp, agreed_on, record, input_sha256=input_sha256, numbers=numbers)
     if on_agreed is not None:
         on_agreed(inp, agreed_on, employee_ids)

@@ -122,10 +122,11 @@ def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) 
     results = []
     for e in inp.employees:
         eid = e.employee_id
+        previous = history.get((s.period.previous().key, eid))
         if eid not in totals:
             results.append(EmployeeResult(e, False, compute_pay(inp, e, None, 0, Decimal(0)),
                                           not_appraised_reason=NotAppraised(e.months_absent, s.absence_limit_months),
-                                          review=inp.reviews.get(eid)))
+                                          review=inp.reviews.get(eid), previous=previous))
             continue
         total = totals[eid]
         grade = find_grade(total, inp.grades)
@@ -139,7 +140,8 @@ def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) 
             lines=lines[eid], total=total, grade=grade,
             department_rank=dept_rank, department_size=ranks.sizes(e)[0],
             role_rank=ranks.role(e, total), role_size=ranks.sizes(e)[1],
-            first_rank_streak=first, failing_streak=fail, flags=flags, review=inp.reviews.get(eid)))
+            first_rank_streak=first, failing_streak=fail, flags=flags, review=inp.reviews.get(eid),
+            previous=previous))
     return PeriodResult(inp, tuple(results), inp.warnings, tuple(zero_divisors))
 
 

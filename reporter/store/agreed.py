@@ -83,17 +83,18 @@ def next_addendum_numbers(db_path: Path, term: str, employee_ids) -> dict[str, i
 
 
 def record_plan(db_path: Path, inp: AppraisalInput, agreed_on: date, record: PlanRecord, *,
-                input_sha256: str = "") -> dict[str, int]:
+                input_sha256: str = "", numbers: dict[str, int] | None = None) -> dict[str, int]:
     """Record one plan run in one transaction: its agreements, then its signed changes.
 
     An agreement replaces its employee's agreed lines for the term (a re-issue starts them afresh; the
     earlier addenda stay on record).  A change appends an amendment under the employee's next number and
     moves the agreed line to the new target, so ``build`` and the next ``plan`` compare against it.
+    ``numbers`` are the addenda's numbers as their files carry them (default: each employee's next).
     Returns each amended employee's addendum number.
     """
     term, period = inp.settings.term.key, inp.settings.period.key
     by_id = {e.employee_id: e for e in inp.employees}
-    numbers = next_addendum_numbers(db_path, term, record.amendments)
+    numbers = numbers or next_addendum_numbers(db_path, term, record.amendments)
     with closing(_connect(Path(db_path))) as conn, conn:
         for eid in record.agreements:
             conn.execute("DELETE FROM agreed_lines WHERE period = ? AND employee_id = ?", (term, eid))

@@ -92,7 +92,33 @@ CREATE TABLE IF NOT EXISTS amendments (
     PRIMARY KEY (period, employee_id, number, line_no)
 );
 """
+# What each employee answered to their letter (reporter.store.confirmations): rows are only ever appended,
+# the latest per (period, employee) is the state, so the record shows who recorded what and when.
+_CONFIRMATIONS = """
+CREATE TABLE IF NOT EXISTS confirmations (
+    period TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    result TEXT NOT NULL CHECK (result IN ('confirmed', 'appealed', 'no_reply')),
+    on_date TEXT NOT NULL,
+    appeal_reason TEXT NOT NULL,
+    resolution TEXT NOT NULL CHECK (resolution IN ('', 'upheld', 'rejected')),
+    resolution_note TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS confirmations_by_employee ON confirmations (period, employee_id);
+"""
+# Schema version N is reached by running the first N scripts; a file of an older
+# version runs only the ones it lacks, so every history file ever written still opens.
+# Each built result keeps the review's improvement plan (改进计划): next period's letter shows it (篇八 5, 8).
+_IMPROVEMENT = """
+ALTER TABLE results ADD COLUMN improvement TEXT NOT NULL DEFAULT '';
+"""
 # Every issued document version (reporter.store.documents): the code printed on it is the key.
+# Appended after the schema versions main had already written (v4, v5), so those files gain it too.
 _DOCUMENTS = """
 CREATE TABLE IF NOT EXISTS documents (
     code TEXT PRIMARY KEY,
@@ -110,9 +136,7 @@ CREATE TABLE IF NOT EXISTS documents (
     UNIQUE (kind, period, employee_id, version)
 );
 """
-# Schema version N is reached by running the first N scripts; a file of an older
-# version runs only the ones it lacks, so every history file ever written still opens.
-_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS, _DOCUMENTS)
+_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS, _CONFIRMATIONS, _IMPROVEMENT, _DOCUMENTS)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -137,12 +161,12 @@ def load_history(path: Path, before: str | None = None) -> list[HistoryRecord]:
         return []
     with closing(_connect(Path(path))) as conn:
         rows = conn.execute(
-            "SELECT period, employee_id, total, grade, department_rank FROM results "
+            "SELECT period, employee_id, total, grade, department_rank, improvement FROM results "
             "WHERE appraised = 1 AND period IS NOT ? "
-            "UNION ALL SELECT i.period, i.employee_id, i.total, i.grade, i.department_rank FROM imported i "
+            "UNION ALL SELECT i.period, i.employee_id, i.total, i.grade, i.department_rank, '' FROM imported i "
             "WHERE i.period IS NOT ? AND i.period NOT IN (SELECT period FROM periods) "
             "ORDER BY 1, 2", (before, before)).fetchall()
-    return [HistoryRecord(p, e, Decimal(t), g, r) for p, e, t, g, r in rows]
+    return [HistoryRecord(p, e, Decimal(t), g, r, plan) for p, e, t, g, r, plan in rows]
 
 
 def record_period(path: Path, result: PeriodResult, *, input_sha256: str, built_at: str,
@@ -159,10 +183,11 @@ def record_period(path: Path, result: PeriodResult, *, input_sha256: str, built_
                      (s.period.key, s.company, result.input.source, input_sha256, built_at,
                       len(result.results), len(result.appraised)))
         conn.executemany(
-            "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(s.period.key, r.employee.employee_id, r.employee.name, r.employee.company, r.employee.department,
               r.employee.role, int(r.appraised), None if r.total is None else str(r.total),
-              r.grade.grade if r.grade else None, r.department_rank, r.role_rank, str(r.pay.total))
+              r.grade.grade if r.grade else None, r.department_rank, r.role_rank, str(r.pay.total),
+              r.review.improvement if r.review else "")
              for r in result.results])
         # Earlier periods from the input's history sheet are kept too, so next month's
         # workbook need not repeat them; a period reporter built itself always wins.

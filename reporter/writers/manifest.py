@@ -51,6 +51,8 @@ class Manifest:
     appeal_route: str = ""  # 设置 申诉方式, resolved (以书面形式向… 提出)
     language: str = "zh"  # 设置 语言; a manifest from before it existed is Chinese
     term: str = ""  # the agreement's term (设置 责任书期限), the plan folder's name; "": the period
+    appraisal_date: str = ""  # 设置 考核日期, printed on the letters; "": not set
+    unanswered_after_deadline: str = "deemed_confirmed"  # 设置 逾期未回; a manifest from before it existed: default
 
 
 def render_manifest(result: PeriodResult, folder: Path | None = None,
@@ -82,6 +84,8 @@ def render_manifest(result: PeriodResult, folder: Path | None = None,
         "period": s.period.key, "period_label": language(s.language).period_label(s.period), "company": s.company,
         "hr_signatory": s.hr_signatory, "appeal_deadline": s.appeal_deadline.isoformat(),
         "hr_department": s.hr_department, "appeal_route": s.appeal, "language": s.language, "term": s.term.key,
+        "appraisal_date": s.appraisal_date.isoformat() if s.appraisal_date else "",
+        "unanswered_after_deadline": s.unanswered_after_deadline,
         "mail": {"host": s.smtp_host, "port": s.smtp_port, "security": s.smtp_security, "user": s.smtp_user,
                  "sender": s.sender, "sender_name": s.sender_name or s.company, "rate_limit": s.rate_limit},
         "recipients": recipients,
@@ -105,4 +109,5 @@ def read_manifest(folder: Path) -> Manifest:
     return Manifest(Path(folder), data["period"], data["period_label"], data["company"], data["hr_signatory"],
                     data["appeal_deadline"], data["mail"], recipients,
                     data.get("hr_department", "人事部门"), data.get("appeal_route", ""), data.get("language", "zh"),
-                    data.get("term", ""))
+                    data.get("term", ""), data.get("appraisal_date", ""),
+                    data.get("unanswered_after_deadline", "deemed_confirmed"))

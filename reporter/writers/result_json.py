@@ -53,6 +53,10 @@ def employee_trace(result: PeriodResult, r: EmployeeResult) -> dict:
         "not_appraised": None if absent is None else {"months_absent": _num(absent.months_absent),
                                                       "limit": _num(absent.limit)},
         "lines": lines, "total": _num(r.total), "grade": r.grade.grade if r.grade else None,
+        "grade_failing": bool(r.grade and r.grade.failing),
+        # The review's follow-up (篇八): `reporter status` lists a weak grade with no interview on record.
+        "interview_date": r.review.interview_date.isoformat() if r.review and r.review.interview_date else None,
+        "improvement": r.review.improvement if r.review else "",
         "department_rank": r.department_rank, "department_size": r.department_size,
         "role_rank": r.role_rank, "role_size": r.role_size,
         "flags": [{"rule": f.rule, "streak": f.streak, "threshold": f.threshold, "amount": _num(f.amount),

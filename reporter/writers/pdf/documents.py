@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reporter.input.schema import CATEGORIES, CHANGE_REASONS
 from reporter.model import Employee, EmployeeResult, PeriodResult, PlanLine
+from reporter.period import parse_period
 from reporter.rules.pay import years_of_service
 from reporter.rules.scoring import line_parameters
 from reporter.store.documents import DocumentStamp
@@ -200,6 +201,18 @@ def pay_rows(result: PeriodResult, r: EmployeeResult, lang: Language = ZH) -> li
     return items
 
 
+def previous_improvement(r: EmployeeResult, lang: Language) -> dict | None:
+    """Last period's improvement plan, to read beside this period's result (篇八 5, 8); None without one."""
+    before = r.previous
+    if before is None or not before.improvement:
+        return None
+    period = lang.period_label(parse_period(before.period))
+    return {"label": lang.say(f"上期（{period}）改进计划", f"Improvement plan of the last period ({period})"),
+            "result": lang.say(f"上期总分 {before.total:.2f}，等级 {before.grade}",
+                               f"last period's total {before.total:.2f}, grade {before.grade}"),
+            "text": before.improvement}
+
+
 def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
     s = result.input.settings
     lang = document_language(result)
@@ -222,6 +235,7 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
         "appraisal_date": day(s.appraisal_date) if s.appraisal_date else "—",
         "interview_date": day(review.interview_date) if review and review.interview_date else "—",
         "comment": review.comment if review else "", "improvement": review.improvement if review else "",
+        "previous_improvement": previous_improvement(r, lang),
         "appeal_deadline": lang.date(s.appeal_deadline),
         "hr_signatory": s.hr_signatory, "appeal_route": s.appeal, "hr_department": s.hr_department,
         "pay": pay_rows(result, r, lang),
