@@ -27,6 +27,9 @@ from reporter.store.confirmations import latest_answers
 from reporter.store.history import SCHEMA_VERSION, record_period
 from tests.conftest import BASE, write_book
 
+# Letters as the history's documents table records them (reporter.store.documents); figures left out.
+ISSUED = ("INSERT INTO documents (period, employee_id, kind, version, code, digest, figures, file_sha256, issued_on) "
+          "VALUES ('2026-10', ?, 'letter', ?, ?, '', '{}', '', '2026-11-01')")
 HEADER = ["工号", "姓名", "校验码", "结果", "日期", "申诉理由", "处理结果"]
 ALL_CONFIRMED = [["E001", "张伟", None, "无异议", date(2026, 11, 8)], ["E002", "李娜", None, "无异议", None],
                  ["E003", "王芳", None, "无异议", None], ["E004", "刘洋", None, "无异议", "2026-11-09"]]
@@ -216,8 +219,7 @@ def test_a_code_of_a_superseded_letter_is_refused(period, tmp_path):
     """With a table of issued documents (version, code per letter), the code is checked against the current one."""
     db = period.parent / "reporter.sqlite"
     with closing(sqlite3.connect(db)) as conn, conn:
-        conn.execute("CREATE TABLE documents (period TEXT, employee_id TEXT, kind TEXT, version INTEGER, code TEXT)")
-        conn.executemany("INSERT INTO documents VALUES ('2026-10', ?, 'letter', ?, ?)",
+        conn.executemany(ISSUED,
                          [("E001", 1, "202610-E001-L1-AAAA"), ("E001", 2, "202610-E001-L2-BBBB"),
                           ("E002", 1, "202610-E002-L1-CCCC")])
     rows = [["E001", "张伟", "202610-E001-L1-AAAA", "无异议"], ["E002", "李娜", "202610-E002-L1-XXXX", "无异议"]]
@@ -299,9 +301,7 @@ def test_an_answer_to_a_superseded_letter_no_longer_counts(period, tmp_path):
     assert run("confirm", period, sheet(tmp_path / "c.xlsx", rows)).exit_code == 0
     assert "E001 张伟：申诉成立" in run("status", period, "--as-of", "2026-11-12").output
     with closing(sqlite3.connect(period.parent / "reporter.sqlite")) as conn, conn:
-        conn.execute("CREATE TABLE documents (period TEXT, employee_id TEXT, kind TEXT, version INTEGER, code TEXT)")
-        conn.executemany("INSERT INTO documents VALUES ('2026-10', 'E001', 'letter', ?, ?)",
-                         [(1, "202610-E001-L1-AAAA"), (2, "202610-E001-L2-BBBB")])
+        conn.executemany(ISSUED, [("E001", 1, "202610-E001-L1-AAAA"), ("E001", 2, "202610-E001-L2-BBBB")])
     assert "E001 张伟：待确认" in run("status", period, "--as-of", "2026-11-12").output
 
 

@@ -279,3 +279,17 @@ def test_plan_records_each_agreement_and_a_reissue_is_its_next_version(make_book
     assert second.startswith("202610-E001-A2-")
     assert run("verify", first, "--db", db).exit_code == 1
     assert run("verify", agreement, "--db", db).exit_code == 0
+
+
+def test_a_history_file_of_the_previous_schema_gains_the_documents_table(tmp_path):
+    from reporter.store.documents import current_documents
+    from reporter.store.history import SCHEMA_VERSION, connect_history
+
+    db = tmp_path / "old.sqlite"
+    connect_history(db).close()
+    with sqlite3.connect(db) as conn:  # as the schema before documents left it
+        conn.execute("DROP TABLE documents")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    assert current_documents(db, "letter", "2026-10") == {}
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -49,7 +49,8 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
 def current_letter(db: Path, period: str, employee_id: str) -> tuple[int, str] | None:
     """(version, verification code) of the employee's current letter; None if none was issued.
 
-    Until the history holds a table of issued documents, every letter is version 1 without a code.
+    A period whose letters the history does not record (built before verification codes existed) had
+    every letter as version 1 without a code.
     """
     if not Path(db).exists():
         return 1, ""
@@ -58,6 +59,9 @@ def current_letter(db: Path, period: str, employee_id: str) -> tuple[int, str] |
             return 1, ""
         row = conn.execute("SELECT version, code FROM documents WHERE period = ? AND employee_id = ? "
                            "AND kind = 'letter' ORDER BY version DESC LIMIT 1", (period, employee_id)).fetchone()
+        if row is None and conn.execute("SELECT 1 FROM documents WHERE period = ? AND kind = 'letter' LIMIT 1",
+                                        (period,)).fetchone() is None:
+            return 1, ""
     return None if row is None else (int(row[0]), row[1])
 
 
