@@ -25,10 +25,11 @@ test: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench
 	$(BIN)/python -m pytest
 
-# Everything but the tests marked slow (PDF rendering, LibreOffice): under a minute, for while you work.
+# Everything but the tests marked slow (PDF rendering, LibreOffice): under a minute, for while you work,
+# one pytest worker per core.
 test-fast: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 lint: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(fonts-noto-cjk fontconfig libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
 extras=""
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libreoffice-calc-nogui poppler-utils)
+  packages+=(libreoffice-calc-nogui poppler-utils zbar-tools)  # zbar: tests scan the printed QR codes
   extras="[test]"
 fi
 

@@ -34,6 +34,17 @@ def summary_book(sample_result, tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def summary_formulas(summary_book):
+    """The summary read once per module (47 scorecard sheets: each load takes seconds). Read only."""
+    return openpyxl.load_workbook(summary_book)
+
+
+@pytest.fixture(scope="module")
+def summary_cached(summary_book):
+    return openpyxl.load_workbook(summary_book, data_only=True)
+
+
 def director(result):
     return next(r for r in result.appraised if r.pay.annual_reward is not None)
 
@@ -42,8 +53,8 @@ def cents(value) -> D:
     return D(str(value)).quantize(D("0.01"))
 
 
-def test_every_sheet_of_the_summary_has_print_settings(summary_book, sample_result):
-    book = openpyxl.load_workbook(summary_book)
+def test_every_sheet_of_the_summary_has_print_settings(summary_formulas, sample_result):
+    book = summary_formulas
     settings = sample_result.input.settings
     assert len(book.sheetnames) == 7 + len(sample_result.appraised)
     for ws in book.worksheets:
@@ -64,9 +75,9 @@ def test_every_sheet_of_the_summary_has_print_settings(summary_book, sample_resu
         assert book[name].page_setup.orientation == "landscape" and book[name].print_title_rows == "$1:$1"
 
 
-def test_payroll_sheet_has_totals_and_an_approval_block(summary_book, sample_result):
-    formulas = openpyxl.load_workbook(summary_book)["工资表"]
-    cached = openpyxl.load_workbook(summary_book, data_only=True)["工资表"]
+def test_payroll_sheet_has_totals_and_an_approval_block(summary_formulas, summary_cached, sample_result):
+    formulas = summary_formulas["工资表"]
+    cached = summary_cached["工资表"]
     titles = [c.value for c in formulas[1]]
     people = len(sample_result.results)
     total_row = people + 2
@@ -85,9 +96,9 @@ def test_payroll_sheet_has_totals_and_an_approval_block(summary_book, sample_res
     assert formulas.print_area.endswith(f"$M${formulas.max_row}")  # the approval block prints
 
 
-def test_annual_reward_is_labelled_provisional_and_stays_out_of_monthly_pay(summary_book, sample_result):
+def test_annual_reward_is_labelled_provisional_and_stays_out_of_monthly_pay(summary_formulas, sample_result):
     d = director(sample_result)
-    ws = openpyxl.load_workbook(summary_book)["工资表"]
+    ws = summary_formulas["工资表"]
     titles = [c.value for c in ws[1]]
     reward_title = next(t for t in titles if t and "年度绩效奖励" in t)
     assert reward_title.startswith("预计") and "不计入应发合计" in reward_title

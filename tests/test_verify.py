@@ -88,7 +88,7 @@ def test_a_version_stays_while_the_digest_does_and_moves_when_the_figures_change
 
     class Recorded:  # what current_documents returns for E1 after the first issue
         code, version, digest, figures = first.code, 1, first.digest, {"total": "41.00"}
-        change_note = change_reason = approved_by = ""
+        change_note = change_reason = approved_by = appeal_deadline = ""
         issued_on = "2026-11-01"
 
     same = stamp_documents({"E1": Recorded}, "letter", "2026-10", {"E1": {"total": "41.00"}})["E1"]
@@ -168,6 +168,22 @@ def test_every_letter_prints_its_code_on_every_page(reissued):
                          reissued["out"] / "2026-10" / "letters" / f"{eid}.pdf").split("\f")
         pages = [p for p in pages if p.strip()]
         assert len(pages) >= 1 and all(code in page for page in pages), eid
+
+
+@pytest.mark.slow
+def test_the_printed_qr_codes_scan_back_to_the_code(reissued, tmp_path):
+    """Scanned as a phone would: every page rendered at 150 dpi, every QR on it decoded by zbarimg."""
+    import subprocess
+
+    code = reissued["codes"][("E002", 2)]
+    letter = reissued["out"] / "2026-10" / "letters" / "E002.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(letter), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert pages
+    for page in pages:
+        scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True)
+        found = [line for line in scanned.stdout.splitlines() if line]
+        assert found and set(found) == {code}, (page.name, found)  # on every page, and nothing else
 
 
 @pytest.mark.slow

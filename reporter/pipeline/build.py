@@ -16,7 +16,7 @@ import shutil
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reporter.errors import InputError, OutputExistsError, Problem, ReporterError, UsageError
@@ -149,12 +149,14 @@ def _letter_paths(folder: Path, chosen: Iterable[EmployeeResult]) -> dict[str, P
 
 
 def _stamps(result: PeriodResult, db_path: Path, kinds: set[str], selected: set[str] | None, named: set[str],
-            shard: tuple[int, int] | None, reissue: tuple[str, str]) -> dict[str, dict[str, DocumentStamp]]:
+            shard: tuple[int, int] | None, reissue: tuple[str, str], issued_on: str
+            ) -> dict[str, dict[str, DocumentStamp]]:
     """The document versions to print: letters as they stand or re-issued; agreements only as `plan` recorded them."""
     stamps = {}
     if "letters" in kinds:
         stamps["letters"] = letter_stamps(result, db_path, selected=selected, change_reason=reissue[0],
-                                          approved_by=reissue[1], check_others=shard is None)
+                                          approved_by=reissue[1], check_others=shard is None,
+                                          issued_on=date.fromisoformat(issued_on))
     if "agreements" in kinds:
         term = result.input.settings.term.key
         recorded = {eid: doc.code for eid, doc in current_documents(db_path, "agreement", term).items()}
@@ -201,7 +203,8 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
     kinds = set(only) if only is not None else set(DEFAULT_KINDS) - ({"summary"} if selected is not None else set())
     named = {e.strip() for e in employee_ids if e.strip()}
     chosen = [r for r in result.results if selected is None or r.employee.employee_id in selected]
-    stamps = _stamps(result, db_path, kinds, selected, named, shard, (change_reason, approved_by))
+    stamps = _stamps(result, db_path, kinds, selected, named, shard, (change_reason, approved_by),
+                     _issued_on(result, now))
 
     if selected is not None or only is not None:
         renderer = Renderer(_job(result, target, options, named, stamps), kinds, progress, workers)
@@ -258,7 +261,8 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
             else:
                 sources[relative] = found
     # The shards printed the codes of this same history (a shard is built against a copy of it).
-    letters = letter_stamps(result, db_path, change_reason=change_reason, approved_by=approved_by)
+    letters = letter_stamps(result, db_path, change_reason=change_reason, approved_by=approved_by,
+                            issued_on=date.fromisoformat(_issued_on(result, now)))
     if missing:
         raise ReporterError(f"分片结果不完整，缺少 {len(missing)} 个文件（如 {missing[0]}）：请检查每个分片都已生成")
     target = out_dir / period

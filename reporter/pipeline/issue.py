@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from reporter.errors import UsageError
@@ -31,13 +32,25 @@ def _names(result: PeriodResult, ids: Iterable[str]) -> str:
     return "、".join(f"{eid} {names.get(eid, '')}".strip() for eid in sorted(ids))
 
 
+def reissue_deadline(settings, issued_on: date) -> date:
+    """A re-issued letter's appeal deadline: as many days after its issue as the first letter gave.
+
+    The first letter is dated 考核日期 (else the period's document date) and answers by 申诉截止日期; a
+    corrected letter issued later gets the same number of days from its own issue, never fewer than
+    the period's deadline, so nobody's silence is taken for consent to figures they have not had time to read.
+    """
+    first = settings.appraisal_date or settings.period.document_date.date()
+    return max(settings.appeal_deadline, issued_on + max(settings.appeal_deadline - first, timedelta(0)))
+
+
 def letter_stamps(result: PeriodResult, db_path: Path, *, selected: set[str] | None = None,
-                  change_reason: str = "", approved_by: str = "", check_others: bool = True
-                  ) -> dict[str, DocumentStamp]:
+                  change_reason: str = "", approved_by: str = "", check_others: bool = True,
+                  issued_on: date | None = None) -> dict[str, DocumentStamp]:
     """Every employee's letter version for this build; raises before anything is written.
 
     ``selected`` are the employees a partial build re-issues (None: everyone).  A new version needs
-    ``change_reason`` and ``approved_by``, and prints a change note in the document's language.
+    ``change_reason`` and ``approved_by``, prints a change note in the document's language, and its own
+    appeal deadline counted from ``issued_on`` (default: today; :func:`reissue_deadline`).
     """
     period = result.input.settings.period.key
     figures = {r.employee.employee_id: letter_figures(r) for r in result.results}
@@ -55,9 +68,10 @@ def letter_stamps(result: PeriodResult, db_path: Path, *, selected: set[str] | N
         raise UsageError(f"{_names(result, reissued)} 的确认书数字有变化，将作为新版本重新签发：请加 {missing}"
                          "（更正原因与批准人会印在新版确认书上）")
     lang = language(result.input.settings.language)
+    deadline = reissue_deadline(result.input.settings, issued_on or date.today()).isoformat()
     for eid in reissued:
         stamps[eid] = replace(stamps[eid], change_note=change_note(stamps[eid], reason, approver, lang),
-                              change_reason=reason, approved_by=approver)
+                              change_reason=reason, approved_by=approver, appeal_deadline=deadline)
     return stamps
 
 

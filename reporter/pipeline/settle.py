@@ -15,7 +15,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from reporter.store.confirmations import RecordedAnswer, current_letter, latest_answers, sent_letters
+from reporter.store.confirmations import (
+    RecordedAnswer,
+    current_letter,
+    latest_answers,
+    letter_deadlines,
+    sent_letters,
+)
 from reporter.writers.manifest import Manifest, Recipient, read_manifest
 
 # Every state, in the order reports list them, with the words HR reads.
@@ -125,10 +131,12 @@ def period_standing(period_dir: Path, db: Path | None = None, today: date | None
     today = today or date.today()
     deadline = date.fromisoformat(manifest.appeal_deadline)
     answers, sent = latest_answers(db, manifest.period), sent_letters(db, manifest.period)
+    own_deadlines = letter_deadlines(db, manifest.period)  # re-issued letters answer by their own
     standings = []
     for r in manifest.recipients:
         letter = current_letter(db, manifest.period, r.employee_id) or (1, "")
-        state = _state(answers.get(r.employee_id), letter[0], today > deadline, manifest.unanswered_after_deadline)
+        overdue = today > own_deadlines.get(r.employee_id, deadline)
+        state = _state(answers.get(r.employee_id), letter[0], overdue, manifest.unanswered_after_deadline)
         answer = answers.get(r.employee_id)
         standings.append(Standing(r, state, r.employee_id in sent,
                                   answer if answer and answer.answer.version >= letter[0] else None,

@@ -65,6 +65,20 @@ def current_letter(db: Path, period: str, employee_id: str) -> tuple[int, str] |
     return None if row is None else (int(row[0]), row[1])
 
 
+def letter_deadlines(db: Path, period: str) -> dict[str, date]:
+    """The own appeal deadline of each employee whose current letter is a re-issue (the others: the period's)."""
+    if not Path(db).exists():
+        return {}
+    with closing(sqlite3.connect(db)) as conn:
+        if not _has_table(conn, "documents"):
+            return {}
+        rows = conn.execute(
+            "SELECT employee_id, appeal_deadline FROM documents d WHERE period = ? AND kind = 'letter' AND version = "
+            "(SELECT MAX(version) FROM documents x WHERE x.kind = 'letter' AND x.period = d.period "
+            "AND x.employee_id = d.employee_id)", (period,)).fetchall()
+    return {eid: date.fromisoformat(deadline) for eid, deadline in rows if deadline}
+
+
 def letter_codes(db: Path, period: str, employee_id: str) -> dict[str, int]:
     """Every verification code the employee's letters of the period carried, with its version."""
     if not Path(db).exists():

@@ -101,6 +101,7 @@ class DocumentStamp:
     supersedes: str = ""  # the code of the version before, if any
     previous_figures: dict | None = field(default=None, compare=False)
     issued_on: str = ""  # kept from the first issue of this version
+    appeal_deadline: str = ""  # a re-issued letter's own deadline ("": the period's, as 设置 says)
 
     @property
     def is_new_version(self) -> bool:
@@ -122,10 +123,11 @@ class IssuedDocument:
     change_note: str
     change_reason: str
     approved_by: str
+    appeal_deadline: str = ""
 
 
 _COLUMNS = ("code, period, employee_id, kind, version, digest, figures, file_sha256, issued_on, change_note, "
-            "change_reason, approved_by")
+            "change_reason, approved_by, appeal_deadline")
 
 
 def _issued(row: tuple) -> IssuedDocument:
@@ -158,7 +160,7 @@ def stamp_documents(current: Mapping[str, IssuedDocument], kind: str, period: st
         if before is not None and before.digest == digest and eid not in bump:
             stamps[eid] = DocumentStamp(before.code, period, eid, kind, before.version, digest, figs,
                                         before.change_note, before.change_reason, before.approved_by,
-                                        issued_on=before.issued_on)
+                                        issued_on=before.issued_on, appeal_deadline=before.appeal_deadline)
             continue
         version = before.version + 1 if before else 1
         stamps[eid] = DocumentStamp(document_code(period, eid, kind, version, digest), period, eid, kind, version,
@@ -179,11 +181,12 @@ def insert_documents(conn: sqlite3.Connection, stamps: Iterable[DocumentStamp], 
     """The rows of :func:`record_documents`, inside the caller's transaction (``file_sha256`` by code)."""
     conn.executemany(
         "INSERT INTO documents (code, period, employee_id, kind, version, digest, figures, file_sha256, issued_on, "
-        "change_note, change_reason, approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "change_note, change_reason, approved_by, appeal_deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (code) DO UPDATE SET file_sha256 = excluded.file_sha256",
         [(s.code, s.period, s.employee_id, s.kind, s.version, s.digest,
           json.dumps(s.figures, ensure_ascii=False, sort_keys=True), file_sha256.get(s.code, ""),
-          s.issued_on or issued_on, s.change_note, s.change_reason, s.approved_by) for s in stamps])
+          s.issued_on or issued_on, s.change_note, s.change_reason, s.approved_by, s.appeal_deadline)
+         for s in stamps])
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,7 @@ CREATE TABLE IF NOT EXISTS documents (
     change_note TEXT NOT NULL DEFAULT '',
     change_reason TEXT NOT NULL DEFAULT '',
     approved_by TEXT NOT NULL DEFAULT '',
+    appeal_deadline TEXT NOT NULL DEFAULT '',
     UNIQUE (kind, period, employee_id, version)
 );
 """

@@ -341,6 +341,8 @@ def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult
     """The letter; ``stamp`` (its recorded version) puts the verification code and QR code on every page."""
     period = result.input.settings.period
     context = letter_context(result, r) | verification_context(stamp, document_language(result))
+    if stamp is not None and stamp.appeal_deadline:  # a re-issued letter answers by its own deadline
+        context["appeal_deadline"] = document_language(result).date(date.fromisoformat(stamp.appeal_deadline))
     check_glyphs(context, r.employee)
     return renderer.render("letter.html.j2", context,
                            identifier=f"letter/{period.key}/{r.employee.employee_id}",
