@@ -20,10 +20,10 @@ demo: setup
 	$(BIN)/reporter plan $(SAMPLE) --out output --force
 	$(BIN)/reporter build $(SAMPLE) --out output --force
 
-# The whole suite: what CI runs.
+# The whole suite: what CI runs, one pytest worker per core (each worker has its own LibreOffice profile).
 test: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Everything but the tests marked slow (PDF rendering, LibreOffice): under a minute, for while you work,
 # one pytest worker per core.

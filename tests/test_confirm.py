@@ -305,6 +305,7 @@ def test_an_answer_to_a_superseded_letter_no_longer_counts(period, tmp_path):
     assert "E001 张伟：待确认" in run("status", period, "--as-of", "2026-11-12").output
 
 
+@pytest.mark.slow  # the sample's 48 people through confirm, status and payroll: seconds
 def test_the_sample_period_from_48_pending_to_payroll(tmp_path):
     """The issue's scenario on the demo company: 40 无异议, 5 有异议 (2 更正, 3 维持原结果), 3 未回."""
     from tests.conftest import SAMPLE

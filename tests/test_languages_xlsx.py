@@ -210,6 +210,7 @@ def numbers(sheet: dict[str, tuple], formulas: dict[str, tuple]) -> dict[str, tu
     return {coord: v for coord, v in sheet.items() if not isinstance(v[0], str) or coord in formulas}
 
 
+@pytest.mark.slow  # every cell of two workbooks per language: seconds
 @pytest.mark.parametrize("code", ["en", "zh-en"])
 def test_cells_formats_formulas_and_values_are_the_same_in_every_language(builds, code):
     names = dict(zip(SUMMARY_SHEETS[code], SUMMARY_SHEETS["zh"], strict=True))

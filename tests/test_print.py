@@ -53,6 +53,7 @@ def cents(value) -> D:
     return D(str(value)).quantize(D("0.01"))
 
 
+@pytest.mark.slow  # reads the sample's 54-sheet summary
 def test_every_sheet_of_the_summary_has_print_settings(summary_formulas, sample_result):
     book = summary_formulas
     settings = sample_result.input.settings
@@ -75,6 +76,7 @@ def test_every_sheet_of_the_summary_has_print_settings(summary_formulas, sample_
         assert book[name].page_setup.orientation == "landscape" and book[name].print_title_rows == "$1:$1"
 
 
+@pytest.mark.slow  # reads the sample's 54-sheet summary
 def test_payroll_sheet_has_totals_and_an_approval_block(summary_formulas, summary_cached, sample_result):
     formulas = summary_formulas["工资表"]
     cached = summary_cached["工资表"]
@@ -96,6 +98,7 @@ def test_payroll_sheet_has_totals_and_an_approval_block(summary_formulas, summar
     assert formulas.print_area.endswith(f"$M${formulas.max_row}")  # the approval block prints
 
 
+@pytest.mark.slow  # reads the sample's 54-sheet summary
 def test_annual_reward_is_labelled_provisional_and_stays_out_of_monthly_pay(summary_formulas, sample_result):
     d = director(sample_result)
     ws = summary_formulas["工资表"]
