@@ -28,6 +28,12 @@ def _db(period_dir: Path, db_path: Path | None) -> Path:
     return db_path or period_dir.parent / "reporter.sqlite"
 
 
+def out_file_option(metavar: str, help_text: str):
+    """--out-file: one file this command writes besides what it prints."""
+    return click.option("--out-file", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        metavar=metavar, help=help_text)
+
+
 def as_of_option(func):
     return click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                         metavar="YYYY-MM-DD",
@@ -82,8 +88,7 @@ def confirm(period_dir, sheet_path, recorded_by, db_path):
 
 @cli.command()
 @period_dir_argument
-@click.option("--out-file", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="X.xlsx", help="Also write the report as a workbook HR can forward to managers.")
+@out_file_option("X.xlsx", "Also write the report as a workbook HR can forward to managers.")
 @click.option("--confirm-template", "template", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE.xlsx", help="Write the period's 确认 sheet, pre-filled, for `reporter confirm`.")
 @as_of_option
@@ -130,8 +135,7 @@ def status(period_dir, out_file, template, as_of, db_path):
 @click.option("--allow-pending", is_flag=True,
               help="Write the file even if some are not settled: they are marked, and a disputed figure is "
                    "withheld (see docs/confirm.md).")
-@click.option("--out-file", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="X.csv", help="Where to write [default: PERIOD_DIR/payroll-settled.csv].")
+@out_file_option("X.csv", "Where to write [default: PERIOD_DIR/payroll-settled.csv].")
 @as_of_option
 @db_option()
 @handle_errors

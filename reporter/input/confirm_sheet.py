@@ -17,7 +17,7 @@ from reporter.input.reader import SheetData, WorkbookReader
 from reporter.input.schema import Column as C
 from reporter.input.schema import Sheet
 from reporter.period import parse_period
-from reporter.store.confirmations import Answer, current_letter, letter_codes
+from reporter.store.confirmations import Answer, current_letters, letter_codes
 from reporter.writers.manifest import Manifest
 
 # The words HR types: the first spelling of each is what the pre-filled sheet's drop-down offers.
@@ -92,6 +92,7 @@ def read_answers(path: Path, manifest: Manifest, db: Path, today: date) -> tuple
     if data is None:
         raise InputError(reader.problems)
     roster = {r.employee_id: r for r in manifest.recipients}
+    letters = current_letters(db, manifest.period)  # None: no letter of the period on record, all version 1
     issued_on = letter_issued_on(manifest)
     seen: dict[str, int] = {}
     answers = []
@@ -112,7 +113,7 @@ def read_answers(path: Path, manifest: Manifest, db: Path, today: date) -> tuple
             problem(f"工号 {eid} 重复（与第 {seen[eid]} 行相同）：每位员工只填一行", number, "employee_id")
             continue
         seen[eid] = number
-        letter = current_letter(db, manifest.period, eid)
+        letter = (1, "") if letters is None else letters.get(eid)
         if letter is None:
             problem(f"工号 {eid} 在本期没有出具确认书：请核对工号", number, "employee_id")
             continue

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reporter.store.confirmations import (
     RecordedAnswer,
-    current_letter,
+    current_letters,
     latest_answers,
     letter_deadlines,
     sent_letters,
@@ -132,9 +132,10 @@ def period_standing(period_dir: Path, db: Path | None = None, today: date | None
     deadline = date.fromisoformat(manifest.appeal_deadline)
     answers, sent = latest_answers(db, manifest.period), sent_letters(db, manifest.period)
     own_deadlines = letter_deadlines(db, manifest.period)  # re-issued letters answer by their own
+    letters = current_letters(db, manifest.period) or {}
     standings = []
     for r in manifest.recipients:
-        letter = current_letter(db, manifest.period, r.employee_id) or (1, "")
+        letter = letters.get(r.employee_id, (1, ""))
         overdue = today > own_deadlines.get(r.employee_id, deadline)
         state = _state(answers.get(r.employee_id), letter[0], overdue, manifest.unanswered_after_deadline)
         answer = answers.get(r.employee_id)

@@ -46,23 +46,22 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
-def current_letter(db: Path, period: str, employee_id: str) -> tuple[int, str] | None:
-    """(version, verification code) of the employee's current letter; None if none was issued.
+def current_letters(db: Path, period: str) -> dict[str, tuple[int, str]] | None:
+    """(version, verification code) of each employee's current letter of the period, in one query.
 
-    A period whose letters the history does not record (built before verification codes existed) had
-    every letter as version 1 without a code.
+    None when the history records no letter of the period (built before verification codes existed):
+    then every letter was version 1 without a code.
     """
     if not Path(db).exists():
-        return 1, ""
+        return None
     with closing(sqlite3.connect(db)) as conn:
         if not _has_table(conn, "documents"):
-            return 1, ""
-        row = conn.execute("SELECT version, code FROM documents WHERE period = ? AND employee_id = ? "
-                           "AND kind = 'letter' ORDER BY version DESC LIMIT 1", (period, employee_id)).fetchone()
-        if row is None and conn.execute("SELECT 1 FROM documents WHERE period = ? AND kind = 'letter' LIMIT 1",
-                                        (period,)).fetchone() is None:
-            return 1, ""
-    return None if row is None else (int(row[0]), row[1])
+            return None
+        rows = conn.execute(
+            "SELECT employee_id, version, code FROM documents d WHERE period = ? AND kind = 'letter' AND version = "
+            "(SELECT MAX(version) FROM documents x WHERE x.kind = 'letter' AND x.period = d.period "
+            "AND x.employee_id = d.employee_id)", (period,)).fetchall()
+    return {eid: (int(version), code) for eid, version, code in rows} or None
 
 
 def letter_deadlines(db: Path, period: str) -> dict[str, date]:

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from reporter.input.confirm_sheet import ANSWER_RESULTS, CONFIRM_SHEET, RESOLUTIONS
 from reporter.period import parse_period
 from reporter.pipeline.settle import COUNT_COLUMNS, POLICY_WORDS, STATE_WORDS, PeriodStanding, department_of
-from reporter.store.confirmations import current_letter
+from reporter.store.confirmations import current_letters
 from reporter.writers.xlsx.style import Styles, display_width, new_workbook, print_setup
 
 DETAIL_HEADER = ("部门", "工号", "姓名", "状态", "已发邮件", "答复日期", "申诉理由", "处理说明", "登记人", "来源")
@@ -96,10 +96,9 @@ def render_confirm_template(standing: PeriodStanding, db) -> bytes:
     ws = book.add_worksheet(CONFIRM_SHEET.zh)
     header = [c.zh for c in CONFIRM_SHEET.columns]
     people = sorted(standing.standings, key=lambda s: (department_of(s.recipient), s.recipient.employee_id))
-    rows = []
-    for s in people:
-        version, code = current_letter(db, standing.manifest.period, s.recipient.employee_id) or (1, "")
-        rows.append([s.recipient.employee_id, s.recipient.name, code])
+    letters = current_letters(db, standing.manifest.period) or {}
+    rows = [[s.recipient.employee_id, s.recipient.name, letters.get(s.recipient.employee_id, (1, ""))[1]]
+            for s in people]
     _table(ws, styles, header, rows)
     date_format = styles.get("", num="yyyy-mm-dd", input_cell=True)
     last = max(len(rows), 1)
