@@ -96,7 +96,13 @@ def test_all_confirmed_then_payroll_is_written_with_every_state(period, tmp_path
     built = read_csv(period / "payroll.csv")
     assert [r["工号"] for r in rows] == ["E001", "E002", "E003", "E004"]
     assert {r["确认状态"] for r in rows} == {"已确认"}
-    assert [{k: v for k, v in r.items() if k != "确认状态"} for r in rows] == built  # the build's figures
+    assert {r["确认状态"] for r in built} == {"待确认"}  # as the build issued the letters
+    assert list(rows[0]) == list(built[0])  # the build's columns, the state replaced, not added
+
+    def figures(table):
+        return [{k: v for k, v in r.items() if k != "确认状态"} for r in table]
+
+    assert figures(rows) == figures(built)  # the build's figures
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
 
 
@@ -177,7 +183,7 @@ def test_every_problem_of_the_sheet_at_once_with_sheet_row_and_column(period, tm
     result = run("confirm", period, sheet(tmp_path / "c.xlsx", rows))
     assert result.exit_code == 2
     errors = [line for line in result.output.splitlines() if line.startswith("错误")]
-    expected = [("第 2 行 › E 列「日期」", "早于确认书的出具日期 2026-10-31"),
+    expected = [("第 2 行 › E 列「日期」", "早于第 1 版确认书的出具日期 2026-10-31"),
                 ("第 3 行 › A 列「工号」", "E009 不在 2026-10 期的名单中"),
                 ("第 4 行 › A 列「工号」", "重复（与第 2 行相同）"),
                 ("第 5 行 › F 列「申诉理由」", "必须填写申诉理由"),

@@ -246,17 +246,18 @@ def csv_rows(folder: Path) -> list[list[str]]:
 
 def test_payroll_csv_headers_follow_the_language(builds, input_book):
     zh, en, bilingual = (csv_rows(builds[code]) for code in LANGUAGES)
-    assert zh[0][:len(MONTHLY_HEADER)] == list(MONTHLY_HEADER) and zh[0][-1] == "备注"
-    assert en[0][:len(MONTHLY_HEADER_EN)] == list(MONTHLY_HEADER_EN) and en[0][-1] == "Notes"
-    assert en[0][-2] == "Annual performance reward (estimate), not in total pay"
+    assert zh[0][:len(MONTHLY_HEADER)] == list(MONTHLY_HEADER) and zh[0][-2:] == ["备注", "确认状态"]
+    assert en[0][:len(MONTHLY_HEADER_EN)] == list(MONTHLY_HEADER_EN) and en[0][-2:] == ["Notes", "Confirmation"]
+    assert en[0][-3] == "Annual performance reward (estimate), not in total pay"
     assert bilingual == zh  # payroll reads one header set: a bilingual company's is the Chinese one
     allowed = input_texts(input_book)
     assert not [cell for row in en for cell in row if foreign(cell, allowed)]
-    status, notes = en[0].index("Status"), en[0].index("Notes")
+    status, notes, state = en[0].index("Status"), en[0].index("Notes"), en[0].index("Confirmation")
     for zh_row, en_row in zip(zh[1:], en[1:], strict=True):  # only the words differ
-        assert [v for i, v in enumerate(en_row) if i not in (status, notes)] == \
-               [v for i, v in enumerate(zh_row) if i not in (status, notes)]
+        assert [v for i, v in enumerate(en_row) if i not in (status, notes, state)] == \
+               [v for i, v in enumerate(zh_row) if i not in (status, notes, state)]
         assert STATUS[en_row[status]] == zh_row[status]
+        assert (zh_row[state], en_row[state]) == ("待确认", "Awaiting confirmation")  # a first build: all pending
     assert "First in the department for 2 months in a row: one-time bonus of ¥200.00" in {r[notes] for r in en[1:]}
 
 

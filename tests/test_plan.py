@@ -14,6 +14,7 @@ from reporter.cli import cli
 from reporter.errors import InputError, OutputExistsError
 from reporter.input.validate import PERIOD_DATA_SHEETS, load_input
 from reporter.pipeline.plan import lay_out_plan, plan
+from reporter.writers.pdf.verification import code_from_pdf
 from reporter.writers.xlsx.layout import (
     POINTS_COL,
     STANDARD_COL,
@@ -23,6 +24,7 @@ from reporter.writers.xlsx.layout import (
     plan_layout,
 )
 from tests.conftest import BASE, SAMPLE, write_book
+from tests.test_verify import pdf_text
 
 PERIOD_DATA_TITLES = ("月度数据", "考勤", "评分", "评语", "加减分")
 
@@ -298,9 +300,14 @@ def test_plan_force_reissue_and_partial_runs(tmp_path):
     assert changed_since(stamp) == {e4_tracking, folder / "print" / "2026-10" / "agreements-华东公司-运营部.pdf",
                                     folder / "plan.json"}
     stamp = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    first = code_from_pdf(e4)
     result = run(book, "--out", out, "--employee", "E004", "--reissue", "--workers", "1")
     assert result.exit_code == 0 and "目标责任书：1 份" in result.output, result.output
     assert e4 in changed_since(stamp) and not any("E001" in p.name for p in changed_since(stamp))
+    # The new paper says which one it replaces, so the two signed copies are told apart.
+    second = code_from_pdf(e4)
+    assert first and second and second != first and "-A2-" in second
+    assert f"第2版，取代第1版（校验码{first}）" in "".join(pdf_text(e4).split())
     assert run(book, "--out", out).exit_code == 1
     assert run(book, "--out", out, "--force", "--workers", "1").exit_code == 0
 

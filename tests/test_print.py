@@ -95,7 +95,7 @@ def test_payroll_sheet_has_totals_and_an_approval_block(summary_formulas, summar
     for word in ("制表：", "审核：", "批准："):
         assert word in texts
     assert texts.count("日期：") == 3
-    assert formulas.print_area.endswith(f"$M${formulas.max_row}")  # the approval block prints
+    assert formulas.print_area.endswith(f"$N${formulas.max_row}")  # the approval block and 确认状态 print
 
 
 @pytest.mark.slow  # reads the sample's 54-sheet summary

@@ -19,6 +19,7 @@ import pytest
 
 from reporter.mail.ledger import ledger_versions
 from reporter.pipeline.build import score_input
+from reporter.store.history import load_history
 from reporter.writers.manifest import read_manifest
 from tests.conftest import SAMPLE
 from tests.smtp_server import smtp_server
@@ -102,6 +103,16 @@ def test_from_the_letters_to_settled_payroll(sample_build, tmp_path):
         assert rebuilt.exit_code == 0, rebuilt.output
         v2 = {r.employee_id: r.letter_code for r in read_manifest(period).recipients}
         assert {eid for eid in v2 if v2[eid] != v1[eid]} == set(upheld)
+        # The period's own files and history follow the corrected figures, not only the two letters.
+        corrected_result = score_input(corrected, None)
+        built = {row["工号"]: row for row in csv.DictReader(io.StringIO(
+            (period / "payroll.csv").read_bytes().decode("utf-8-sig")))}
+        recorded = {h.employee_id: h.total for h in load_history(db, before="2026-11") if h.period == "2026-10"}
+        for r in corrected_result.results:
+            if r.employee.employee_id in upheld:
+                assert built[r.employee.employee_id]["总分"] == f"{r.total:.2f}"
+                assert built[r.employee.employee_id]["确认状态"] == "待确认"  # the new letter waits for its answer
+                assert recorded[r.employee.employee_id] == r.total
         again = deliver(period, server)
         assert sorted(again.sent) == sorted(upheld) and len(server.received) == 50  # no one else twice
     versions = ledger_versions(db, "2026-10")

@@ -19,6 +19,7 @@ from .options import (
     check_choices,
     db_option,
     department_option,
+    echo_recovered,
     employee_option,
     force_option,
     input_argument,
@@ -170,6 +171,7 @@ def print_summary(report: pipeline.BuildReport) -> None:
 
     The warnings and skipped notes are HR's problems with the input: they stay in Chinese, as validation does.
     """
+    echo_recovered(report.recovered)
     result = report.result
     s = result.input.settings
     lang = language(s.language)

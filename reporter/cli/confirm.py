@@ -10,22 +10,34 @@ from pathlib import Path
 import click
 
 from reporter.input.confirm_sheet import read_answers
-from reporter.pipeline.settle import COUNT_COLUMNS, POLICY_WORDS, STATE_WORDS, period_standing
+from reporter.pipeline.settle import period_standing
 from reporter.store.atomic import write_bytes_atomic
 from reporter.store.confirmations import record_answers
+from reporter.store.journal import complete_pending
+from reporter.writers.language import ZH
 from reporter.writers.manifest import read_manifest
 from reporter.writers.settled_payroll import render_settled_payroll
-from reporter.writers.xlsx.status import render_confirm_template, render_status, status_heading, status_rows
+from reporter.writers.wording import policy_words, state_words
+from reporter.writers.xlsx.status import (
+    render_confirm_template,
+    render_status,
+    status_header,
+    status_heading,
+    status_rows,
+)
 from reporter.writers.xlsx.style import display_width
 
 from .app import EXIT_FAILURE, cli, echo_problems, handle_errors
-from .options import db_option, period_dir_argument
+from .options import db_option, echo_recovered, period_dir_argument
 
 RESULT_WORDS = {"confirmed": "无异议", "appealed": "有异议", "no_reply": "未回"}
 
 
 def _db(period_dir: Path, db_path: Path | None) -> Path:
-    return db_path or period_dir.parent / "reporter.sqlite"
+    """The history of the period, with whatever a dead build left pending completed first."""
+    db = db_path or period_dir.parent / "reporter.sqlite"
+    echo_recovered(complete_pending(period_dir.parent, db))
+    return db
 
 
 def out_file_option(metavar: str, help_text: str):
@@ -112,14 +124,14 @@ def status(period_dir, out_file, template, as_of, db_path):
     """
     db = _db(period_dir, db_path)
     standing = period_standing(period_dir, db, _day(as_of))
-    click.echo(status_heading(standing))
-    for line in aligned([["部门", *(title for _, title in COUNT_COLUMNS)], *status_rows(standing)]):
+    click.echo(status_heading(standing, ZH))  # the terminal speaks Chinese; the workbooks follow 语言
+    for line in aligned([status_header(ZH, " "), *status_rows(standing, ZH)]):
         click.echo(line)
     waiting = [s for s in standing.standings if not s.settled]
     if waiting:
         click.echo("待处理：")
         for s in waiting:
-            click.echo(f"  {s.recipient.employee_id} {s.recipient.name}：{STATE_WORDS[s.state]}")
+            click.echo(f"  {s.recipient.employee_id} {s.recipient.name}：{state_words(s.state)}")
     for s in standing.needing_interview():
         click.echo(f"待面谈：{s.recipient.employee_id} {s.recipient.name}（等级偏低，评语表未填写面谈日期）")
     if out_file:
@@ -157,9 +169,9 @@ def payroll(period_dir, allow_pending, out_file, as_of, db_path):
     standing = period_standing(period_dir, _db(period_dir, db_path), _day(as_of))
     unsettled = standing.unsettled()
     for s in unsettled:
-        click.echo(f"未结清：{s.recipient.employee_id} {s.recipient.name}：{STATE_WORDS[s.state]}", err=True)
+        click.echo(f"未结清：{s.recipient.employee_id} {s.recipient.name}：{state_words(s.state)}", err=True)
     if unsettled and not allow_pending:
-        click.echo(f"{len(unsettled)} 人的结果尚未确认（逾期未回：{POLICY_WORDS[standing.policy]}），未写入工资文件；"
+        click.echo(f"{len(unsettled)} 人的结果尚未确认（逾期未回：{policy_words(standing.policy)}），未写入工资文件；"
                    "待确认后重试，或加 --allow-pending 写入并标明待确认的人。", err=True)
         sys.exit(EXIT_FAILURE)
     target = out_file or period_dir / "payroll-settled.csv"

@@ -95,3 +95,21 @@ class ProgressBar(Progress):
 
     def close(self):
         self.bar.close()
+
+    def waiting(self, holder):
+        click.echo(f"另一个 reporter 运行（{holder}）正在写入同一输出文件夹：等它结束后继续…", err=True)
+
+
+RECOVERED_WORDS = {
+    "removed_staging": "已清除中断的运行留下的临时文件夹 {name}（{size}）",
+    "restored": "上次运行在替换 {name} 时中断：已恢复原有结果",
+    "removed_replaced": "已清除上次运行留下的旧结果备份 {name}（{size}）",
+    "completed_history": "{name} 的文件已写入但历史记录未写入（上次运行中断或数据库不可写）：已补记",
+}
+
+
+def echo_recovered(leftovers) -> None:
+    """What a run found left by a dead one, and what it did (reporter.store.atomic.Leftover)."""
+    for item in leftovers:
+        size = f"{item.size / 1e6:.1f} MB"
+        click.echo("恢复：" + RECOVERED_WORDS[item.action].format(name=item.path.name, size=size), err=True)

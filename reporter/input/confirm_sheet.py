@@ -18,6 +18,7 @@ from reporter.input.schema import Column as C
 from reporter.input.schema import Sheet
 from reporter.period import parse_period
 from reporter.store.confirmations import Answer, current_letters, letter_codes
+from reporter.store.documents import current_documents
 from reporter.writers.manifest import Manifest
 
 # The words HR types: the first spelling of each is what the pre-filled sheet's drop-down offers.
@@ -93,7 +94,10 @@ def read_answers(path: Path, manifest: Manifest, db: Path, today: date) -> tuple
         raise InputError(reader.problems)
     roster = {r.employee_id: r for r in manifest.recipients}
     letters = current_letters(db, manifest.period)  # None: no letter of the period on record, all version 1
-    issued_on = letter_issued_on(manifest)
+    first_issued = letter_issued_on(manifest)
+    reissued_on = {eid: date.fromisoformat(doc.issued_on)
+                   for eid, doc in current_documents(db, "letter", manifest.period).items()
+                   if doc.version > 1 and doc.issued_on}
     seen: dict[str, int] = {}
     answers = []
 
@@ -129,9 +133,9 @@ def read_answers(path: Path, manifest: Manifest, db: Path, today: date) -> tuple
             else:
                 problem(f"校验码 {code} 与工号 {eid} 当前确认书（第 {version} 版）的校验码不符：请对照确认书核对",
                         number, "code")
-        on = v.get("on_date")
+        on, issued_on = v.get("on_date"), reissued_on.get(eid, first_issued)  # a re-issue answers its own date
         if on is not None and on < issued_on:
-            problem(f"日期 {on} 早于确认书的出具日期 {issued_on}：请核对日期", number, "on_date")
+            problem(f"日期 {on} 早于第 {version} 版确认书的出具日期 {issued_on}：请核对日期", number, "on_date")
         elif on is not None and on > today:
             problem(f"日期 {on} 晚于今天（{today}）：请填写员工实际答复的日期", number, "on_date")
         reason, resolution = v.get("appeal_reason") or "", v.get("resolution") or ""

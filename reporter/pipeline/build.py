@@ -24,9 +24,10 @@ from reporter.input.validate import load_input
 from reporter.model import AppraisalInput, EmployeeResult, PeriodResult
 from reporter.rules.engine import score_period
 from reporter.store.agreed import agreed_problems
-from reporter.store.atomic import staged_folder, write_bytes_atomic
+from reporter.store.atomic import Leftover, crash_point, output_lock, staged_folder, write_bytes_atomic
 from reporter.store.documents import DocumentStamp, current_documents, insert_documents
-from reporter.store.history import list_periods, load_history, record_period
+from reporter.store.history import list_periods, load_history, write_period
+from reporter.store.journal import StatementLog, commit_journal, recover_output, write_journal
 from reporter.writers.manifest import MANIFEST, render_manifest
 from reporter.writers.paths import department_label, employee_files
 from reporter.writers.pdf.renderer import PdfRenderer
@@ -34,6 +35,7 @@ from reporter.writers.wording import period_warnings
 
 from .issue import agreement_stamps, letter_stamps, record_issued, written_documents
 from .render import DEFAULT_KINDS, KINDS, Progress, Renderer, RenderJob, employee_paths
+from .settle import states_at_issue
 
 DEFAULT_DB_NAME = "reporter.sqlite"
 
@@ -46,6 +48,7 @@ class BuildReport:
     result: PeriodResult
     partial: bool
     skipped: tuple[str, ...] = field(default=())  # what was not written, and why
+    recovered: tuple[Leftover, ...] = field(default=())  # what a dead run had left, and what was done
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -134,10 +137,32 @@ def select_employees(result: PeriodResult, employee_ids: Iterable[str] = (),
 
 
 def _job(result: PeriodResult, folder: Path, options: RenderOptions, named: Iterable[str] = (),
-         stamps: Mapping[str, Mapping[str, DocumentStamp]] | None = None) -> RenderJob:
+         stamps: Mapping[str, Mapping[str, DocumentStamp]] | None = None,
+         states: Mapping[str, str] | None = None) -> RenderJob:
     created = options.created or result.input.settings.period.document_date
     return RenderJob(result, folder, created, options.sheet_password, options.templates, options.renderer,
-                     frozenset(named), stamps or {})
+                     frozenset(named), stamps or {}, states or {})
+
+
+def _states(result: PeriodResult, db_path: Path, letters: Mapping[str, DocumentStamp] | None,
+            issued_on: str) -> dict[str, str]:
+    """Where each employee's letter stands as this build issues it, for payroll.csv and the 工资表 sheet.
+
+    A letter issued by this very build (not on record yet) waits for its answer, even when the period
+    is built after its appeal deadline; one on record is overdue once its deadline has passed.
+    """
+    s = result.input.settings
+    if letters is None:  # no letter written: the versions on record
+        letters = current_documents(db_path, "letter", s.period.key)
+    due = {}
+    for r in result.results:
+        doc = letters.get(r.employee.employee_id)
+        if doc is None or not doc.issued_on:
+            due[r.employee.employee_id] = (doc.version if doc else 1, date.max)
+        else:
+            due[r.employee.employee_id] = (doc.version, date.fromisoformat(doc.appeal_deadline)
+                                           if doc.appeal_deadline else s.appeal_deadline)
+    return states_at_issue(db_path, s.period.key, due, s.unanswered_after_deadline, date.fromisoformat(issued_on))
 
 
 def _issued_on(result: PeriodResult, now: Callable[[], str] | None) -> str:
@@ -189,9 +214,20 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
     """
     _check_kinds(only, shard)
     progress = progress or Progress()
-    workers = options.workers or os.cpu_count() or 1
     out_dir = Path(out_dir)
     db_path = Path(db_path) if db_path else out_dir / DEFAULT_DB_NAME
+    with output_lock(out_dir, progress.waiting):
+        recovered = recover_output(out_dir, db_path)
+        report = _build(input_path, out_dir, employee_ids, departments, only, force, db_path, now, progress, shard,
+                        options, change_reason, approved_by)
+    return replace(report, recovered=tuple(recovered))
+
+
+def _build(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departments: Iterable[str],
+           only: Iterable[str] | None, force: bool, db_path: Path, now: Callable[[], str] | None, progress: Progress,
+           shard: tuple[int, int] | None, options: RenderOptions, change_reason: str, approved_by: str) -> BuildReport:
+    """:func:`build` once it holds the output folder."""
+    workers = options.workers or os.cpu_count() or 1
     result = score_input(Path(input_path), db_path)
     period = result.input.settings.period.key
     target = out_dir / period
@@ -203,36 +239,58 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
     kinds = set(only) if only is not None else set(DEFAULT_KINDS) - ({"summary"} if selected is not None else set())
     named = {e.strip() for e in employee_ids if e.strip()}
     chosen = [r for r in result.results if selected is None or r.employee.employee_id in selected]
-    stamps = _stamps(result, db_path, kinds, selected, named, shard, (change_reason, approved_by),
-                     _issued_on(result, now))
+    issued_on = _issued_on(result, now)
+    stamps = _stamps(result, db_path, kinds, selected, named, shard, (change_reason, approved_by), issued_on)
+    built = period in {p for p, _, _ in list_periods(db_path)}
 
     if selected is not None or only is not None:
-        renderer = Renderer(_job(result, target, options, named, stamps), kinds, progress, workers)
+        chosen_ids = {r.employee.employee_id for r in chosen}
+        reissued = {eid for eid, s in stamps.get("letters", {}).items() if s.is_new_version and eid in chosen_ids}
+        if reissued and built and shard is None:
+            kinds.add("summary")  # corrected figures: the period's summary, payroll and history follow them
+        states = _states(result, db_path, stamps.get("letters"), issued_on) if "summary" in kinds else {}
+        renderer = Renderer(_job(result, target, options, named, stamps, states), kinds, progress, workers)
         existing = [p for p in renderer.targets(chosen) if p.exists()]
         if existing and not force:
             raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些文件，请加 --force")
         renderer.run(chosen, batches=shard is None)  # a department spans shards: merge prints it
         # A period not yet built in full has issued nothing; a shard's letters are recorded when merged.
-        if "letters" in kinds and shard is None and period in {p for p, _, _ in list_periods(db_path)}:
-            record_issued(db_path, stamps["letters"], _letter_paths(target, chosen), _issued_on(result, now))
+        if "letters" in kinds and shard is None and built:
+            letters = {eid: stamps["letters"][eid] for eid in chosen_ids if eid in stamps["letters"]}
+            if reissued:  # the period's results in the history are the corrected ones from now on
+                _journal(target, result, input_path, now, letters, _letter_paths(target, chosen))
+                _commit(db_path, target)
+            else:
+                record_issued(db_path, letters, _letter_paths(target, chosen), issued_on)
             if "summary" not in kinds and (target / MANIFEST).is_file():  # e-mail reads the letters' versions
                 write_bytes_atomic(target / MANIFEST, render_manifest(result, target, stamps["letters"]))
         return BuildReport(period, target, tuple(renderer.written), result, True, tuple(renderer.skipped))
 
+    states = _states(result, db_path, stamps.get("letters"), issued_on)
     with staged_folder(target, force) as staging:
-        renderer = Renderer(_job(result, staging, options, named, stamps), kinds, progress, workers)
+        renderer = Renderer(_job(result, staging, options, named, stamps, states), kinds, progress, workers)
         renderer.run(chosen)
         written = [target / p.relative_to(staging) for p in renderer.written]
-    _record(db_path, result, input_path, now, stamps["letters"], _letter_paths(target, chosen))
+        _journal(staging, result, input_path, now, stamps["letters"], _letter_paths(staging, chosen))
+    _commit(db_path, target)
     return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped))
 
 
-def _record(db_path: Path, result: PeriodResult, input_path: Path, now: Callable[[], str] | None,
-            letters: Mapping[str, DocumentStamp], paths: Mapping[str, Path]) -> None:
-    """The period's results and its letters' versions, in one transaction."""
+def _journal(folder: Path, result: PeriodResult, input_path: Path, now: Callable[[], str] | None,
+             letters: Mapping[str, DocumentStamp], paths: Mapping[str, Path]) -> None:
+    """The period's results and its letters' versions, as a journal in ``folder`` (reporter.store.journal)."""
     shas, issued_on = written_documents(letters, paths), _issued_on(result, now)
-    record_period(db_path, result, input_sha256=file_sha256(Path(input_path)), built_at=now() if now else "",
-                  documents=lambda conn: insert_documents(conn, letters.values(), shas, issued_on))
+    log = StatementLog()
+    insert_documents(log, letters.values(), shas, issued_on)
+    write_period(log, result, input_sha256=file_sha256(Path(input_path)), built_at=now() if now else "")
+    write_journal(folder, log)
+
+
+def _commit(db_path: Path, folder: Path) -> None:
+    """The journal the folder's files came with, into the history (one transaction)."""
+    crash_point("published")
+    commit_journal(db_path, folder)
+    crash_point("recorded")
 
 
 def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("output"), *, force: bool = False,
@@ -248,6 +306,16 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
     progress = progress or Progress()
     out_dir = Path(out_dir)
     db_path = Path(db_path) if db_path else out_dir / DEFAULT_DB_NAME
+    with output_lock(out_dir, progress.waiting):
+        recovered = recover_output(out_dir, db_path)
+        report = _merge(input_path, shard_dirs, out_dir, force, db_path, now, progress, options, change_reason,
+                        approved_by)
+    return replace(report, recovered=tuple(recovered))
+
+
+def _merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path, force: bool, db_path: Path,
+           now: Callable[[], str] | None, progress: Progress, options: RenderOptions, change_reason: str,
+           approved_by: str) -> BuildReport:
     result = score_input(Path(input_path), db_path)
     period = result.input.settings.period.key
     sources: dict[Path, Path] = {}
@@ -273,10 +341,12 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
             shutil.copyfile(source, staging / relative)
             progress.advance()
         progress.close()
-        renderer = Renderer(_job(result, staging, options, stamps={"letters": letters}), {"letters", "summary"},
-                            progress, 1)
+        states = _states(result, db_path, letters, _issued_on(result, now))
+        renderer = Renderer(_job(result, staging, options, stamps={"letters": letters}, states=states),
+                            {"letters", "summary"}, progress, 1)
         renderer.run_tasks("print", *renderer.batch_tasks(list(result.results)), None)
         renderer.period_files()
         written = [target / p for p in sources] + [target / p.relative_to(staging) for p in renderer.written]
-    _record(db_path, result, input_path, now, letters, _letter_paths(target, result.results))
+        _journal(staging, result, input_path, now, letters, _letter_paths(staging, result.results))
+    _commit(db_path, target)
     return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped))

@@ -24,7 +24,7 @@ from reporter.store.documents import (
     stamp_documents,
 )
 from reporter.writers.language import language
-from reporter.writers.pdf.verification import change_note
+from reporter.writers.pdf.verification import change_note, supersession_note
 
 
 def _names(result: PeriodResult, ids: Iterable[str]) -> str:
@@ -77,13 +77,17 @@ def letter_stamps(result: PeriodResult, db_path: Path, *, selected: set[str] | N
 
 def agreement_stamps(result: PeriodResult, db_path: Path, employee_ids: Iterable[str],
                      reissue: bool = False) -> dict[str, DocumentStamp]:
-    """The agreement versions of ``employee_ids`` under the term: a re-issue is always a new version."""
+    """The agreement versions of ``employee_ids`` under the term: a re-issue is always a new version, which
+    says which one it replaces (the signed paper of both is then told apart at a glance)."""
     term = result.input.settings.term.key
     wanted = set(employee_ids)
     figures = {r.employee.employee_id: agreement_figures(result, r) for r in result.results
                if r.employee.employee_id in wanted}
-    return stamp_documents(current_documents(db_path, "agreement", term), "agreement", term, figures,
-                           bump=wanted if reissue else ())
+    stamps = stamp_documents(current_documents(db_path, "agreement", term), "agreement", term, figures,
+                             bump=wanted if reissue else ())
+    lang = language(result.input.settings.language)
+    return {eid: replace(s, change_note=supersession_note(s, lang)) if s.is_new_version else s
+            for eid, s in stamps.items()}
 
 
 def written_documents(stamps: Mapping[str, DocumentStamp], paths: Mapping[str, Path]) -> dict[str, str]:

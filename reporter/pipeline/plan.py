@@ -46,7 +46,8 @@ from reporter.store.agreed import (
     record_plan,
     who,
 )
-from reporter.store.atomic import staged_folder, write_bytes_atomic
+from reporter.store.atomic import Leftover, output_lock, staged_folder, write_bytes_atomic
+from reporter.store.journal import recover_output
 from reporter.writers.language import language
 from reporter.writers.paths import department_label
 from reporter.writers.pdf.addendum import changed_lines, render_addendum
@@ -74,6 +75,7 @@ class PlanReport:
     skipped: tuple[str, ...] = ()
     agreements: tuple[str, ...] = ()  # the employees issued an agreement by this run
     addenda: Mapping[str, int] = field(default_factory=dict)  # employee → number of the addendum issued
+    recovered: tuple[Leftover, ...] = ()  # what a dead run had left in the output folder, and what was done
 
 
 def tracking_path(folder: Path, period: str, r: EmployeeResult) -> Path:
@@ -254,9 +256,19 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
     told: ``ids`` is None after a full run, else the sorted IDs of a partial one.
     """
     progress, options = progress or Progress(), options or RenderOptions()
-    workers = options.workers or os.cpu_count() or 1
-    agreed_on = agreed_on or date.today()
     db_path = Path(db_path) if db_path else Path(out_dir) / DEFAULT_DB_NAME
+    with output_lock(Path(out_dir), progress.waiting):
+        recovered = recover_output(Path(out_dir), db_path)
+        report = _plan(input_path, Path(out_dir), employee_ids, departments, force, reissue,
+                       agreed_on or date.today(), progress, options, on_agreed, db_path)
+    return replace(report, recovered=tuple(recovered))
+
+
+def _plan(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departments: Iterable[str], force: bool,
+          reissue: bool, agreed_on: date, progress: Progress, options: RenderOptions, on_agreed: OnAgreed | None,
+          db_path: Path) -> PlanReport:
+    """:func:`plan` once it holds the output folder."""
+    workers = options.workers or os.cpu_count() or 1
     sha256 = file_sha256(Path(input_path))
     inp = load_input(Path(input_path), stage="plan")
     result = lay_out_plan(inp)

@@ -52,6 +52,9 @@ class Progress:
 
     def close(self) -> None: ...
 
+    def waiting(self, holder: str) -> None:
+        """Another run holds the output folder (``holder``: its pid and host); this one waits for it."""
+
 
 @dataclass
 class RenderJob:
@@ -66,6 +69,8 @@ class RenderJob:
     named: frozenset[str] = frozenset()  # employees HR named (--employee): an agreement even if not appraised
     # kind ("letters", "agreements") → employee → the document version to print (reporter.store.documents)
     stamps: Mapping[str, Mapping[str, DocumentStamp]] = field(default_factory=dict)
+    # employee → where the letter stands as issued (reporter.pipeline.settle), for payroll.csv and 工资表
+    states: Mapping[str, str] = field(default_factory=dict)
 
     def has_agreement(self, r: EmployeeResult) -> bool:
         """Someone not appraised (absent for the period) gets no agreement unless HR names them."""
@@ -202,8 +207,8 @@ class Renderer:
     def period_files(self) -> None:
         result, job = self.job.result, self.job
         self.progress.start(STAGE_NAMES["summary"], 1)
-        for name, data in (("summary.xlsx", render_summary(result, job.sheet_password, job.created)),
-                           ("payroll.csv", render_payroll_csv(result)),
+        for name, data in (("summary.xlsx", render_summary(result, job.sheet_password, job.created, job.states)),
+                           ("payroll.csv", render_payroll_csv(result, states=job.states)),
                            (MANIFEST, render_manifest(result, job.folder, job.stamps.get("letters", {})))):
             write_bytes_atomic(self.folder / name, data)
             self.written.append(self.folder / name)

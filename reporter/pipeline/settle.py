@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,23 +25,12 @@ from reporter.store.confirmations import (
 )
 from reporter.writers.manifest import Manifest, Recipient, read_manifest
 
-# Every state, in the order reports list them, with the words HR reads.
-STATE_WORDS = {
-    "confirmed": "已确认",
-    "deemed_confirmed": "逾期视为确认",
-    "appeal_rejected": "申诉已驳回（维持原结果）",
-    "appeal_open": "申诉中",
-    "appeal_upheld": "申诉成立，待出具更正后的确认书",
-    "escalated": "逾期未回（已上报）",
-    "pending": "待确认",
-}
+# Every state, in the order reports list them (reporter.writers.wording has their words).
+STATES = ("confirmed", "deemed_confirmed", "appeal_rejected", "appeal_open", "appeal_upheld", "escalated", "pending")
 SETTLED = frozenset({"confirmed", "deemed_confirmed", "appeal_rejected"})
 DISPUTED = frozenset({"appeal_open", "appeal_upheld"})
-POLICY_WORDS = {"deemed_confirmed": "视为确认", "escalated": "上报"}
-# The columns of the status report: (key, heading); a key is a state, or one of issued / sent / overdue.
-COUNT_COLUMNS = (("issued", "已出具"), ("sent", "已发邮件"), ("confirmed", "已确认"), ("appeal_open", "申诉中"),
-                 ("appeal_upheld", "申诉成立"), ("appeal_rejected", "申诉驳回"), ("pending", "待确认"),
-                 ("overdue", "逾期未回"))
+# The counts of the status report: a state, or one of issued / sent / overdue.
+COUNTS = ("issued", "sent", "confirmed", "appeal_open", "appeal_upheld", "appeal_rejected", "pending", "overdue")
 
 
 @dataclass(frozen=True)
@@ -48,7 +38,7 @@ class Standing:
     """One employee after the letters."""
 
     recipient: Recipient
-    state: str  # a key of STATE_WORDS
+    state: str  # one of STATES
     sent: bool
     answer: RecordedAnswer | None  # the latest answer to the current letter, if any
     needs_interview: bool  # a weak grade and no interview on record
@@ -76,7 +66,7 @@ class PeriodStanding:
     standings: tuple[Standing, ...]
 
     def by_department(self) -> list[tuple[str, Counter]]:
-        """(company-department, counts of COUNT_COLUMNS) per department in the manifest's order, then 合计."""
+        """(company-department, counts of COUNTS) per department in the manifest's order, then 合计."""
         rows: dict[str, Counter] = {}
         for s in self.standings:
             counts = rows.setdefault(department_of(s.recipient), Counter())
@@ -100,7 +90,8 @@ def department_of(r: Recipient) -> str:
     return f"{r.company}-{r.department}"
 
 
-def _state(answer: RecordedAnswer | None, version: int, overdue: bool, policy: str) -> str:
+def state_of(answer: RecordedAnswer | None, version: int, overdue: bool, policy: str) -> str:
+    """The state of a letter of ``version``: an answer to an older version settles nothing."""
     a = answer.answer if answer is not None and answer.answer.version >= version else None
     if a is not None and a.result == "confirmed":
         return "confirmed"
@@ -109,6 +100,18 @@ def _state(answer: RecordedAnswer | None, version: int, overdue: bool, policy: s
     if overdue:
         return "deemed_confirmed" if policy == "deemed_confirmed" else "escalated"
     return "pending"
+
+
+def states_at_issue(db: Path, period: str, letters: Mapping[str, tuple[int, date]], policy: str,
+                    today: date) -> dict[str, str]:
+    """Each employee's state the day a build issues the letters (employee → (version, appeal deadline)).
+
+    A first build finds no answers: everyone is pending.  A rebuild keeps what was answered to an
+    unchanged letter, and a re-issued letter waits for an answer of its own.
+    """
+    answers = latest_answers(db, period)
+    return {eid: state_of(answers.get(eid), version, today > deadline, policy)
+            for eid, (version, deadline) in letters.items()}
 
 
 def needs_interview(trace: dict) -> bool:
@@ -137,7 +140,7 @@ def period_standing(period_dir: Path, db: Path | None = None, today: date | None
     for r in manifest.recipients:
         letter = letters.get(r.employee_id, (1, ""))
         overdue = today > own_deadlines.get(r.employee_id, deadline)
-        state = _state(answers.get(r.employee_id), letter[0], overdue, manifest.unanswered_after_deadline)
+        state = state_of(answers.get(r.employee_id), letter[0], overdue, manifest.unanswered_after_deadline)
         answer = answers.get(r.employee_id)
         standings.append(Standing(r, state, r.employee_id in sent,
                                   answer if answer and answer.answer.version >= letter[0] else None,

@@ -3,14 +3,24 @@
 A build writes into a staging folder beside the target and renames it into
 place at the end.  A failed build leaves the previous results untouched; an
 existing period is only replaced when the caller asked for it (``--force``).
+
+Runs that write one output folder take its lock (:func:`output_lock`) for their whole length, so they
+follow one another; the kernel drops the lock of a process that dies, so a crash never leaves it held.
+Holding the lock, a run clears what a dead run left (:func:`clear_leftovers`): a half-written
+staging folder is removed, and a period a crash left only in its ``.replaced-*`` folder is put back.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import signal
+import socket
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from reporter.errors import OutputExistsError
@@ -35,14 +45,119 @@ def check_target(target: Path, force: bool) -> None:
             f"{target} 已存在（该期间已生成过结果）。如确需重新生成并替换，请加 --force；其他期间的结果不受影响")
 
 
+LOCK_NAME = ".reporter.lock"
+CRASH_AT = "REPORTER_TEST_CRASH_AT"  # tests kill the process at a named step (see crash_point)
+
+
+def crash_point(step: str) -> None:
+    """Where the crash tests kill a run (``REPORTER_TEST_CRASH_AT=step``): a no-op unless that is set."""
+    if os.environ.get(CRASH_AT) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@contextmanager
+def output_lock(out_dir: Path, on_wait: Callable[[str], None] | None = None, wait: bool = True) -> Iterator[bool]:
+    """Hold ``out_dir``'s lock: another run waits (told through ``on_wait(holder)``) until this one ends.
+
+    An ``flock`` on ``out_dir/.reporter.lock``: the kernel releases it when the process exits in any way,
+    so a killed run never leaves it held.  It serialises runs on one machine's file system (not over NFS).
+    With ``wait=False`` it yields False at once when another run holds the lock.  A run that created
+    ``out_dir`` and wrote nothing into it (bad input) removes it again.
+    """
+    out_dir = Path(out_dir)
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = _locked(out_dir / LOCK_NAME, on_wait, wait)
+    if fd is None:
+        yield False
+        return
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode())
+        yield True
+    finally:
+        if created and os.listdir(out_dir) == [LOCK_NAME]:
+            (out_dir / LOCK_NAME).unlink()  # before the lock is released: a waiting run then retries
+            out_dir.rmdir()
+        os.close(fd)
+
+
+def _locked(path: Path, on_wait: Callable[[str], None] | None, wait: bool) -> int | None:
+    """An fd of ``path`` holding its flock (None: busy and not to wait).
+
+    The lock file can be removed by its holder (see output_lock): a run that got the lock of a file no
+    longer at ``path`` opens it again, so two runs never hold locks on two different files.
+    """
+    told = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                os.close(fd)
+                return None
+            if on_wait is not None and not told:
+                on_wait(path.read_text(encoding="utf-8", errors="replace").strip() or "?")
+                told = True
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """What a dead run left beside a folder, and what was done about it."""
+
+    action: str  # "removed_staging", "restored", "removed_replaced"
+    path: Path  # the folder concerned (the target, for "restored")
+    size: int = 0  # bytes removed
+
+
+def _size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def clear_leftovers(parent: Path) -> list[Leftover]:
+    """Clear what dead runs left in ``parent``; only while holding the output folder's lock."""
+    done: list[Leftover] = []
+    if not Path(parent).is_dir():
+        return done
+    for folder in sorted(Path(parent).iterdir()):
+        if not folder.is_dir():
+            continue
+        if folder.name.startswith(".staging-"):
+            done.append(Leftover("removed_staging", folder, _size(folder)))
+            shutil.rmtree(folder, ignore_errors=True)
+        elif folder.name.startswith(".replaced-"):
+            for kept in list(folder.iterdir()):
+                target = Path(parent) / kept.name
+                if not target.exists():  # killed between the two renames: the old results go back
+                    os.replace(kept, target)
+                    done.append(Leftover("restored", target))
+            done.append(Leftover("removed_replaced", folder, _size(folder)))
+            shutil.rmtree(folder, ignore_errors=True)
+    return done
+
+
 @contextmanager
 def staged_folder(target: Path, force: bool):
-    """Yield a staging folder; on success it replaces ``target``, on failure it is removed."""
+    """Yield a staging folder; on success it replaces ``target``, on failure it is removed.
+
+    The existence check is made again at the swap: whatever appeared meanwhile is never silently replaced.
+    """
     check_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{target.name}-", dir=target.parent))
     try:
         yield staging
+        crash_point("staged")
+        check_target(target, force)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -50,11 +165,13 @@ def staged_folder(target: Path, force: bool):
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".replaced-{target.name}-", dir=target.parent))
         os.replace(target, old / target.name)
+        crash_point("between_renames")
     try:
         os.replace(staging, target)
     except OSError:
         if old is not None:
             os.replace(old / target.name, target)
         raise
+    crash_point("swapped")
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -174,28 +174,33 @@ def record_period(path: Path, result: PeriodResult, *, input_sha256: str, built_
                   documents: Callable[[sqlite3.Connection], None] | None = None) -> None:
     """Replace this period's rows with the new results, atomically; ``documents(conn)`` records the period's
     letters in the same transaction (see reporter.store.documents.insert_documents)."""
-    s = result.input.settings
     with closing(_connect(Path(path))) as conn, conn:
         if documents is not None:
             documents(conn)
-        conn.execute("DELETE FROM results WHERE period = ?", (s.period.key,))
-        conn.execute("DELETE FROM periods WHERE period = ?", (s.period.key,))
-        conn.execute("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (s.period.key, s.company, result.input.source, input_sha256, built_at,
-                      len(result.results), len(result.appraised)))
-        conn.executemany(
-            "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(s.period.key, r.employee.employee_id, r.employee.name, r.employee.company, r.employee.department,
-              r.employee.role, int(r.appraised), None if r.total is None else str(r.total),
-              r.grade.grade if r.grade else None, r.department_rank, r.role_rank, str(r.pay.total),
-              r.review.improvement if r.review else "")
-             for r in result.results])
-        # Earlier periods from the input's history sheet are kept too, so next month's
-        # workbook need not repeat them; a period reporter built itself always wins.
-        conn.executemany(
-            "INSERT OR REPLACE INTO imported VALUES (?, ?, ?, ?, ?, ?)",
-            [(h.period, h.employee_id, str(h.total), h.grade, h.department_rank, result.input.source)
-             for h in result.input.history if h.period != s.period.key])
+        write_period(conn, result, input_sha256=input_sha256, built_at=built_at)
+
+
+def write_period(conn, result: PeriodResult, *, input_sha256: str, built_at: str) -> None:
+    """The statements of :func:`record_period`, on the caller's connection (or a journal that records them)."""
+    s = result.input.settings
+    conn.execute("DELETE FROM results WHERE period = ?", (s.period.key,))
+    conn.execute("DELETE FROM periods WHERE period = ?", (s.period.key,))
+    conn.execute("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (s.period.key, s.company, result.input.source, input_sha256, built_at,
+                  len(result.results), len(result.appraised)))
+    conn.executemany(
+        "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(s.period.key, r.employee.employee_id, r.employee.name, r.employee.company, r.employee.department,
+          r.employee.role, int(r.appraised), None if r.total is None else str(r.total),
+          r.grade.grade if r.grade else None, r.department_rank, r.role_rank, str(r.pay.total),
+          r.review.improvement if r.review else "")
+         for r in result.results])
+    # Earlier periods from the input's history sheet are kept too, so next month's
+    # workbook need not repeat them; a period reporter built itself always wins.
+    conn.executemany(
+        "INSERT OR REPLACE INTO imported VALUES (?, ?, ?, ?, ?, ?)",
+        [(h.period, h.employee_id, str(h.total), h.grade, h.department_rank, result.input.source)
+         for h in result.input.history if h.period != s.period.key])
 
 
 def list_periods(path: Path) -> list[tuple[str, str, int]]:

@@ -359,3 +359,33 @@ def annual_reward_title(period: Period, prose: str = "zh") -> str:
     if prose == "en":
         return "Annual performance reward" if period.closes_year else "Annual performance reward (estimate)"
     return "年度绩效奖励" if period.closes_year else "预计年度绩效奖励"
+
+
+# Where a letter stands after it is issued (reporter.pipeline.settle.STATES), in HR's words.
+STATE_WORDS = {
+    "confirmed": ("已确认", "Confirmed"),
+    "deemed_confirmed": ("逾期视为确认", "Deemed confirmed (no reply by the deadline)"),
+    "appeal_rejected": ("申诉已驳回（维持原结果）", "Appeal rejected (result stands)"),
+    "appeal_open": ("申诉中", "Appeal open"),
+    "appeal_upheld": ("申诉成立，待出具更正后的确认书", "Appeal upheld; corrected letter to be issued"),
+    "escalated": ("逾期未回（已上报）", "No reply by the deadline (escalated)"),
+    "pending": ("待确认", "Awaiting confirmation"),
+}
+POLICY_WORDS = {"deemed_confirmed": ("视为确认", "deemed confirmed"), "escalated": ("上报", "escalated")}
+# The status report's column titles (reporter.pipeline.settle.COUNTS).
+COUNT_WORDS = {"issued": ("已出具", "Issued"), "sent": ("已发邮件", "E-mailed"), "confirmed": ("已确认", "Confirmed"),
+               "appeal_open": ("申诉中", "Appeal open"), "appeal_upheld": ("申诉成立", "Appeal upheld"),
+               "appeal_rejected": ("申诉驳回", "Appeal rejected"), "pending": ("待确认", "Pending"),
+               "overdue": ("逾期未回", "Overdue")}
+
+
+def state_words(state: str, prose: str = "zh") -> str:
+    """Where a letter stands, in a document's prose language (``zh`` or ``en``)."""
+    zh, en = STATE_WORDS[state]
+    return en if prose == "en" else zh
+
+
+def policy_words(policy: str, prose: str = "zh") -> str:
+    """What 逾期未回 makes of silence past the deadline."""
+    zh, en = POLICY_WORDS[policy]
+    return en if prose == "en" else zh

@@ -63,6 +63,14 @@ def change_note(stamp: DocumentStamp, reason: str, approved_by: str, lang: Langu
             f"原因：{reason}；批准：{approved_by}。")
 
 
+def supersession_note(stamp: DocumentStamp, lang: Language) -> str:
+    """An agreement signed again: 第 2 版，取代第 1 版（…）；双方签字后，原版本不再适用。"""
+    return lang.say(f"第 {stamp.version} 版，取代第 {stamp.version - 1} 版（校验码 {stamp.supersedes}）；"
+                    "双方签字后，原版本不再适用。",
+                    f"Version {stamp.version}, replacing version {stamp.version - 1} ({stamp.supersedes}); "
+                    "once both parties sign it, the earlier version no longer applies.")
+
+
 def qr_data_uri(code: str) -> str:
     """The QR code of ``code`` (its text is the code itself) as an SVG data: URI."""
     import segno
@@ -79,6 +87,7 @@ def verification_context(stamp: DocumentStamp | None, lang: Language) -> dict:
         "label": lang.html("校验码", "Verification code"), "label_text": lang.say("校验码", "Verification code"),
         "change_note": stamp.change_note,
         "change_title": lang.html("更正说明", "Correction"),
+        "version_title": lang.html("版本说明", "Version"),
     }}
 
 

@@ -15,6 +15,7 @@ Sheet names, titles and labels follow the 语言 setting (English sheets for ``e
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,15 +26,15 @@ from reporter.model import PeriodResult
 from reporter.rules.pay import pay_formula
 from reporter.rules.rulebook import rule
 from reporter.writers.language import Language, language
-from reporter.writers.payroll_csv import not_in_total, status
+from reporter.writers.payroll_csv import status
 from reporter.writers.wording import (
-    annual_reward_title,
     hr_note,
     not_appraised_text,
     period_warnings,
 )
 from reporter.writers.xlsx.layout import PRINT_SCALE, ScorecardCells, num
 from reporter.writers.xlsx.pages import print_words
+from reporter.writers.xlsx.payroll_sheet import PAY_PARTS, PAYROLL_LAST_COL, PayrollSheet
 from reporter.writers.xlsx.rules_sheet import RulesSheet
 from reporter.writers.xlsx.scorecard import sheet_name, write_scorecard_sheet
 from reporter.writers.xlsx.style import (
@@ -52,7 +53,6 @@ from reporter.writers.xlsx.widths import (
     WARNING_WIDTHS,
     money_widths,
     people_widths,
-    reward_width,
 )
 
 HEAD = ("工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "等级名称", "部门排名", "岗位排名",
@@ -62,9 +62,6 @@ HEAD_EN = ("ID", "Name", "Company", "Dept.", "Role", "Status", "Total", "Grade",
            "Role rank", "Pay coeff.", "Position pay", "Personal commission", "Shared commission", "Seniority pay",
            "One-time bonus", "Total pay", "Notes", "Rank group")
 COL = {name: i for i, name in enumerate(HEAD)}
-PAY_PARTS = (("position_pay", "岗位工资"), ("personal_commission", "个人绩效提成"),
-             ("shared_commission", "公共绩效提成"), ("seniority_pay", "工龄工资"), ("one_time_bonus", "一次性奖励"))
-APPROVALS = (("制表", "Prepared by"), ("审核", "Checked by"), ("批准", "Approved by"))
 
 
 @dataclass(frozen=True)
@@ -97,9 +94,10 @@ def column_range(sheet: str, col: int, first: int, last: int) -> str:
     return f"'{sheet}'!${letter}${first + 1}:${letter}${last + 1}"
 
 
-class _Summary(RulesSheet):
-    def __init__(self, book, result: PeriodResult):
+class _Summary(RulesSheet, PayrollSheet):
+    def __init__(self, book, result: PeriodResult, states: Mapping[str, str] | None = None):
         self.book, self.result, self.s = book, result, Styles(book)
+        self.states = states or {}  # employee → where the letter stands (工资表's 确认状态)
         self.inp = result.input
         self.lang = language(self.inp.settings.language)
         self.t, self.say, self.prose = self.lang.label, self.lang.say, self.lang.prose
@@ -148,7 +146,7 @@ class _Summary(RulesSheet):
         print_setup(distribution, settings, titles[distribution], landscape=False, area=(self.chart_bottom, 7))
         distribution.fit_to_pages(1, 1)  # the table and its chart on one page
         print_setup(departments, settings, titles[departments], landscape=False, area=(self.department_rows, 6))
-        print_setup(payroll, settings, titles[payroll], landscape=True, area=(self.payroll_last, 12))
+        print_setup(payroll, settings, titles[payroll], landscape=True, area=(self.payroll_last, PAYROLL_LAST_COL))
         print_setup(absent, settings, titles[absent], landscape=True,
                     area=(max(1, len(self.result.not_appraised)), 6))
         print_setup(warnings, settings, titles[warnings], landscape=True, area=(max(1, self.warning_rows), 5))
@@ -184,6 +182,10 @@ class _Summary(RulesSheet):
 
     def formula(self, ws, row, col, excel, value, fmt=None):
         ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell"), num(value))
+
+    def summary_ref(self, row: int, title: str) -> str:
+        """An absolute reference to 汇总's cell of ``title`` (a Chinese column title) in ``row``."""
+        return f"'{self.names.summary}'!{cell(row, COL[title], True)}"
 
     def rank_refs(self, row: int) -> dict[str, str]:
         """The rank rules' names on 汇总: peers are the columns (a not-appraised row's 总分 is blank, never counted)."""
@@ -320,69 +322,6 @@ class _Summary(RulesSheet):
         pay_excel = f'SUMIFS({self.range["应发合计"]},{criteria})' if criteria else f'SUM({self.range["应发合计"]})'
         self.formula(ws, row, 6, pay_excel, pay, fmt(MONEY))
 
-    def payroll(self, ws) -> None:
-        period = self.inp.settings.period
-        reward = (annual_reward_title(period) + not_in_total(),
-                  annual_reward_title(period, "en") + not_in_total("en"))
-        titles = (("考核期间", "Period"), ("工号", "ID"), ("姓名", "Name"), ("公司", "Company"), ("部门", "Department"),
-                  ("考核状态", "Status"), ("岗位工资", "Position pay"), ("个人绩效提成", "Personal commission"),
-                  ("公共绩效提成", "Shared commission"), ("工龄工资", "Seniority pay"), ("一次性奖励", "One-time bonus"),
-                  ("应发合计", "Total pay"), reward)
-        people = people_widths(self.rows, (status(True, self.prose), status(False, self.prose)))
-        widths = {0: text_width([period.key], 7, 10), **{col: people[name] for col, name in
-                                                          enumerate(("工号", "姓名", "公司", "部门", "考核状态"), start=1)},
-                  **dict(enumerate(money_widths(self.rows).values(), start=6)), 12: reward_width(self.rows)}
-        widths = self.header(ws, titles, widths, height=30)
-        period = self.inp.settings.period.key
-        money = self.s.get("cell", num=MONEY)
-        for i, r in enumerate(self.rows, start=1):
-            fit_row(ws, i, [(r.employee.company, widths[3]), (r.employee.department, widths[4])])
-            ws.write_string(i, 0, period, self.s.get("cell"))
-            for col, name in enumerate(("工号", "姓名", "公司", "部门", "考核状态"), start=1):
-                ws.write_formula(i, col, f"='{self.names.summary}'!{cell(i, COL[name], True)}",
-                                 self.s.get("cell", text_wrap=True),
-                                 {"工号": r.employee.employee_id, "姓名": r.employee.name, "公司": r.employee.company,
-                                  "部门": r.employee.department, "考核状态": status(r.appraised, self.prose)}[name])
-            for col, (key, title) in enumerate((*PAY_PARTS, ("total", "应发合计")), start=6):
-                self.formula(ws, i, col, f"'{self.names.summary}'!{cell(i, COL[title], True)}", getattr(r.pay, key),
-                             money)
-            if r.pay.annual_reward is not None:
-                ws.write_number(i, 12, num(r.pay.annual_reward), money)
-        self.payroll_totals(ws, len(self.rows) + 1, widths)
-
-    def payroll_totals(self, ws, row: int, widths: dict[int, float]) -> None:
-        """合计 of every money column, then the approval block (制表 / 审核 / 批准, each with 日期)."""
-        last = row - 1
-        people = len(self.rows)
-        ws.merge_range(row, 0, row, 5, self.t(f"合计（{people} 人）", f"Total ({people} employees)", sep=" "),
-                       self.s.get("total"))
-        for col, key in enumerate(("position_pay", "personal_commission", "shared_commission", "seniority_pay",
-                                   "one_time_bonus", "total"), start=6):
-            value = sum((getattr(r.pay, key) for r in self.rows), Decimal(0))
-            self.formula(ws, row, col, f"SUM({cell(1, col)}:{cell(last, col)})", value, self.s.get("total", num=MONEY))
-        rewards = [r.pay.annual_reward for r in self.rows if r.pay.annual_reward is not None]
-        self.formula(ws, row, 12, f"SUM({cell(1, 12)}:{cell(last, 12)})", sum(rewards, Decimal(0)),
-                     self.s.get("total", num=MONEY))
-        row += 2
-        period = self.inp.settings.period
-        ws.merge_range(row, 0, row, 12, self.say(f"说明：{annual_reward_title(period)}年终结算，不计入应发合计。",
-                                                 f"Note: the {annual_reward_title(period, 'en').lower()} is settled "
-                                                 "at year end and is not part of total pay."), self.s.get("note"))
-        row += 2
-        signs = [self.t(f"{zh}：", f"{en}:") for zh, en in APPROVALS]
-        places = ((0, 1, 3), (5, 6, 8), (9, 10, 12))
-        # Chinese words fit their narrow label cells; English ones wrap there (a right-aligned text running
-        # out of its cell to the left would be cut off by the page's edge or the sign line before it).
-        wrap = {"text_wrap": True} if self.lang.code != "zh" else {}
-        for offset, words in ((0, signs), (1, [self.t("日期：", "Date:")] * len(APPROVALS))):
-            lines = max(wrapped_lines(word, widths[label]) for word, (label, *_) in zip(words, places, strict=True))
-            # Room to sign; the summary streams, so each row is written whole.
-            ws.set_row(row + offset, max(30, row_height(lines)) if wrap else 30)
-            for word, (label, first, last) in zip(words, places, strict=True):
-                ws.write_string(row + offset, label, word, self.s.get("", align="right", **wrap))
-                ws.merge_range(row + offset, first, row + offset, last, "", self.s.get("sign"))
-        self.payroll_last = row + 1
-
     def not_appraised(self, ws) -> None:
         self.header(ws, (("工号", "ID"), ("姓名", "Name"), ("公司", "Company"), ("部门", "Department"), ("岗位", "Role"),
                          ("缺勤月数", "Months absent"), ("原因", "Reason")), {6: ABSENT_REASON_WIDTH})
@@ -410,9 +349,11 @@ class _Summary(RulesSheet):
                 ws.write_blank(i, 3, None, self.s.get("cell"))
 
 
-def render_summary(result: PeriodResult, password: str = "", created: datetime | None = None) -> bytes:
+def render_summary(result: PeriodResult, password: str = "", created: datetime | None = None,
+                   states: Mapping[str, str] | None = None) -> bytes:
+    """The workbook's bytes; ``states``: employee → where the letter stands (reporter.pipeline.settle.STATES)."""
     buffer = io.BytesIO()
     book = new_workbook(buffer, created or result.input.settings.period.document_date, streaming=True)
-    _Summary(book, result).write(password)
+    _Summary(book, result, states).write(password)
     book.close()
     return buffer.getvalue()
