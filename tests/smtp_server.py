@@ -65,6 +65,9 @@ class Faults:
     drop_after_data: set[int] = field(default_factory=set)
     # Drop the connection when the Nth MAIL FROM (1-based, over the server's life) arrives; nothing stored.
     drop_before_data: set[int] = field(default_factory=set)
+    # Seconds the server takes to acknowledge each message, after storing it: a slow server, so that
+    # runs in other processes overlap, or can be killed while a message is in flight.
+    reply_delay: float = 0.0
     # (The sets are copied when the server starts; changing them afterwards has no effect.)
 
 
@@ -101,6 +104,7 @@ class _Handler:
         self.defer_once = {a.lower() for a in faults.defer_once}
         self.drop_after_data = set(faults.drop_after_data)
         self.drop_before_data = set(faults.drop_before_data)
+        self.reply_delay = faults.reply_delay
         self.received = received
         self.auth_attempts = auth_attempts
         self._lock = threading.Lock()
@@ -167,6 +171,8 @@ class _Handler:
             self.received.append(item)  # stored before the drop, so the client can't outrun it
         if drop:
             await self._drop(server)
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return ACCEPTED_REPLY
 
     def authenticator(self, user: str, password: str):

@@ -53,6 +53,9 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
     employee alone (no CC, no BCC), over verified TLS (STARTTLS or SSL).
     Every message is recorded in a ledger, so rerunning after any failure
     sends only what has not gone; one refused address does not stop the rest.
+    One run sends a period at a time: a second one started meanwhile sends
+    nothing and exits 1. What a killed run was sending is reported as
+    unknown (it may have arrived), never resent without --resend-unknown.
 
     \b
     Server settings come from the workbook's 设置 sheet (邮件服务器, 邮件端口,
@@ -96,9 +99,11 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
             for eid, why in rows:
                 click.echo(f"  {eid}{say('：', ': ')}{why}")
     if report.unknown:
-        click.echo(say(f"状态不明（连接在发送中断开，可能已送达）：{'、'.join(report.unknown)}",
-                       f"Status unknown (the connection dropped while sending; they may have arrived): "
-                       f"{', '.join(report.unknown)}"))
+        click.echo(say(f"状态不明（发送中连接断开或发送的运行中止，可能已送达）：{'、'.join(report.unknown)}；"
+                       "请在邮件服务器的已发送邮件中核对，确认未送达后加 --resend-unknown 重发",
+                       f"Status unknown (the connection dropped or the run sending them ended while sending; they may "
+                       f"have arrived): {', '.join(report.unknown)}; check the mail server's sent folder, and once "
+                       "sure they did not arrive, resend with --resend-unknown"))
     if report.stopped:
         click.echo(report.stopped, err=True)
     if report.failed or report.retry or report.unknown or report.stopped:

@@ -1,10 +1,14 @@
 """The send ledger: one row per message and channel, in the history database.
 
-planned → sending (committed before the SMTP transaction starts) → sent, or
-failed (5xx: permanent), retry (4xx or a connection lost before the data was
-sent), unknown (the connection was lost while the message data was in flight:
-it may have been delivered).  A rerun sends what is planned or retry, never
-what is sent, and unknown only when asked to.
+planned → sending (the claim, committed before the SMTP transaction starts) →
+sent, or failed (5xx: permanent), retry (4xx or a connection lost before the
+data was sent), unknown (the connection was lost while the message data was in
+flight, or the run sending it died: it may have been delivered).  A rerun sends
+what is planned or retry, never what is sent, and unknown only when asked to.
+
+A message is sent only by the run that claimed it: ``claim`` moves the row to
+``sending`` only if it still has the status this run saw, in one write
+transaction, so of two runs racing for one message exactly one wins.
 
 A letter re-issued as a new version (reporter.store.documents) is a new
 message: the ledger is keyed by the letter's version too, so version 2 is
@@ -83,6 +87,33 @@ class Ledger:
                 "VALUES (?, ?, ?, ?, ?, ?, 'planned', ?) ON CONFLICT DO UPDATE SET recipient=excluded.recipient, "
                 "message_id=excluded.message_id, updated_at=excluded.updated_at",
                 (*self._key(employee_id), recipient, message_id, self.clock()))
+
+    def claim(self, employee_id: str, seen: str) -> bool:
+        """Take the message for this run: True if its row still had status ``seen`` and is now ``sending``."""
+        self.conn.execute("BEGIN IMMEDIATE")  # the write lock first: the check and the change are one step
+        try:
+            taken = self.conn.execute(
+                "UPDATE outbox SET status='sending', last_reply='', attempts=attempts+1, updated_at=? "
+                "WHERE period=? AND employee_id=? AND channel=? AND version=? AND status=?",
+                (self.clock(), *self._key(employee_id), seen)).rowcount == 1
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return taken
+
+    def abandon_claims(self, reply: str) -> list[str]:
+        """Rows left ``sending`` by a run that died become ``unknown``; the employees, for the report.
+
+        Called only while holding the period's sending lock (reporter.mail.lock), when no other run
+        can be sending: a ``sending`` row then belongs to a run that ended before it heard back.
+        """
+        with self.conn:
+            rows = self.conn.execute(
+                "UPDATE outbox SET status='unknown', last_reply=?, updated_at=? "
+                "WHERE period=? AND channel=? AND status='sending' RETURNING employee_id",
+                (reply, self.clock(), self.period, self.channel)).fetchall()
+        return sorted(row[0] for row in rows)
 
     def mark(self, employee_id: str, status: str, reply: str = "", *, attempt: bool = False) -> None:
         assert status in STATUSES

@@ -20,6 +20,7 @@ from pathlib import Path
 from reporter.errors import DeliveryError
 from reporter.mail.config import PASSWORD_VARIABLE, SmtpConfig
 from reporter.mail.ledger import Ledger
+from reporter.mail.lock import sending_lock
 from reporter.mail.message import Outgoing, build_message, text_environment
 from reporter.store.atomic import write_bytes_atomic
 from reporter.writers.language import ZH, Language, language
@@ -78,13 +79,14 @@ class _Batch:
         self.connector, self.sleep = connector, sleep
         self.smtp: smtplib.SMTP | None = None
 
-    def run(self, queue: list[Outgoing]) -> None:
+    def run(self, queue: list[tuple[Outgoing, str]]) -> None:
+        """Send each (message, the ledger status this run saw for it) in turn."""
         self.smtp = self.connector(self.config, self.password)  # a bad certificate stops us before any message
         try:
-            for i, out in enumerate(queue):
+            for i, (out, seen) in enumerate(queue):
                 if i:
                     self.sleep(60.0 / self.config.rate_limit)
-                if not self.send(out):
+                if not self.send(out, seen):
                     left = len(queue) - i - 1
                     self.report.stopped = self.report.language.say(
                         f"与邮件服务器的连接中断，其余 {left} 封未发送：请稍后重新运行同一命令",
@@ -102,13 +104,19 @@ class _Batch:
                 pass
             self.smtp = None
 
-    def send(self, out: Outgoing) -> bool:
-        """One message, with retries for temporary failures; False when the connection is lost."""
+    def send(self, out: Outgoing, seen: str) -> bool:
+        """One message, with retries for temporary failures; False when the connection is lost.
+
+        Each attempt first claims the message in the ledger; one another run has taken is skipped.
+        """
         eid = out.recipient.employee_id
         for attempt in range(1, self.config.max_attempts + 1):
             if attempt > 1:
                 self.sleep(self.config.backoff * 2 ** (attempt - 2))
-            self.ledger.mark(eid, "sending", attempt=True)
+            if not self.ledger.claim(eid, seen if attempt == 1 else "retry"):
+                self.report.skipped.append((eid, self.report.language.say(
+                    "已由另一次运行认领发送", "claimed by another run")))
+                return True
             in_data = False
             try:
                 if self.smtp is None:
@@ -207,26 +215,38 @@ def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, em
         return report
 
     channel = "live" if test_to is None else f"rehearsal:{test_to}"
-    ledger = Ledger(db_path or manifest.folder.parent / "reporter.sqlite", manifest.period, channel,
-                    lambda: now().astimezone().isoformat(timespec="seconds"),
-                    {r.employee_id: r.letter_version for r in manifest.recipients})
-    try:
-        queue = _claim(ledger, outgoing, report, resend_unknown=resend_unknown, retry_failed=retry_failed)
-        if queue:
-            _Batch(config, password, ledger, report, connector, sleep or time.sleep).run(queue)
-    finally:
-        ledger.close()
+    db_path = Path(db_path or manifest.folder.parent / "reporter.sqlite")
+
+    def clock() -> str:
+        return now().astimezone().isoformat(timespec="seconds")
+
+    with sending_lock(db_path, manifest.period, clock()):  # one sending run per ledger and period
+        ledger = Ledger(db_path, manifest.period, channel, clock,
+                        {r.employee_id: r.letter_version for r in manifest.recipients})
+        try:
+            abandoned = ledger.abandon_claims("the run sending it ended before the server replied")
+            queue = _select(ledger, outgoing, report, abandoned, resend_unknown=resend_unknown,
+                            retry_failed=retry_failed)
+            if queue:
+                _Batch(config, password, ledger, report, connector, sleep or time.sleep).run(queue)
+        finally:
+            ledger.close()
     return report
 
 
-def _claim(ledger: Ledger, outgoing: list[Outgoing], report: DeliveryReport, *, resend_unknown: bool,
-           retry_failed: bool) -> list[Outgoing]:
-    """The messages to send now, planned in the ledger; the others go to the report as skipped, with why."""
+def _select(ledger: Ledger, outgoing: list[Outgoing], report: DeliveryReport, abandoned: list[str], *,
+            resend_unknown: bool, retry_failed: bool) -> list[tuple[Outgoing, str]]:
+    """The messages to send now, planned in the ledger, each with the status seen (claimed against it).
+
+    The others go to the report: skipped, with why, or unknown when a run that died was sending them.
+    """
     queue, say = [], report.language.say
     for out in outgoing:
         eid = out.recipient.employee_id
         status, reply = ledger.status(eid) or ("", "")
-        if status == "sent":
+        if status == "unknown" and eid in abandoned and not resend_unknown:
+            report.unknown.append(eid)
+        elif status == "sent":
             report.skipped.append((eid, say("此前已发送", "sent before")))
         elif status in ("unknown", "sending") and not resend_unknown:
             report.skipped.append((eid, say("上次发送时连接中断、可能已送达：确认未收到后加 --resend-unknown 重发",
@@ -238,5 +258,7 @@ def _claim(ledger: Ledger, outgoing: list[Outgoing], report: DeliveryReport, *, 
                                             "again, then add --retry-failed")))
         else:
             ledger.plan(eid, out.to, out.message_id)
-            queue.append(out)
+            queue.append((out, status or "planned"))
+    chosen = {out.recipient.employee_id for out in outgoing}
+    report.unknown += [eid for eid in abandoned if eid not in chosen]  # not asked about now, but just found out
     return queue

@@ -10,8 +10,14 @@ process with the same job.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -121,11 +127,42 @@ class RenderJob:
 
 
 _worker_job: RenderJob | None = None  # set in each worker process by _start_worker, never in the parent
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_CHECK_SECONDS = 1.0
 
 
-def _start_worker(job: RenderJob) -> None:
+def _start_worker(job: RenderJob, parent_pid: int, pool_thread: int) -> None:
     global _worker_job
     _worker_job = job
+    _exit_with_parent(parent_pid, pool_thread)
+
+
+def _exit_with_parent(parent_pid: int, pool_thread: int) -> None:
+    """End this worker when the build that forked it dies, even by SIGKILL.
+
+    A pool worker blocks reading its task pipe, whose write end it inherited itself, so a dead
+    parent never gives it end-of-file: without this it lives on, idle, until someone kills it.
+    On Linux the kernel sends SIGKILL the moment the parent goes (PR_SET_PDEATHSIG) — but that
+    signal follows the forking *thread*, and the pool forks replacement workers from its own
+    helper thread, which ends at the pool's close while workers still share its locks.  So only a
+    worker forked by the thread that made the pool asks for it; every worker (and every one on
+    other systems) also checks its parent each second from a daemon thread.  getppid() is checked
+    once more right away: the parent may have died before the prctl call took effect.
+    """
+    if sys.platform.startswith("linux") and threading.get_ident() == pool_thread:
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl: the check below still ends us within a second
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _run_in_worker(task: tuple) -> list[Path]:
@@ -223,7 +260,8 @@ class Renderer:
             gc.collect()
             gc.freeze()  # keep the inherited objects' pages shared: the collector would touch them all
             pool = multiprocessing.get_context("fork").Pool(
-                self.workers, initializer=_start_worker, initargs=(self.job,), maxtasksperchild=TASKS_PER_WORKER)
+                self.workers, initializer=_start_worker, initargs=(self.job, os.getpid(), threading.get_ident()),
+                maxtasksperchild=TASKS_PER_WORKER)
         try:
             for kind in EMPLOYEE_KINDS:
                 if kind == "results" or kind in self.kinds:
