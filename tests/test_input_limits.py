@@ -157,6 +157,16 @@ def test_a_line_separator_in_the_company_name_is_refused(base_sheets, make_book)
     find(problems_of(make_book(base_sheets)), "设置", 2, "B 列", "U+2028")
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_a_period_built_before_still_names_the_bad_name_when_mailing(separator):
+    from reporter.errors import DeliveryError
+    from reporter.mail.message import check_header_text
+
+    with pytest.raises(DeliveryError, match="姓名") as info:
+        check_header_text(f"李{separator}娜", "姓名")
+    assert "李" in str(info.value)
+
+
 # ---------------------------------------------------------------- names that become file names
 
 @pytest.mark.parametrize("department, word", [

@@ -79,7 +79,7 @@ def _closest(col: Column, headers: dict[int, str], alone: bool) -> int | None:
     names = [_norm(n) for n in (col.zh, col.en, col.key)]
     score = {index: max(SequenceMatcher(None, _norm(h), n).ratio() for n in names) for index, h in headers.items()}
     best = max(score, key=score.get, default=None)
-    return best if best is not None and (score[best] >= 0.5 or alone) else None
+    return best if best is not None and (score[best] >= 0.5 or alone and score[best] > 0) else None
 
 
 def _sheet_index() -> dict[str, Sheet]:
@@ -349,7 +349,7 @@ class WorkbookReader:
                     self.problem(f"缺少设置项「{col.zh}」（{col.en}）", ws.title)
                 else:
                     self.problem(f"未知设置项「{unknown.pop(row)}」，且缺少设置项「{col.zh}」（{col.en}）：是否写错了？"
-                                 f"请改为「{col.zh}」（可用的设置项为 {expected}）", ws.title, row, "A 列")
+                                 f"请改为「{col.zh}」", ws.title, row, "A 列")
             elif col.required and values.get(col.key) is None:
                 row = next(r.number for r in data.rows if col.key in r.values)
                 if not any(p.sheet == ws.title and p.row == row for p in self.problems):

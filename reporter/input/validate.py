@@ -243,7 +243,7 @@ class _Validator(PlanRules, PeriodDataRules):
                     self.problem(message, "employees", e.row, "department")
                 continue
             self.problem(f"公司与部门「{e.company}」「{e.department}」的文件名 {label} 与第 {other.row} 行的"
-                         f"「{other.company}」「{other.department}」相同（文件名不区分大小写）："
+                         f"「{other.company}」「{other.department}」相同（比较时不区分大小写）："
                          "两个部门的文件会放进同一个文件夹：请改用可区分的名称", "employees", e.row, "department")
 
     def measure_defs(self) -> dict[str, MeasureDef]:
