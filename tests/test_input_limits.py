@@ -94,6 +94,13 @@ def test_a_misspelled_required_header_is_one_problem(base_sheets, make_book, she
     assert f"缺少必填列「{header}」" in problem.message
 
 
+@pytest.mark.parametrize("sheet", ["员工", "月度数据", "度量定义", "考核方案"])
+def test_a_misspelled_sheet_name_is_one_error(base_sheets, make_book, sheet):
+    base_sheets[sheet + "表"] = base_sheets.pop(sheet)
+    errors = [p for p in problems_of(make_book(base_sheets)) if p.severity == "error"]
+    assert len(errors) == 1 and f"缺少工作表「{sheet}」" in errors[0].message, "\n".join(map(str, errors))
+
+
 def test_a_misspelled_setting_is_one_problem(base_sheets, make_book):
     base_sheets["设置"][4][0] = "人事负责"  # 人事负责人
     problems = problems_of(make_book(base_sheets))

@@ -45,8 +45,9 @@ NOTE = TextLimit(2000, lines=True, why="评语、评分标准等，可换行")
 FILE_PART = TextLimit(100, file_name=True, why="公司、部门：用作文件夹与文件名")
 HEADER = TextLimit(100, header=True, why="姓名、公司名称、发件人名称：写入邮件标题")
 # Kinds whose parser checks the text itself; the limit only refuses a huge cell before parsing it.
-KIND_TEXT = {"text": LINE, "name": HEADER, "formula": TextLimit(1000, lines=True, why="计算公式")}
-OTHER_KINDS = TextLimit(100, why="工号、邮箱、日期、数字、代码、选项")
+KIND_TEXT = {"text": LINE, "name": HEADER, "formula": TextLimit(1000, lines=True, why="计算公式"),
+             "id": TextLimit(32, why="工号（计分卡的工作表名取前 31 个字符）"), "email": TextLimit(254, why="邮箱")}
+OTHER_KINDS = TextLimit(100, why="日期、数字、代码、选项")
 COLUMN_TEXT: dict[tuple[str, str], TextLimit] = {
     ("settings", "company"): HEADER, ("settings", "sender_name"): HEADER,
     ("settings", "agreement_monitor"): SENTENCE, ("settings", "target_setting"): SENTENCE,
@@ -154,6 +155,6 @@ def limits_markdown() -> str:
         also = "; ".join(w for w, on in (("no `=?`", limit.header),
                                           (f"none of `{unsafe}`, no leading or trailing `.`", limit.file_name)) if on)
         held = "every other text column" if limit == LINE else "、".join(columns.get(limit, ())) or "—"
-        lines = "kept (each becomes a line feed)" if limit.lines else "no"
+        lines = "allowed" if limit.lines else "no"
         rows.append(f"| {limit.why} | {limit.chars} characters | {lines} | {also} | {held} |")
     return "\n".join(rows) + "\n"
