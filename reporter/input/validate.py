@@ -93,8 +93,9 @@ class _Validator(PlanRules, PeriodDataRules):
         by_id = {e.employee_id: e for e in employees}
         absence_limit = settings.absence_limit_months if settings else Decimal(2)
         appraised = {e.employee_id for e in employees if e.months_absent <= absence_limit}
-        for e in employees if self.complete("plans", "kpis", "measure_defs") else ():
-            if e.role not in plans and e.employee_id not in plans:
+        plans_read = self.complete("plans", "kpis", "measure_defs")  # else every role would lack a plan
+        for e in employees:
+            if plans_read and e.role not in plans and e.employee_id not in plans:
                 self.problem(f"岗位「{e.role}」没有考核方案：请在「考核方案」中添加该岗位或该员工的方案",
                              "employees", e.row, "role")
             if e.commission_pool and e.commission_pool not in pools and self.complete("pools"):
