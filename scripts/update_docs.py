@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from reporter.input.limits import limits_markdown
 from reporter.input.template import columns_markdown
 from reporter.rules.engine import TOTAL_FORMULA
 from reporter.rules.pay import PAY_FORMULAS
@@ -75,6 +76,7 @@ def rulebook_markdown() -> str:
 def generated_parts() -> list[tuple[Path, str, str]]:
     """Every generated part: (document, part name, the Markdown it must hold)."""
     return [
+        (DOCS / "input.md", "limits", limits_markdown()),
         (DOCS / "input.md", "columns", columns_markdown()),
         (DOCS / "rules.md", "methods", methods_markdown()),
         (DOCS / "rules.md", "pay", pay_markdown()),

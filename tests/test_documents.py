@@ -15,6 +15,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
+from reporter.input.limits import LINE, NOTE
 from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
 from reporter.writers.pdf.documents import render_agreement, render_letter
@@ -145,15 +146,13 @@ def test_agreement_party_block_and_section_six_hold_together(sample_build, sampl
 
 # ---- hostile inputs ---------------------------------------------------------------------------
 
-LONG_WORD = "W" * 3000
-
-
 def hostile_result(base_sheets, make_book):
+    """The largest amounts and the longest unbroken words the input allows (reporter.input.limits)."""
     base_sheets["员工"][1][7] = 1000000  # ¥1,000,000.00 position pay
     base_sheets["员工"][1][9] = 999999999  # personal sales: an eight-digit commission
-    base_sheets["考核方案"][2][3] = "差评" + LONG_WORD  # a KPI line's item name
-    base_sheets["评语"][1][2] = LONG_WORD
-    base_sheets["加减分"][1][1] = "支援" + LONG_WORD
+    base_sheets["考核方案"][2][3] = "差评" + "W" * (LINE.chars - 2)  # a KPI line's item name
+    base_sheets["评语"][1][2] = "W" * NOTE.chars
+    base_sheets["加减分"][1][1] = "支援" + "W" * (LINE.chars - 2)
     return score_period(load_input(make_book(base_sheets)))
 
 
@@ -186,7 +185,7 @@ def test_huge_amounts_and_long_words_stay_in_their_cells(renderer, base_sheets, 
         path.write_bytes(render_letter(renderer, result, r, OCT_31))
         text = squeeze(pdftext(path))
         assert f"¥{r.pay.total:,.2f}" in text and f"¥{r.pay.position_pay:,.2f}" in text
-        assert text.count("W") >= 3 * 3000  # the long words are all printed, not cut
+        assert text.count("W") >= 2 * (LINE.chars - 2) + NOTE.chars  # the long words are all printed, not cut
         assert words_outside_cells(path) == [], name
     path = tmp_path / "agreement.pdf"
     path.write_bytes(render_agreement(renderer, result, e001, OCT_31))

@@ -64,8 +64,14 @@ def _plain(d: Decimal) -> str:
     return format(d, "f")
 
 
+def _short(d: Decimal) -> str:
+    """A number as a message quotes it: plain, or 1.000000e+308 when plain would fill the screen."""
+    text = _plain(d)
+    return text if len(text) <= 24 else format(d, ".6e")
+
+
 def _pct(d: Decimal) -> str:
-    return _plain((d * 100).normalize()) + "%"
+    return _short((d * 100).normalize()) + "%"
 
 
 def _float(x: float) -> Decimal:
@@ -99,7 +105,7 @@ def _to_decimal(raw, shown: str | None = None) -> Decimal:
     return Decimal(text)
 
 
-def _check_range(v: Decimal, low, high, show=_plain) -> Decimal:
+def _check_range(v: Decimal, low, high, show=_short) -> Decimal:
     lo = None if low is None else Decimal(str(low))
     hi = None if high is None else Decimal(str(high))
     if (lo is not None and v < lo) or (hi is not None and v > hi):
@@ -198,7 +204,7 @@ def parse_money(raw, low=None, high=None) -> Decimal | None:
     d = _to_decimal(value, shown=_clean(raw) if isinstance(raw, str) else None)
     places = -d.normalize().as_tuple().exponent
     if places > 2:
-        raise CellError(f"金额最多两位小数：{_plain(d)} 有 {places} 位小数，请四舍五入到分后重新填写")
+        raise CellError(f"金额最多两位小数：{_short(d)} 有 {places} 位小数，请四舍五入到分后重新填写")
     return _check_range(d, low, high)
 
 
@@ -208,9 +214,9 @@ def parse_count(raw, low=None, high=None) -> Decimal | None:
         return None
     d = _to_decimal(raw)
     if d < 0:
-        raise CellError(f"次数不能为负（填的是 {_plain(d)}）：请填写 0 或正整数")
+        raise CellError(f"次数不能为负（填的是 {_short(d)}）：请填写 0 或正整数")
     if d != d.to_integral_value():
-        raise CellError(f"{_plain(d)} 不是整数：次数/个数必须是整数，请改正")
+        raise CellError(f"{_short(d)} 不是整数：次数/个数必须是整数，请改正")
     return _check_range(Decimal(int(d)), low, high)
 
 
@@ -228,11 +234,11 @@ def parse_percent(raw, low=None, high=None) -> Decimal | None:
         d = _to_decimal(value)
         # A bare number above the column's range was almost surely meant as a percentage.
         if not lo <= d <= hi and (lo <= d.scaleb(-2) <= hi or d > 1):
-            v = _plain(d)
+            v = _short(d)
             limit = "" if lo <= d.scaleb(-2) <= hi else f"（且 {v}% 也超出 {_pct(lo)}～{_pct(hi)} 的范围）"
             raise CellError(
-                f"含义不明确：{v} 是 {v}% 还是 {_plain((d * 100).normalize())}%？{limit}"
-                f"请输入 {v}% 或 {_plain(d.scaleb(-2))}")
+                f"含义不明确：{v} 是 {v}% 还是 {_short((d * 100).normalize())}%？{limit}"
+                f"请输入 {v}% 或 {_short(d.scaleb(-2))}")
     return _check_range(d, lo, hi, _pct)
 
 

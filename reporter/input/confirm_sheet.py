@@ -57,9 +57,9 @@ def _norm(text: str) -> str:
 class AnswerReader(WorkbookReader):
     """The input workbook's reader, for the one 确认 sheet and its two coded columns."""
 
-    def _parse(self, ws, cell, kind, where, low=None, high=None):
+    def _parse(self, ws, cell, kind, where, low=None, high=None, limit=None):
         if kind not in ANSWER_CHOICES:
-            return super()._parse(ws, cell, kind, where, low, high)
+            return super()._parse(ws, cell, kind, where, low, high, limit)
         try:
             return parse_choice(self._raw(ws, cell), ANSWER_CHOICES[kind])
         except CellError as err:

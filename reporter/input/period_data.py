@@ -22,7 +22,7 @@ PERIOD_DATA_SHEETS = ("measures", "attendance", "ratings", "reviews", "adjustmen
 class PeriodDataRules:
     def measures(self, by_id, measure_defs) -> dict[str, dict]:
         data = self.sheets.get("measures")
-        for code in (data.extra if data else ()):
+        for code in (data.extra if data and self.complete("measure_defs") else ()):
             if code not in measure_defs:
                 self.problem(f"度量 {code} 未在「度量定义」中定义", "measures", 1, code)
         values: dict[str, dict] = {}

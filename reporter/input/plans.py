@@ -41,7 +41,8 @@ class PlanRules:
                 self.problem("「适用岗位」与「适用员工」须填且只填一个", "plans", r.number, "role")
                 continue
             if eid and eid not in known_ids:
-                self.problem(f"适用员工 {eid} 不在「员工」表中", "plans", r.number, "employee_id")
+                if eid not in self.listed_ids and self.complete("employees"):  # listed: its bad cell is reported
+                    self.problem(f"适用员工 {eid} 不在「员工」表中", "plans", r.number, "employee_id")
                 continue
             owner = eid or role
             if r.values.get("category") != "bonus":
@@ -89,7 +90,8 @@ class PlanRules:
         elif code in self.broken_codes:
             ok = False  # its formula is wrong; that is reported at the formula
         else:
-            self.problem(f"指标代码 {code} 不在「指标库」或「度量定义」中", "plans", r.number, "kpi")
+            if self.complete("kpis", "measure_defs"):
+                self.problem(f"指标代码 {code} 不在「指标库」或「度量定义」中", "plans", r.number, "kpi")
             ok = False
         weight = v.get("weight") or Decimal(0)
         if category == "bonus" and weight:

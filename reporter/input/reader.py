@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,19 @@ from openpyxl.utils import get_column_letter
 from reporter.errors import CellError, Problem
 from reporter.input.cells import parse_cell
 from reporter.input.guard import open_workbook
+from reporter.input.limits import (
+    MEASURE_LIMITS,
+    MEASURE_PARSERS,
+    NUMBER_LIMITS,
+    TextLimit,
+    check_length,
+    check_text,
+    text_limit,
+)
 from reporter.input.schema import INSTRUCTIONS_SHEET, SHEETS, Column, Sheet, bound_text, period_bounds
 from reporter.period import parse_period
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum", "subtotal")
-# Kind of parser used for a measure column, by the measure's declared kind.
-MEASURE_PARSERS = {"count": "count", "amount": "money", "seconds": "decimal", "percent": "percent", "number": "decimal"}
-MEASURE_LIMITS = {"seconds": ("0", None), "amount": ("-1000000000000", "1000000000000"), "percent": ("-10", "10")}
 
 
 @dataclass
@@ -42,6 +49,8 @@ class SheetData:
     letters: dict[str, str] = field(default_factory=dict)  # column key -> column letter
     extra: dict[str, str] = field(default_factory=dict)  # open column code -> letter
     rows: list[Row] = field(default_factory=list)
+    unknown: dict[int, str] = field(default_factory=dict)  # column index -> header matching no column
+    refused: set[int] = field(default_factory=set)  # columns whose header was reported: their cells are not
 
     def where(self, key: str) -> str:
         """How a column is named in messages: its letter and its header as HR typed it."""
@@ -65,6 +74,14 @@ def _header_index(spec: Sheet) -> dict[str, Column]:
     return index
 
 
+def _closest(col: Column, headers: dict[int, str], alone: bool) -> int | None:
+    """The header most like one of the column's names (or the only one left), if any is alike enough."""
+    names = [_norm(n) for n in (col.zh, col.en, col.key)]
+    score = {index: max(SequenceMatcher(None, _norm(h), n).ratio() for n in names) for index, h in headers.items()}
+    best = max(score, key=score.get, default=None)
+    return best if best is not None and (score[best] >= 0.5 or alone and score[best] > 0) else None
+
+
 def _sheet_index() -> dict[str, Sheet]:
     return {_norm(name): s for s in SHEETS for name in (s.zh, s.en, s.key)}
 
@@ -80,6 +97,7 @@ class WorkbookReader:
         self._cached = None  # the data_only twin, loaded only if a formula cell is met
         # Bounds that depend on the period (schema.PERIOD_BOUNDS), once 设置 has been read.
         self.bounds: dict[str, str | None] = period_bounds(None)
+        self.incomplete: set[str] = set()  # sheets missing, or missing a required column: follow-on checks skip them
 
     def problem(self, message: str, sheet: str = "", row: int | None = None, column: str = "",
                 severity: str = "error") -> None:
@@ -110,6 +128,7 @@ class WorkbookReader:
             if spec.key not in found:
                 if spec.required:
                     self.problem(f"缺少工作表「{spec.zh}」（{spec.en}）：请按 reporter init 生成的模板添加")
+                    self.incomplete.add(spec.key)
                 continue
             ws = found[spec.key]
             if spec.key == "measures":
@@ -147,11 +166,20 @@ class WorkbookReader:
             raise CellError("公式单元格没有缓存值（文件未在 Excel 中保存过）：请在 Excel 中打开并保存，或改为直接填写数值")
         return cached
 
-    def _parse(self, ws, cell, kind: str, where: str, low: str | None = None, high: str | None = None) -> Any:
+    def _parse(self, ws, cell, kind: str, where: str, low: str | None = None, high: str | None = None,
+               limit: TextLimit | None = None) -> Any:
+        """The cell's value, or None after reporting why not; ``limit`` bounds text (default: the kind's)."""
         period_bound = next((b for b in (low, high) if b in self.bounds), None)
         low, high = self.bounds.get(low, low), self.bounds.get(high, high)
+        widest = NUMBER_LIMITS.get(kind)
+        if widest:
+            low, high = widest[0] if low is None else low, widest[1] if high is None else high
+        limit = limit or text_limit("", "", kind)
         try:
-            return parse_cell(kind, self._raw(ws, cell), low=low, high=high)
+            raw = self._raw(ws, cell)
+            check_length(raw, limit)
+            value = parse_cell(kind, raw, low=low, high=high)
+            return check_text(value, limit) if isinstance(value, str) and kind in ("text", "name") else value
         except CellError as err:
             why = f"（上限随「设置」的考核期间而定：{bound_text(period_bound)} {self.bounds[period_bound]}）" \
                 if period_bound and self.bounds[period_bound] else ""
@@ -188,6 +216,7 @@ class WorkbookReader:
                 if col.key in data.headers:
                     self.problem(f"列名重复（与 {data.letters[col.key]} 列相同）：请删除或改名其中一列",
                                  ws.title, 1, f"{letter} 列「{header}」")
+                    data.refused.add(cell.column)
                     continue
                 data.headers[col.key], data.letters[col.key] = header, letter
                 columns[cell.column] = (col.key, col.kind, col)
@@ -196,22 +225,52 @@ class WorkbookReader:
                 if not code.isidentifier():
                     self.problem("度量列名须为度量代码（字母、数字、下划线，如 gmv）", ws.title, 1,
                                  f"{letter} 列「{header}」")
+                    data.refused.add(cell.column)
                 elif code in data.extra:
                     self.problem(f"列名重复（与 {data.extra[code]} 列相同）", ws.title, 1, f"{letter} 列「{header}」")
+                    data.refused.add(cell.column)
                 else:
                     data.extra[code] = letter
                     columns[cell.column] = (code, None, None)
             else:
-                expected = "、".join(f"{c.zh}/{c.en}" for c in spec.columns)
-                self.problem(f"未知列名：本表可用的列名为 {expected}", ws.title, 1, f"{letter} 列「{header}」")
+                data.unknown[cell.column] = header
         return columns
+
+    def _report_headers(self, ws, spec: Sheet, data: SheetData, columns: dict, measure_kinds: dict[str, str]) -> None:
+        """A missing required column and the unknown header that was probably meant as it: one problem, not two.
+
+        On 月度数据 a header that is no known measure code may be the misspelled 工号.  A sheet missing a
+        required column is ``incomplete``: the validator then checks it cell by cell only.
+        """
+        expected = "、".join(f"{c.zh}/{c.en}" for c in spec.columns)
+        guesses = dict(data.unknown)
+        if spec.open_columns and measure_kinds:
+            guesses.update({index: key for index, (key, kind, _) in columns.items()
+                            if kind is None and key not in measure_kinds})
+        for col in spec.columns:
+            if not col.required or col.key in data.headers:
+                continue
+            self.incomplete.add(spec.key)
+            index = _closest(col, guesses, alone=len(guesses) == 1)
+            if index is None:
+                self.problem(f"缺少必填列「{col.zh}」（{col.en}）", ws.title, 1)
+                continue
+            header = guesses.pop(index)
+            if index in columns:  # taken for a measure code
+                data.extra.pop(columns.pop(index)[0], None)
+            data.unknown.pop(index, None)
+            data.refused.add(index)
+            self.problem(f"未知列名，且本表缺少必填列「{col.zh}」（{col.en}）：是否写错了？请改为「{col.zh}」或 {col.en}"
+                         f"（本表可用的列名为 {expected}）", ws.title, 1, f"{get_column_letter(index)} 列「{header}」")
+        for index, header in data.unknown.items():
+            data.refused.add(index)
+            self.problem(f"未知列名：本表可用的列名为 {expected}", ws.title, 1, f"{get_column_letter(index)} 列「{header}」")
 
     def _read_table(self, ws, spec: Sheet, measure_kinds: dict[str, str]) -> SheetData:
         data = SheetData(spec, ws.title)
         columns = self._read_header(ws, spec, data)
-        for col in spec.columns:
-            if col.required and col.key not in data.headers:
-                self.problem(f"缺少必填列「{col.zh}」（{col.en}）", ws.title, 1)
+        self._report_headers(ws, spec, data, columns, measure_kinds)
+        headless: dict[int, list[int]] = {}  # a column with data but no header -> its rows
         self._check_merged(ws, 2)
         self._check_hidden(ws)
         first_key = spec.columns[0].key
@@ -223,10 +282,9 @@ class WorkbookReader:
             if self._looks_like_total(present):
                 self.problem("这一行像是合计行：请删除，合计由 reporter 计算", ws.title, number)
                 continue
-            orphans = [c for c in present if c.column not in columns]
-            for c in orphans:
-                self.problem("该列有数据但没有列名：请补上列名或删除数据", ws.title, number,
-                             f"{get_column_letter(c.column)} 列")
+            for c in present:
+                if c.column not in columns and c.column not in data.refused:
+                    headless.setdefault(c.column, []).append(number)
             row = Row(number, {})
             for cell in cells:
                 if cell.column not in columns:
@@ -238,7 +296,8 @@ class WorkbookReader:
                     row.extra[key] = self._parse(ws, cell, MEASURE_PARSERS.get(mkind, "decimal"), data.where(key),
                                                  low, high)
                 else:
-                    row.values[key] = self._parse(ws, cell, kind, data.where(key), col.low, col.high)
+                    row.values[key] = self._parse(ws, cell, kind, data.where(key), col.low, col.high,
+                                                  text_limit(spec.key, key, kind))
             for col in spec.columns:
                 if col.required and col.key in data.headers and row.values.get(col.key) is None:
                     raw = ws.cell(number, ws[f"{data.letters[col.key]}1"].column).value
@@ -246,6 +305,10 @@ class WorkbookReader:
                         what = "有数据但没有工号" if col.key == first_key and col.kind == "id" else "必填项为空"
                         self.problem(f"{what}：请填写「{col.zh}」", ws.title, number, data.where(col.key))
             data.rows.append(row)
+        for index, numbers in headless.items():
+            shown = "、".join(map(str, numbers[:10])) + ("…" if len(numbers) > 10 else "")
+            self.problem(f"该列有数据但没有列名（共 {len(numbers)} 行：第 {shown} 行）：请补上列名或删除数据",
+                         ws.title, numbers[0], f"{get_column_letter(index)} 列")
         return data
 
     @staticmethod
@@ -257,6 +320,7 @@ class WorkbookReader:
         data = SheetData(spec, ws.title)
         index = _header_index(spec)
         values: dict[str, Any] = {}
+        unknown: dict[int, str] = {}  # row -> a setting name matching none
         self._check_merged(ws, 1)
         self._check_hidden(ws)
         for cells in ws.iter_rows(min_row=1, max_col=2):
@@ -268,22 +332,29 @@ class WorkbookReader:
                 continue  # the header row
             col = index.get(_norm(name))
             if col is None:
-                expected = "、".join(f"{c.zh}/{c.en}" for c in spec.columns)
-                self.problem(f"未知设置项「{name}」：可用的设置项为 {expected}", ws.title, name_cell.row, "A 列")
+                unknown[name_cell.row] = name
                 continue
             if col.key in values:
                 self.problem(f"设置项「{name}」重复：请只保留一行", ws.title, name_cell.row, "A 列")
                 continue
             data.letters[col.key], data.headers[col.key] = "B", name
             values[col.key] = None if value_cell is None else self._parse(
-                ws, value_cell, col.kind, f"B 列「{name}」", col.low, col.high)
+                ws, value_cell, col.kind, f"B 列「{name}」", col.low, col.high, text_limit(spec.key, col.key, col.kind))
             data.rows.append(Row(name_cell.row, {col.key: values[col.key]}))
+        expected = "、".join(f"{c.zh}/{c.en}" for c in spec.columns)
         for col in spec.columns:
             if col.required and values.get(col.key) is None and col.key not in data.headers:
-                self.problem(f"缺少设置项「{col.zh}」（{col.en}）", ws.title)
+                row = _closest(col, unknown, alone=len(unknown) == 1)
+                if row is None:
+                    self.problem(f"缺少设置项「{col.zh}」（{col.en}）", ws.title)
+                else:
+                    self.problem(f"未知设置项「{unknown.pop(row)}」，且缺少设置项「{col.zh}」（{col.en}）：是否写错了？"
+                                 f"请改为「{col.zh}」", ws.title, row, "A 列")
             elif col.required and values.get(col.key) is None:
                 row = next(r.number for r in data.rows if col.key in r.values)
                 if not any(p.sheet == ws.title and p.row == row for p in self.problems):
                     self.problem(f"设置项「{col.zh}」不能为空", ws.title, row, "B 列")
+        for row, name in unknown.items():
+            self.problem(f"未知设置项「{name}」：可用的设置项为 {expected}", ws.title, row, "A 列")
         return data
 

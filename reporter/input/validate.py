@@ -20,11 +20,13 @@ from types import MappingProxyType
 from reporter.errors import CellError, InputError, Problem
 from reporter.formula import FormulaError, parse_formula
 from reporter.formula.criteria import equality_key
+from reporter.input.limits import RESERVED_TABS, SHEET_NAME_CHARS, file_label, label_problem, tab_key
 from reporter.input.period_data import PERIOD_DATA_SHEETS, PeriodDataRules
 from reporter.input.plans import BUILT_IN_MEASURES, PlanRules
 from reporter.input.policy import role_duties
 from reporter.input.reader import SheetData, WorkbookReader
 from reporter.input.sales import sales_from_measure
+from reporter.input.schema import SETTINGS
 from reporter.model import (
     HR_DEPARTMENT,
     AnnualRewardPlan,
@@ -56,12 +58,21 @@ class _Validator(PlanRules, PeriodDataRules):
         self.settings_value: Settings | None = None
         self.settings_rows: dict[str, int] = {}
         self.typed_sales: set[str] = set()  # employees whose 个人销售额 cell in 员工 is filled
+        self.unreadable: set[tuple] = set()  # (sheet, row, column) of the cells the reader could not read
 
     def problem(self, message, sheet_key="", row=None, column_key="", severity="error"):
+        if sheet_key in self.reader.incomplete:
+            return  # its header is reported: a check of its rows would repeat that once per row
         data = self.sheets.get(sheet_key)
         sheet = data.title if data else sheet_key
         column = data.where(column_key) if data and column_key else column_key
+        if (sheet, row, column) in self.unreadable:
+            return  # the cell could not be read, which is reported: it is not also blank or wrong
         self.problems.append(Problem(message, self.file, sheet, row, column, severity))
+
+    def complete(self, *keys: str) -> bool:
+        """True unless one of these sheets is missing or lacks a required column (reported once, at its header)."""
+        return not self.reader.incomplete.intersection(keys)
 
     def rows(self, key):
         data = self.sheets.get(key)
@@ -71,6 +82,7 @@ class _Validator(PlanRules, PeriodDataRules):
 
     def run(self) -> AppraisalInput:
         self.sheets = self.reader.read(skip=PERIOD_DATA_SHEETS if self.stage == "plan" else ())
+        self.unreadable = {(p.sheet, p.row, p.column) for p in self.problems if p.column and p.severity == "error"}
         settings = self.settings_value = self.settings()
         employees = self.employees()
         measure_defs = self.measure_defs()
@@ -81,26 +93,28 @@ class _Validator(PlanRules, PeriodDataRules):
         by_id = {e.employee_id: e for e in employees}
         absence_limit = settings.absence_limit_months if settings else Decimal(2)
         appraised = {e.employee_id for e in employees if e.months_absent <= absence_limit}
+        plans_read = self.complete("plans", "kpis", "measure_defs")  # else every role would lack a plan
         for e in employees:
-            if e.role not in plans and e.employee_id not in plans:
+            if plans_read and e.role not in plans and e.employee_id not in plans:
                 self.problem(f"岗位「{e.role}」没有考核方案：请在「考核方案」中添加该岗位或该员工的方案",
                              "employees", e.row, "role")
-            if e.commission_pool and e.commission_pool not in pools:
+            if e.commission_pool and e.commission_pool not in pools and self.complete("pools"):
                 self.problem(f"提成池「{e.commission_pool}」未在「提成池」表中定义", "employees", e.row,
                              "commission_pool")
         measures = self.measures(by_id, measure_defs)
-        code = settings.commission_measure if settings else ""
+        code = settings.commission_measure if settings and self.complete("measure_defs") else ""
         employees = sales_from_measure(employees, code, measures, measure_defs, self.typed_sales,
                                        self.settings_rows.get("commission_measure"), self.problem)
         ratings = self.ratings(by_id)
         adjustments = self.adjustments(by_id)  # summed into bonus_points / penalty_points by the rules stage
-        if self.stage != "plan":
+        if self.stage != "plan" and self.complete("plans", "kpis", "measure_defs"):
             self.check_inputs_present(employees, appraised, plans, kpis, measures, ratings)
             self.check_adjustments_scored(employees, plans, adjustments)
         reviews = self.reviews(by_id, appraised if self.stage != "plan" else set())
         rewards = self.annual_rewards(by_id)
         history = self.history()
-        duties = role_duties(self.rows("role_duties"), {e.role for e in employees}, self.problem)
+        duties = role_duties(self.rows("role_duties"), {e.role for e in employees},
+                             self.problem if self.complete("employees") else lambda *args, **kwargs: None)
         errors = [p for p in self.problems if p.severity == "error"]
         if errors or settings is None:
             raise InputError(self.problems)
@@ -120,8 +134,8 @@ class _Validator(PlanRules, PeriodDataRules):
     def settings(self) -> Settings | None:
         values = {k: v for r in self.rows("settings") for k, v in r.values.items() if v is not None}
         row_of = self.settings_rows = {k: r.number for r in self.rows("settings") for k in r.values}
-        if "period" not in values or "company" not in values or "appeal_deadline" not in values:
-            return None
+        if any(c.required and c.key not in values for c in SETTINGS.columns):
+            return None  # the reader has reported the missing or unreadable setting
         try:
             period = parse_period(values.pop("period"))
         except CellError as err:
@@ -164,7 +178,7 @@ class _Validator(PlanRules, PeriodDataRules):
         return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
     def employees(self) -> list[Employee]:
-        employees, first_row, email_row = [], {}, {}
+        employees, first_row, email_row, tab_row = [], {}, {}, {}
         for r in self.rows("employees"):
             v = r.values
             eid = v.get("employee_id")
@@ -176,6 +190,8 @@ class _Validator(PlanRules, PeriodDataRules):
                              "employees", r.number, "employee_id")
                 continue
             first_row[eid] = r.number
+            if not self.tab_free(eid, r.number, tab_row):
+                continue
             email = (v.get("email") or "").lower()  # one mailbox, however it is capitalised
             if email and email in email_row:
                 self.problem(f"邮箱 {email} 与第 {email_row[email]} 行的员工相同：每位员工须有自己的邮箱，结果只发给本人",
@@ -194,7 +210,42 @@ class _Validator(PlanRules, PeriodDataRules):
             if v.get("personal_sales") is not None:
                 self.typed_sales.add(eid)
             employees.append(Employee(employee_id=eid, row=r.number, **{k: v[k] for k in required}, **optional))
+        self.check_file_labels(employees)
         return employees
+
+    def tab_free(self, eid: str, row: int, tab_row: dict[str, tuple[str, int]]) -> bool:
+        """An ID names a scorecard tab and files: unique ignoring case and beyond 31 characters, not a fixed tab."""
+        key = tab_key(eid)
+        if key in RESERVED_TABS:
+            self.problem(f"工号 {eid} 与汇总工作簿的工作表同名（不区分大小写）：请改用其他工号", "employees", row,
+                         "employee_id")
+            return False
+        if key in tab_row:
+            first, first_row = tab_row[key]
+            self.problem(f"工号 {eid} 与第 {first_row} 行的工号 {first} 只差大小写或前 {SHEET_NAME_CHARS} 个字符相同："
+                         "Excel 的工作表名与一些系统的文件名不区分大小写、最多 31 个字符，两人的计分卡会互相覆盖："
+                         "请改用不同的工号", "employees", row, "employee_id")
+            return False
+        tab_row[key] = (eid, row)
+        return True
+
+    def check_file_labels(self, employees: list[Employee]) -> None:
+        """Each 公司-部门 names folders and print batches: it must fit, and two departments must not share one."""
+        first: dict[str, Employee] = {}  # file name, ignoring case -> the first employee under it
+        seen: set[tuple[str, str]] = set()
+        for e in employees:
+            if (e.company, e.department) in seen:
+                continue
+            seen.add((e.company, e.department))
+            label = file_label(e.company, e.department)
+            other = first.setdefault(label.casefold(), e)
+            if other is e:
+                if message := label_problem(label):
+                    self.problem(message, "employees", e.row, "department")
+                continue
+            self.problem(f"公司与部门「{e.company}」「{e.department}」的文件名 {label} 与第 {other.row} 行的"
+                         f"「{other.company}」「{other.department}」相同（比较时不区分大小写）："
+                         "两个部门的文件会放进同一个文件夹：请改用可区分的名称", "employees", e.row, "department")
 
     def measure_defs(self) -> dict[str, MeasureDef]:
         defs = {}
@@ -226,6 +277,9 @@ class _Validator(PlanRules, PeriodDataRules):
                 self.broken_codes.add(v["code"])
                 continue
             unknown = sorted(formula.names - known)
+            if unknown and not self.complete("measure_defs"):
+                self.broken_codes.add(v["code"])
+                continue
             if unknown:
                 self.problem(f"公式用到未定义的度量 {'、'.join(unknown)}：请在「度量定义」中添加，或改正拼写",
                              "kpis", r.number, "formula")
@@ -256,7 +310,7 @@ class _Validator(PlanRules, PeriodDataRules):
             if not eid:
                 continue
             if eid not in by_id:
-                if eid not in self.listed_ids:  # a listed employee with a bad cell is reported once, there
+                if eid not in self.listed_ids and self.complete("employees"):  # reported once, where it is
                     unknown[eid].append(r.number)
                 continue
             if unique and eid in seen:

@@ -35,7 +35,7 @@ ATTACHMENT_NAMES = {"letters": ("绩效考核结果确认书", "Appraisal-letter
 # Between the Chinese and the English version of a bilingual mail.
 BILINGUAL_SEPARATOR = "\n" + "-" * 40 + "\n\n"
 # A display name may not smuggle in header lines or encoded words that decode to other addresses.
-_UNSAFE_HEADER_TEXT = re.compile(r"[\r\n\x00-\x1f\x7f]|=\?")
+_UNSAFE_HEADER_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]|=\?")  # what str.splitlines() splits on, too
 
 
 @dataclass(frozen=True)
