@@ -19,7 +19,6 @@ from .options import (
     check_choices,
     db_option,
     department_option,
-    echo_recovered,
     employee_option,
     force_option,
     input_argument,
@@ -171,7 +170,6 @@ def print_summary(report: pipeline.BuildReport) -> None:
 
     The warnings and skipped notes are HR's problems with the input: they stay in Chinese, as validation does.
     """
-    echo_recovered(report.recovered)
     result = report.result
     s = result.input.settings
     lang = language(s.language)

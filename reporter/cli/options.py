@@ -99,6 +99,9 @@ class ProgressBar(Progress):
     def waiting(self, holder):
         click.echo(f"另一个 reporter 运行（{holder}）正在写入同一输出文件夹：等它结束后继续…", err=True)
 
+    def recovered(self, leftovers):
+        echo_recovered(leftovers)
+
 
 RECOVERED_WORDS = {
     "removed_staging": "已清除中断的运行留下的临时文件夹 {name}（{size}）",

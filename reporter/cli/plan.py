@@ -15,7 +15,6 @@ from .options import (
     ProgressBar,
     db_option,
     department_option,
-    echo_recovered,
     employee_option,
     force_option,
     input_argument,
@@ -94,7 +93,6 @@ def print_plan_summary(report: pipeline.PlanReport) -> None:
     s = report.result.input.settings
     lang = language(s.language)
     tracking = sum(1 for p in report.files if p.suffix == ".xlsx")
-    echo_recovered(report.recovered)
     click.echo(f"{s.company} {lang.period_label(s.period)}")
     agreements, addenda = len(report.agreements), len(report.addenda)
     click.echo(lang.say(f"  目标责任书：{agreements} 份", f"  Agreements: {agreements}"))

@@ -218,6 +218,7 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
     db_path = Path(db_path) if db_path else out_dir / DEFAULT_DB_NAME
     with output_lock(out_dir, progress.waiting):
         recovered = recover_output(out_dir, db_path)
+        progress.recovered(recovered)
         report = _build(input_path, out_dir, employee_ids, departments, only, force, db_path, now, progress, shard,
                         options, change_reason, approved_by)
     return replace(report, recovered=tuple(recovered))
@@ -308,6 +309,7 @@ def merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path = Path("ou
     db_path = Path(db_path) if db_path else out_dir / DEFAULT_DB_NAME
     with output_lock(out_dir, progress.waiting):
         recovered = recover_output(out_dir, db_path)
+        progress.recovered(recovered)
         report = _merge(input_path, shard_dirs, out_dir, force, db_path, now, progress, options, change_reason,
                         approved_by)
     return replace(report, recovered=tuple(recovered))

@@ -259,6 +259,7 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
     db_path = Path(db_path) if db_path else Path(out_dir) / DEFAULT_DB_NAME
     with output_lock(Path(out_dir), progress.waiting):
         recovered = recover_output(Path(out_dir), db_path)
+        progress.recovered(recovered)
         report = _plan(input_path, Path(out_dir), employee_ids, departments, force, reissue,
                        agreed_on or date.today(), progress, options, on_agreed, db_path)
     return replace(report, recovered=tuple(recovered))

@@ -61,6 +61,9 @@ class Progress:
     def waiting(self, holder: str) -> None:
         """Another run holds the output folder (``holder``: its pid and host); this one waits for it."""
 
+    def recovered(self, leftovers) -> None:
+        """What a dead run had left in the output folder, and what was done (reporter.store.atomic.Leftover)."""
+
 
 @dataclass
 class RenderJob:
