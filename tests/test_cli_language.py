@@ -41,7 +41,7 @@ def test_an_english_build_summary_is_english(tmp_path):
     assert "  Scored: 3" in lines and "  Not appraised: 1" in lines
     assert "  Streak rules (2 months in a row):" in lines
     assert any(line.startswith("    E001 张伟 — ") for line in lines)
-    assert lines[-1].startswith("  Wrote ") and lines[-1].endswith("(partial build: the history was not updated)")
+    assert lines[-1].startswith("  Wrote ") and lines[-1].endswith("(partial build: the results in the history are unchanged)")
     names = ("测试电商有限公司", "张伟", "李娜", "王芳", "刘洋")
     assert not CJK.search(re.sub("|".join(names), "", output)), output
 

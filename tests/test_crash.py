@@ -193,3 +193,28 @@ def test_a_history_locked_at_the_commit_keeps_the_journal_until_a_later_run(out_
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("SELECT built_at FROM periods").fetchone()[0] == "2026-11-20T10:00:00"
     assert not (out / PERIOD / JOURNAL).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", ["staged", "swapped"])
+def test_a_plan_killed_after_its_files_is_recorded_by_the_next_run(tmp_path, step):
+    """The agreements a killed plan run published are recorded by the next run, never issued twice."""
+    from reporter.store.agreed import load_agreed
+    from reporter.store.documents import current_documents
+    from tests.test_plan import plan_sheets
+
+    book, out = write_book(tmp_path / "plan.xlsx", plan_sheets()), tmp_path / "out"
+    killed = reporter("plan", book, "--out", out, "--workers", "1", crash_at=step)
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    term = out / "plans" / PERIOD
+    published = step == "swapped"
+    assert (term / JOURNAL).is_file() == published and not load_agreed(out / "reporter.sqlite", PERIOD)
+    # The rerun: as it was when nothing was published; with --force once this period's tracking files exist.
+    rerun = reporter("plan", book, "--out", out, "--workers", "1", *(["--force"] if published else []))
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    issued = "目标责任书：0 份" if published else "目标责任书：3 份"  # E003 is not appraised
+    assert issued in rerun.stdout, rerun.stdout
+    assert sorted(load_agreed(out / "reporter.sqlite", PERIOD)) == ["E001", "E002", "E004"]
+    documents = current_documents(out / "reporter.sqlite", "agreement", PERIOD)
+    assert {eid: d.version for eid, d in documents.items()} == {"E001": 1, "E002": 1, "E004": 1}
+    assert not (term / JOURNAL).exists() and not [p for p in (out / "plans").iterdir() if p.name.startswith(".")]

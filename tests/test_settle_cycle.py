@@ -101,6 +101,8 @@ def test_from_the_letters_to_settled_payroll(sample_build, tmp_path):
         rebuilt = run("build", corrected, "--out", out, "--employee", ",".join(upheld), "--force",
                       "--change-reason", REASON, "--approved-by", APPROVER)
         assert rebuilt.exit_code == 0, rebuilt.output
+        assert f"重新签发的确认书（新版本，须重新确认）：{'、'.join(sorted(upheld))}" in rebuilt.output
+        assert "更正后的结果已记入历史记录" in rebuilt.output
         v2 = {r.employee_id: r.letter_code for r in read_manifest(period).recipients}
         assert {eid for eid in v2 if v2[eid] != v1[eid]} == set(upheld)
         # The period's own files and history follow the corrected figures, not only the two letters.

@@ -194,10 +194,18 @@ def print_summary(report: pipeline.BuildReport) -> None:
             click.echo(f"    {w}")
     for note in report.skipped:
         click.echo(lang.say(f"  未生成：{note}", f"  Not written: {note}"))
-    if report.partial:
-        click.echo(lang.say(f"  已写入 {len(report.files)} 个文件到 {report.folder}（部分生成，未更新历史记录）",
+    if report.reissued:
+        who = "、".join(report.reissued)
+        click.echo(lang.say(f"  重新签发的确认书（新版本，须重新确认）：{who}",
+                            f"  Letters re-issued as a new version (to be confirmed again): {who}"))
+    if report.partial and report.reissued:
+        click.echo(lang.say(f"  已写入 {len(report.files)} 个文件到 {report.folder}（部分生成；更正后的结果已记入历史记录）",
                             f"  Wrote {len(report.files)} files to {report.folder} "
-                            "(partial build: the history was not updated)"))
+                            "(partial build; the corrected results are in the history)"))
+    elif report.partial:
+        click.echo(lang.say(f"  已写入 {len(report.files)} 个文件到 {report.folder}（部分生成，历史记录中的结果未变）",
+                            f"  Wrote {len(report.files)} files to {report.folder} "
+                            "(partial build: the results in the history are unchanged)"))
     else:
         click.echo(lang.say(f"  已写入 {len(report.files)} 个文件到 {report.folder}",
                             f"  Wrote {len(report.files)} files to {report.folder}"))

@@ -49,6 +49,7 @@ class BuildReport:
     partial: bool
     skipped: tuple[str, ...] = field(default=())  # what was not written, and why
     recovered: tuple[Leftover, ...] = field(default=())  # what a dead run had left, and what was done
+    reissued: tuple[str, ...] = field(default=())  # employees whose letter this build issued as a new version
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -265,7 +266,8 @@ def _build(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departm
                 record_issued(db_path, letters, _letter_paths(target, chosen), issued_on)
             if "summary" not in kinds and (target / MANIFEST).is_file():  # e-mail reads the letters' versions
                 write_bytes_atomic(target / MANIFEST, render_manifest(result, target, stamps["letters"]))
-        return BuildReport(period, target, tuple(renderer.written), result, True, tuple(renderer.skipped))
+        return BuildReport(period, target, tuple(renderer.written), result, True, tuple(renderer.skipped),
+                           reissued=tuple(sorted(reissued)) if "letters" in kinds else ())
 
     states = _states(result, db_path, stamps.get("letters"), issued_on)
     with staged_folder(target, force) as staging:
@@ -274,7 +276,12 @@ def _build(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departm
         written = [target / p.relative_to(staging) for p in renderer.written]
         _journal(staging, result, input_path, now, stamps["letters"], _letter_paths(staging, chosen))
     _commit(db_path, target)
-    return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped))
+    return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped),
+                       reissued=_new_versions(stamps["letters"]))
+
+
+def _new_versions(letters: Mapping[str, DocumentStamp]) -> tuple[str, ...]:
+    return tuple(sorted(eid for eid, s in letters.items() if s.is_new_version))
 
 
 def _journal(folder: Path, result: PeriodResult, input_path: Path, now: Callable[[], str] | None,
@@ -351,4 +358,5 @@ def _merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path, force: b
         written = [target / p for p in sources] + [target / p.relative_to(staging) for p in renderer.written]
         _journal(staging, result, input_path, now, letters, _letter_paths(staging, result.results))
     _commit(db_path, target)
-    return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped))
+    return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped),
+                       reissued=_new_versions(letters))

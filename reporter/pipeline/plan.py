@@ -45,9 +45,11 @@ from reporter.store.agreed import (
     next_addendum_numbers,
     record_plan,
     who,
+    write_plan,
 )
 from reporter.store.atomic import Leftover, output_lock, staged_folder, write_bytes_atomic
-from reporter.store.journal import recover_output
+from reporter.store.documents import insert_documents
+from reporter.store.journal import StatementLog, commit_journal, recover_output, write_journal
 from reporter.writers.language import language
 from reporter.writers.paths import department_label
 from reporter.writers.pdf.addendum import changed_lines, render_addendum
@@ -55,7 +57,7 @@ from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.xlsx.tracking import render_tracking_scorecard
 
 from .build import DEFAULT_DB_NAME, RenderOptions, file_sha256, select_employees
-from .issue import agreement_stamps, record_issued
+from .issue import agreement_stamps, written_documents
 from .render import Progress, Renderer, RenderJob
 
 PLANS_DIR = "plans"
@@ -306,11 +308,17 @@ def _plan(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departme
                                                  skipped), None)
         write_bytes_atomic(staging / PLAN_MANIFEST, render_plan_manifest(result, staging, agreed_on))
         written = [target / p.relative_to(staging) for p in [*renderer.written, staging / PLAN_MANIFEST]]
+        # What the history is to record travels with the files (reporter.store.journal), committed after the swap.
+        log = StatementLog()
+        paths = {eid: agreement_path(staging, eid) for eid in record.agreements}
+        insert_documents(log, [stamps[eid] for eid in paths if eid in stamps], written_documents(stamps, paths),
+                         agreed_on.isoformat())
+        write_plan(log, inp, agreed_on, record, input_sha256=sha256, numbers=numbers)
+        write_journal(staging, log)
     job.folder = target
-    record_issued(db_path, stamps, {eid: agreement_path(target, eid) for eid in record.agreements},
-                  agreed_on.isoformat())
-    record_what_was_agreed(inp, agreed_on, record, None if selected is None else sorted(selected), on_agreed,
-                           db_path, sha256, numbers)
+    commit_journal(db_path, target)
+    if on_agreed is not None:
+        on_agreed(inp, agreed_on, None if selected is None else sorted(selected))
     return PlanReport(period, target, tuple(written), result, selected is not None, tuple(skipped),
                       record.agreements, dict(numbers))
 

@@ -92,32 +92,38 @@ def record_plan(db_path: Path, inp: AppraisalInput, agreed_on: date, record: Pla
     ``numbers`` are the addenda's numbers as their files carry them (default: each employee's next).
     Returns each amended employee's addendum number.
     """
+    numbers = numbers or next_addendum_numbers(db_path, inp.settings.term.key, record.amendments)
+    with closing(_connect(Path(db_path))) as conn, conn:
+        write_plan(conn, inp, agreed_on, record, input_sha256=input_sha256, numbers=numbers)
+    return numbers
+
+
+def write_plan(conn, inp: AppraisalInput, agreed_on: date, record: PlanRecord, *, input_sha256: str,
+               numbers: dict[str, int]) -> None:
+    """The statements of :func:`record_plan`, on the caller's connection or a journal; each can run twice."""
     term, period = inp.settings.term.key, inp.settings.period.key
     by_id = {e.employee_id: e for e in inp.employees}
-    numbers = numbers or next_addendum_numbers(db_path, term, record.amendments)
-    with closing(_connect(Path(db_path))) as conn, conn:
-        for eid in record.agreements:
-            conn.execute("DELETE FROM agreed_lines WHERE period = ? AND employee_id = ?", (term, eid))
-            conn.executemany(
-                "INSERT INTO agreed_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(term, eid, n, inp.plan_for(by_id[eid]).owner, line.category, line.item, line.kpi,
-                  str(line.weight), _text(line.target), _text(line.original_target), line.change_reason,
-                  line.approved_by, agreed_on.isoformat(), input_sha256, period)
-                 for n, line in enumerate(inp.plan_for(by_id[eid]).lines, start=1)])
-        for eid, lines in record.amendments.items():
-            for n, line in enumerate(inp.plan_for(by_id[eid]).lines, start=1):
-                if line not in lines:
-                    continue
-                conn.execute("INSERT INTO amendments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             (term, eid, numbers[eid], n, line.category, line.item, line.kpi,
-                              _text(line.original_target), _text(line.target), line.change_reason,
-                              line.approved_by, period, agreed_on.isoformat(), input_sha256))
-                conn.execute("UPDATE agreed_lines SET target = ?, original_target = ?, "
-                             "change_reason = ?, approved_by = ? WHERE period = ? AND employee_id = ? AND "
-                             "category = ? AND item = ? AND kpi = ?",
-                             (_text(line.target), _text(line.original_target), line.change_reason,
-                              line.approved_by, term, eid, line.category, line.item, line.kpi))
-    return numbers
+    for eid in record.agreements:
+        conn.execute("DELETE FROM agreed_lines WHERE period = ? AND employee_id = ?", (term, eid))
+        conn.executemany(
+            "INSERT INTO agreed_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(term, eid, n, inp.plan_for(by_id[eid]).owner, line.category, line.item, line.kpi,
+              str(line.weight), _text(line.target), _text(line.original_target), line.change_reason,
+              line.approved_by, agreed_on.isoformat(), input_sha256, period)
+             for n, line in enumerate(inp.plan_for(by_id[eid]).lines, start=1)])
+    for eid, lines in record.amendments.items():
+        for n, line in enumerate(inp.plan_for(by_id[eid]).lines, start=1):
+            if line not in lines:
+                continue
+            conn.execute("INSERT OR REPLACE INTO amendments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (term, eid, numbers[eid], n, line.category, line.item, line.kpi,
+                          _text(line.original_target), _text(line.target), line.change_reason,
+                          line.approved_by, period, agreed_on.isoformat(), input_sha256))
+            conn.execute("UPDATE agreed_lines SET target = ?, original_target = ?, "
+                         "change_reason = ?, approved_by = ? WHERE period = ? AND employee_id = ? AND "
+                         "category = ? AND item = ? AND kpi = ?",
+                         (_text(line.target), _text(line.original_target), line.change_reason,
+                          line.approved_by, term, eid, line.category, line.item, line.kpi))
 
 
 def record_agreed(db_path: Path, inp: AppraisalInput, agreed_on: date, employee_ids=None, *,

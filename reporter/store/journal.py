@@ -84,7 +84,7 @@ def recover_output(out_dir: Path, db_path: Path) -> list[Leftover]:
     """
     out_dir = Path(out_dir)
     done = clear_leftovers(out_dir) + clear_leftovers(out_dir / "plans")
-    for folder in sorted(p.parent for p in out_dir.glob(f"*/{JOURNAL}")):
+    for folder in sorted(p.parent for pattern in (f"*/{JOURNAL}", f"plans/*/{JOURNAL}") for p in out_dir.glob(pattern)):
         if commit_journal(db_path, folder):
             done.append(Leftover("completed_history", folder))
     return done
