@@ -1,8 +1,8 @@
-"""A build's history rows travel inside the period folder until the history holds them.
+"""A run's history rows travel inside the folder it publishes until the history holds them.
 
-A full build cannot rename a folder and commit a database in one step.  So the statements that record
-the period (its results and its letters' versions) are written, before the swap, into the staged folder
-as ``.history-pending.json``; the folder's rename publishes the files and that journal together; the
+A full build (or a plan run) cannot rename a folder and commit a database in one step.  So the
+statements that record it (a period's results and its letters' versions; a term's agreements, changes
+and agreement versions) are written, before the swap, into the staged folder as ``.history-pending.json``; the folder's rename publishes the files and that journal together; the
 journal is then committed to the history in one transaction and deleted.  A crash or a failed commit
 (a locked, read-only or full database) leaves the journal in the period folder, and the next run that
 opens the output folder commits it (:func:`commit_journal` is idempotent: every statement replaces rows
