@@ -6,6 +6,8 @@ bad usage.  A traceback is shown only with ``--verbose``.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
 import traceback
 from functools import wraps
@@ -13,6 +15,7 @@ from functools import wraps
 import click
 
 from reporter.errors import InputError, InputFileError, OutputExistsError, ReporterError, UsageError
+from reporter.store.private import DatabaseUnavailableError, describe_failure
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -20,6 +23,38 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 def echo_problems(problems, label: str) -> None:
     for p in problems:
         click.echo(f"{label} {p}", err=True)
+
+
+# What an operating-system failure means for the file it names, and what to do (errno -> text).
+_FILE_FAILURES = {
+    errno.ENOSPC: ("所在磁盘已满", "请释放磁盘空间后重新运行同一命令（或把输出放到另一个磁盘上）；已有的结果未受影响"),
+    errno.EDQUOT: ("超出了磁盘配额", "请清理空间或请管理员提高配额后重新运行同一命令；已有的结果未受影响"),
+    errno.EACCES: ("没有访问权限", "请确认你对该文件及其文件夹有读写权限，或用 --out / --db 指定你有权限的位置"),
+    errno.EPERM: ("不允许此操作", "请确认你对该文件及其文件夹有读写权限，或用 --out / --db 指定你有权限的位置"),
+    errno.EROFS: ("位于只读的磁盘上", "请用 --out / --db 指定可写的文件夹（不在只读磁盘、光盘或只读共享上）"),
+    errno.ENOENT: ("不存在", "请检查路径的拼写，并确认其上级文件夹存在"),
+    errno.ENOTDIR: ("的路径中有一段是文件而不是文件夹", "请检查 --out / --db 的路径，或移走挡路的同名文件"),
+    errno.EISDIR: ("是文件夹，不是文件", "请给出文件的路径"),
+    errno.EIO: ("读写时发生磁盘错误", "请检查磁盘或网络共享是否正常后重试"),
+}
+
+
+def file_failure(err: OSError) -> str:
+    """An OSError as HR reads it: the file, what is wrong with it, and what to do."""
+    name = err.filename if err.filename is not None else "（未知文件）"
+    what, todo = _FILE_FAILURES.get(err.errno, (f"无法使用（{err.strerror or err}）", "请检查该文件后重试"))
+    return f"文件错误：{name} {what}：{todo}"
+
+
+def os_error_within(err: BaseException | None) -> OSError | None:
+    """The OSError a library wrapped (xlsxwriter's FileCreateError holds one), or None."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        if isinstance(err, OSError):
+            return err
+        err = next((a for a in err.args if isinstance(a, OSError)), None) or err.__cause__ or err.__context__
+    return None
 
 
 def report_error(err: Exception) -> int:
@@ -38,12 +73,18 @@ def report_error(err: Exception) -> int:
     if isinstance(err, OutputExistsError):
         click.echo(f"未生成：{err}", err=True)
         return EXIT_FAILURE
+    if isinstance(err, DatabaseUnavailableError):  # locked, read-only, full: names the file
+        click.echo(f"数据库错误：{err}", err=True)
+        return EXIT_FAILURE
     if isinstance(err, ReporterError):
         click.echo(f"{type(err).__name__}: {err}", err=True)
         return EXIT_FAILURE
-    if isinstance(err, OSError):  # a full disk, a folder without write permission …
-        where = f"（{err.filename}）" if err.filename else ""
-        click.echo(f"文件错误{where}：{err.strerror or err}", err=True)
+    if isinstance(err, sqlite3.OperationalError):  # a database opened where its path is not known
+        what, todo = describe_failure(str(err))
+        click.echo(f"数据库错误：历史数据库（reporter.sqlite 或 --db 所指文件）{what}（{err}）：{todo}", err=True)
+        return EXIT_FAILURE
+    if (cause := os_error_within(err)) is not None:  # a full disk, a folder without write permission …
+        click.echo(file_failure(cause), err=True)
         return EXIT_FAILURE
     click.echo(f"内部错误 {type(err).__name__}: {err}（加 --verbose 查看详情）", err=True)
     return EXIT_FAILURE

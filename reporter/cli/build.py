@@ -209,3 +209,8 @@ def print_summary(report: pipeline.BuildReport) -> None:
     else:
         click.echo(lang.say(f"  已写入 {len(report.files)} 个文件到 {report.folder}",
                             f"  Wrote {len(report.files)} files to {report.folder}"))
+    if report.kept:
+        click.echo(lang.say(f"  已保留 outbox/：{len(report.kept)} 封邮件（reporter email 的预览，仍是重新生成之前的结果；"
+                            "发送前请再运行一次 reporter email 更新）",
+                            f"  Kept outbox/: {len(report.kept)} messages (the preview `reporter email` wrote, still "
+                            "of the results before this rebuild; run `reporter email` again before sending)"))

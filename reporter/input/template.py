@@ -6,6 +6,7 @@ column reference in docs/input.md cannot disagree.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,6 +24,7 @@ from reporter.input.schema import (
     bound_text,
 )
 from reporter.period import PERIOD_FORMATS
+from reporter.store.atomic import write_bytes_atomic
 
 KIND_NAMES = {
     "text": "文本", "name": "姓名（不含换行）", "id": "工号（文本格式）", "email": "邮箱（一个）", "decimal": "数字", "quantity": "数字或百分比",
@@ -167,8 +169,9 @@ def columns_markdown() -> str:
 
 def write_template(path: Path, language: str = "zh") -> None:
     """The blank workbook; ``language`` is its 语言 row, and for ``en`` the example rows are in English."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                           "in_memory": True})
+    data = io.BytesIO()  # written whole, through a rename: a full disk leaves no half-written workbook
+    book = xlsxwriter.Workbook(data, {"strings_to_formulas": False, "strings_to_numbers": False,
+                                      "in_memory": True})
     fmt = _Formats(book)
     _write_instructions(book, fmt)
     for sheet in SHEETS:
@@ -177,3 +180,4 @@ def write_template(path: Path, language: str = "zh") -> None:
         else:
             _write_table(book, sheet, fmt, language)
     book.close()
+    write_bytes_atomic(Path(path), data.getvalue())

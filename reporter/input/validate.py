@@ -43,6 +43,8 @@ from reporter.period import MONTHS, TERMS, parse_period
 __all__ = ["PERIOD_DATA_SHEETS", "STAGES", "load_input"]
 
 STAGES = ("build", "plan")
+IMAGE_BYTES = 2 * 1024 * 1024  # a logo or a seal; larger would bloat every letter
+IMAGE_KINDS = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 class _Validator(PlanRules, PeriodDataRules):
@@ -164,15 +166,23 @@ class _Validator(PlanRules, PeriodDataRules):
         return settings
 
     def image(self, name: str, row: int | None, key: str) -> str:
-        """An image file beside the workbook, as a data: URI (the PDF renderer reads no other files)."""
-        path = (self.path.parent / name).resolve()
-        kinds = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-        if not path.is_file():
-            self.problem(f"找不到图片文件 {name}（相对于工作簿所在文件夹 {self.path.parent}）", "settings", row, key)
+        """An image file in the workbook's folder (or below it), as a data: URI (the PDF renderer reads no other files).
+
+        Only there: a workbook passed around must not make the letters print (or the build read) some other
+        file of the machine it is built on.  Checked by size before reading, so a huge file is never loaded.
+        """
+        folder = self.path.parent.resolve()
+        path = (folder / name).resolve()
+        if Path(name).is_absolute() or not path.is_relative_to(folder):
+            self.problem(f"图片 {name} 不在工作簿所在文件夹 {folder} 中：请把图片放在该文件夹（或其子文件夹）里，"
+                         "并只写相对路径，如 seal.png", "settings", row, key)
             return ""
-        data = path.read_bytes()
-        mime = next((m for magic, m in kinds.items() if data.startswith(magic)), None)
-        if mime is None or len(data) > 2 * 1024 * 1024:
+        if not path.is_file():
+            self.problem(f"找不到图片文件 {name}（相对于工作簿所在文件夹 {folder}）", "settings", row, key)
+            return ""
+        data = path.read_bytes() if path.stat().st_size <= IMAGE_BYTES else b""
+        mime = next((m for magic, m in IMAGE_KINDS.items() if data.startswith(magic)), None)
+        if mime is None:
             self.problem("图片须为不超过 2 MB 的 PNG 或 JPEG 文件", "settings", row, key)
             return ""
         return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 
+from reporter.store.private import connect_private
+
 STATUSES = ("planned", "sending", "sent", "failed", "retry", "unknown")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -64,8 +66,7 @@ class Ledger:
     def __init__(self, path: Path, period: str, channel: str, clock, versions: Mapping[str, int] | None = None):
         self.path, self.period, self.channel, self.clock = Path(path), period, channel, clock
         self.versions = dict(versions or {})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path)
+        self.conn = connect_private(self.path)
         ensure_outbox(self.conn)
 
     def _key(self, employee_id: str) -> tuple:
@@ -128,7 +129,7 @@ def ledger_rows(path: Path, period: str) -> list[tuple]:
     """(employee_id, channel, recipient, status, attempts, last_reply) of a period, for reports and tests."""
     if not Path(path).exists():
         return []
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect_private(path)) as conn:
         ensure_outbox(conn)
         return conn.execute("SELECT employee_id, channel, recipient, status, attempts, last_reply FROM outbox "
                             "WHERE period=? ORDER BY employee_id, channel, version", (period,)).fetchall()
@@ -138,7 +139,7 @@ def ledger_versions(path: Path, period: str) -> list[tuple]:
     """(employee_id, channel, version, status) of a period: every letter version sent or planned."""
     if not Path(path).exists():
         return []
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect_private(path)) as conn:
         ensure_outbox(conn)
         return conn.execute("SELECT employee_id, channel, version, status FROM outbox WHERE period=? "
                             "ORDER BY employee_id, channel, version", (period,)).fetchall()

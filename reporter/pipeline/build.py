@@ -28,6 +28,7 @@ from reporter.store.atomic import Leftover, crash_point, output_lock, staged_fol
 from reporter.store.documents import DocumentStamp, current_documents, insert_documents
 from reporter.store.history import list_periods, load_history, write_period
 from reporter.store.journal import StatementLog, commit_journal, recover_output, write_journal
+from reporter.store.kept import carry_over
 from reporter.writers.manifest import MANIFEST, render_manifest
 from reporter.writers.paths import department_label, employee_files
 from reporter.writers.pdf.renderer import PdfRenderer
@@ -50,6 +51,7 @@ class BuildReport:
     skipped: tuple[str, ...] = field(default=())  # what was not written, and why
     recovered: tuple[Leftover, ...] = field(default=())  # what a dead run had left, and what was done
     reissued: tuple[str, ...] = field(default=())  # employees whose letter this build issued as a new version
+    kept: tuple[Path, ...] = field(default=())  # files of the replaced folder carried over (reporter.store.kept)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -274,10 +276,11 @@ def _build(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departm
         renderer = Renderer(_job(result, staging, options, named, stamps, states), kinds, progress, workers)
         renderer.run(chosen)
         written = [target / p.relative_to(staging) for p in renderer.written]
+        kept = [target / p.relative_to(staging) for p in carry_over(target, staging)]
         _journal(staging, result, input_path, now, stamps["letters"], _letter_paths(staging, chosen))
     _commit(db_path, target)
     return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped),
-                       reissued=_new_versions(stamps["letters"]))
+                       reissued=_new_versions(stamps["letters"]), kept=tuple(kept))
 
 
 def _new_versions(letters: Mapping[str, DocumentStamp]) -> tuple[str, ...]:
@@ -356,7 +359,8 @@ def _merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path, force: b
         renderer.run_tasks("print", *renderer.batch_tasks(list(result.results)), None)
         renderer.period_files()
         written = [target / p for p in sources] + [target / p.relative_to(staging) for p in renderer.written]
+        kept = [target / p.relative_to(staging) for p in carry_over(target, staging)]
         _journal(staging, result, input_path, now, letters, _letter_paths(staging, result.results))
     _commit(db_path, target)
     return BuildReport(period, target, tuple(written), result, False, tuple(renderer.skipped),
-                       reissued=_new_versions(letters))
+                       reissued=_new_versions(letters), kept=tuple(kept))

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from reporter.store.history import _connect
+from reporter.store.private import connect_private
 
 RESULTS = ("confirmed", "appealed", "no_reply")
 RESOLUTIONS = ("", "upheld", "rejected")
@@ -54,7 +55,7 @@ def current_letters(db: Path, period: str) -> dict[str, tuple[int, str]] | None:
     """
     if not Path(db).exists():
         return None
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(connect_private(db)) as conn:
         if not _has_table(conn, "documents"):
             return None
         rows = conn.execute(
@@ -68,7 +69,7 @@ def letter_deadlines(db: Path, period: str) -> dict[str, date]:
     """The own appeal deadline of each employee whose current letter is a re-issue (the others: the period's)."""
     if not Path(db).exists():
         return {}
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(connect_private(db)) as conn:
         if not _has_table(conn, "documents"):
             return {}
         rows = conn.execute(
@@ -82,7 +83,7 @@ def letter_codes(db: Path, period: str, employee_id: str) -> dict[str, int]:
     """Every verification code the employee's letters of the period carried, with its version."""
     if not Path(db).exists():
         return {}
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(connect_private(db)) as conn:
         if not _has_table(conn, "documents"):
             return {}
         rows = conn.execute("SELECT code, version FROM documents WHERE period = ? AND employee_id = ? "
@@ -121,7 +122,7 @@ def sent_letters(db: Path, period: str) -> set[str]:
     """Employees whose results the mail ledger records as sent for real (not a rehearsal)."""
     if not Path(db).exists():
         return set()
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(connect_private(db)) as conn:
         if not _has_table(conn, "outbox"):
             return set()
         rows = conn.execute("SELECT DISTINCT employee_id FROM outbox WHERE period = ? AND status = 'sent' "

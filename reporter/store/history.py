@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from reporter.model import HistoryRecord, PeriodResult
+from reporter.store.private import connect_private
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS periods (
@@ -142,8 +143,7 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
+    conn = connect_private(path)  # mode 0600: it holds everyone's pay
     conn.execute("PRAGMA foreign_keys = ON")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version < SCHEMA_VERSION:

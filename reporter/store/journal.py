@@ -63,7 +63,7 @@ def commit_journal(db_path: Path, folder: Path) -> bool:
             for sql, rows in statements:
                 conn.executemany(sql, rows)
     except sqlite3.Error as err:
-        raise HistoryPendingError(Path(folder), Path(db_path), str(err)) from None
+        raise HistoryPendingError(Path(folder), Path(db_path), getattr(err, "reason", str(err))) from None
     path.unlink(missing_ok=True)
     return True
 
