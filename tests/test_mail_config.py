@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from reporter.cli import cli
 from reporter.errors import DeliveryError, InputError
 from reporter.mail.config import SmtpConfig, load_config
 from reporter.mail.send import send_results
-from tests.conftest import BASE, cli_build, write_book
+from tests.mail_period import stand_in_period
 
 
 def toml(tmp_path: Path, body: str) -> Path:
@@ -95,9 +94,8 @@ def test_a_config_built_in_code_is_checked_before_sending(tmp_path):
 
 
 def test_cli_exits_2_with_every_problem_and_no_traceback(tmp_path):
-    built = cli_build(write_book(tmp_path / "input.xlsx", copy.deepcopy(BASE)), tmp_path / "out", "--only", "summary")
     path = toml(tmp_path, 'host = "127.0.0.1"\nport = 9\nsender = "hr@example.com"\nrate_limit = 0\nmax_attempts = 0\n')
-    result = CliRunner().invoke(cli, ["email", str(built.out / "2026-10"), "--send", "--config", str(path)])
+    result = CliRunner().invoke(cli, ["email", str(stand_in_period(tmp_path)), "--send", "--config", str(path)])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "内部错误" not in result.output
     lines = [line for line in result.stderr.splitlines() if line.startswith("错误")]
@@ -107,8 +105,25 @@ def test_cli_exits_2_with_every_problem_and_no_traceback(tmp_path):
 
 def test_before_the_check_rate_limit_0_crashed_after_one_message(tmp_path):
     """What the issue saw, through the library: now refused before anything is sent."""
-    built = cli_build(write_book(tmp_path / "input.xlsx", copy.deepcopy(BASE)), tmp_path / "out", "--only", "summary")
+    period = stand_in_period(tmp_path)
     config = SmtpConfig(host="127.0.0.1", port=9, sender="hr@example.com", rate_limit=0)
     with pytest.raises(DeliveryError, match="rate_limit"):
-        send_results(built.out / "2026-10", config, send=True)
-    assert not (built.out / "reporter.sqlite-email-2026-10.lock").exists()
+        send_results(period, config, send=True)
+    assert not (period.parent / "reporter.sqlite-email-2026-10.lock").exists()
+
+
+def test_a_send_without_a_server_is_a_settings_problem_exit_2(tmp_path):
+    period = str(stand_in_period(tmp_path))
+    path = toml(tmp_path, 'sender = "hr@example.com"\n')
+    dry = CliRunner().invoke(cli, ["email", period, "--config", str(path)])
+    assert dry.exit_code == 0, dry.output  # a dry run needs no server
+    result = CliRunner().invoke(cli, ["email", period, "--send", "--config", str(path)])  # the fixture names none
+    assert result.exit_code == 2, result.output
+    assert "未设置邮件服务器" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_server_that_cannot_be_reached_is_exit_1(tmp_path):
+    path = toml(tmp_path, 'host = "127.0.0.1"\nport = 9\nsecurity = "ssl"\nsender = "hr@example.com"\ntimeout = 5\n')
+    result = CliRunner().invoke(cli, ["email", str(stand_in_period(tmp_path)), "--send", "--config", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "无法连接邮件服务器 127.0.0.1:9" in result.stderr and "Traceback" not in result.output

@@ -7,7 +7,6 @@ SMTP server on loopback; the fixture company's period built with `--only summary
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
@@ -15,24 +14,13 @@ from click.testing import CliRunner
 
 from reporter.cli import cli
 from reporter.mail.ledger import Ledger, ledger_rows
-from reporter.writers.manifest import read_manifest
-from tests.conftest import BASE, cli_build, write_book
+from tests.mail_period import ADDRESSES, stand_in_period
 from tests.smtp_server import Faults, smtp_server
-
-# The fixture company's four employees and their addresses, by hand from BASE (E003 is not appraised).
-ADDRESSES = {"E001": "zhangwei@example.com", "E002": "lina@example.com", "E003": "wangfang@example.com",
-             "E004": "liuyang@example.com"}
 
 
 @pytest.fixture
 def period(tmp_path) -> Path:
-    built = cli_build(write_book(tmp_path / "input.xlsx", copy.deepcopy(BASE)), tmp_path / "out", "--only", "summary")
-    folder = built.out / "2026-10"
-    for person in read_manifest(folder).recipients:
-        letter = folder / person.files["letters"]
-        letter.parent.mkdir(exist_ok=True)
-        letter.write_bytes(b"%PDF-1.7 letter of " + person.employee_id.encode())
-    return folder
+    return stand_in_period(tmp_path)
 
 
 def email(period: Path, server, tmp_path: Path, *args: str, max_attempts: int = 3):

@@ -56,6 +56,9 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
     One run sends a period at a time: a second one started meanwhile sends
     nothing and exits 1. What a killed run was sending is reported as
     unknown (it may have arrived), never resent without --resend-unknown.
+    Every --send run lists the period's messages not delivered (refused,
+    unknown, left to retry) with what to do, and exits 1 while there is one,
+    even when it had nothing new to send.
 
     \b
     Server settings come from the workbook's 设置 sheet (邮件服务器, 邮件端口,
@@ -66,6 +69,8 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
       security = "ssl"
       user = "hr@example.com"
       sender = "hr@example.com"
+    (also rate_limit, max_attempts, backoff, timeout, cafile, sender_name:
+    checked when loaded; every problem with its key, exit 2.)
     The password only from the environment: REPORTER_SMTP_PASSWORD.
 
     \b

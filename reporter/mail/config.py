@@ -52,12 +52,14 @@ class SmtpConfig:
         """Every value (for a config built in code; load_config has checked its sources), then what a run needs."""
         values = {k: v for k, v in asdict(self).items() if not (k == "port" and v is None)}
         problems = config_problems(values, file="", where="")
+        if not self.sender:
+            problems.append(Problem("未设置发件人地址：请在「设置」表填写「发件人」，或在配置文件 [smtp] 中写 sender",
+                                    column="sender"))
+        if sending and not self.host:
+            problems.append(Problem("未设置邮件服务器：请在「设置」表填写「邮件服务器」，或在配置文件 [smtp] 中写 host",
+                                    column="host"))
         if problems:
             raise MailConfigError(problems)
-        if not self.sender:
-            raise DeliveryError("未设置发件人地址：请在「设置」表填写「发件人」，或在配置文件 [smtp] 中写 sender")
-        if sending and not self.host:
-            raise DeliveryError("未设置邮件服务器：请在「设置」表填写「邮件服务器」，或在配置文件 [smtp] 中写 host")
 
 
 def _number_problem(key: str, value) -> str | None:
