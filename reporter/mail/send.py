@@ -100,8 +100,8 @@ class _Batch:
                 if i:
                     self.sleep(60.0 / self.config.rate_limit)
                 if not self.send(out, seen):
-                    left = len(queue) - i - 1
-                    self.report.stopped = self.report.language.say(
+                    left = len(queue) - i - 1  # none left: the undelivered list says it all
+                    self.report.stopped = "" if not left else self.report.language.say(
                         f"与邮件服务器的连接中断，其余 {left} 封未发送：请稍后重新运行同一命令",
                         f"The connection to the mail server was lost; {left} more not sent: run the same command "
                         "again later")
