@@ -71,3 +71,14 @@ class OutputExistsError(ReporterError):
 
 class DeliveryError(ReporterError):
     """Mail could not be prepared or sent."""
+
+
+class MailConfigError(InputError, DeliveryError):
+    """Mail settings that cannot work: every problem at once, each naming its file and key.
+
+    An input error (the CLI exits 2, listing them) that is also a delivery error for callers of the mailer.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems)
+        self.args = ("\n".join(str(p) for p in self.problems),)

@@ -35,7 +35,7 @@ def build_period(tmp_path: Path, language: str, company: str = "Test Commerce Co
 
 def send(period: Path, server, **kw) -> list:
     config = SmtpConfig(host=server.host, port=server.port, security="starttls", user=server.user or "",
-                        sender="hr@test.example.com", sender_name="HR", rate_limit=60_000, cafile=str(server.cafile))
+                        sender="hr@test.example.com", sender_name="HR", rate_limit=10_000, cafile=str(server.cafile))
     report = send_results(period, config, send=True, password=server.password, sleep=lambda s: None,
                           attach=("scorecards",), **kw)
     assert not (report.failed or report.retry or report.unknown), report
@@ -149,6 +149,6 @@ def test_the_send_report_speaks_the_period_language(tmp_path):
         send(period, server, employee_ids=["E001"])
         config = SmtpConfig(host=server.host, port=server.port, user=server.user, sender="hr@test.example.com",
                             cafile=str(server.cafile))
-        again = send_results(period, replace(config, rate_limit=60_000), send=True, password=server.password,
+        again = send_results(period, replace(config, rate_limit=10_000), send=True, password=server.password,
                              employee_ids=["E001"], attach=("scorecards",))
     assert again.skipped == [("E001", "sent before")] and again.language == Language("en")

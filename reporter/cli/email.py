@@ -10,7 +10,7 @@ import click
 
 from reporter.mail.config import PASSWORD_VARIABLE, load_config
 from reporter.mail.send import ATTACHABLE, send_results
-from reporter.writers.manifest import read_manifest
+from reporter.writers.manifest import MANIFEST, read_manifest
 
 from .app import EXIT_FAILURE, cli, handle_errors
 from .options import (
@@ -56,6 +56,9 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
     One run sends a period at a time: a second one started meanwhile sends
     nothing and exits 1. What a killed run was sending is reported as
     unknown (it may have arrived), never resent without --resend-unknown.
+    Every --send run lists the period's messages not delivered (refused,
+    unknown, left to retry) with what to do, and exits 1 while there is one,
+    even when it had nothing new to send.
 
     \b
     Server settings come from the workbook's 设置 sheet (邮件服务器, 邮件端口,
@@ -66,6 +69,8 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
       security = "ssl"
       user = "hr@example.com"
       sender = "hr@example.com"
+    (also rate_limit, max_attempts, backoff, timeout, cafile, sender_name:
+    checked when loaded; every problem with its key, exit 2.)
     The password only from the environment: REPORTER_SMTP_PASSWORD.
 
     \b
@@ -76,7 +81,8 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
       reporter email output/2026-10 --send --employee HZ0016 --attach letters,scorecards
     """
     kinds = check_choices(split_list((attach,)), ATTACHABLE, "--attach")
-    config = load_config(read_manifest(period_dir).mail, config_file)
+    manifest = read_manifest(period_dir)
+    config = load_config(manifest.mail, config_file, source=str(manifest.folder / MANIFEST))
     report = send_results(period_dir, config, send=send, employee_ids=split_list(employee_ids),
                           departments=split_list(departments), attach=kinds, test_to=test_to,
                           resend_unknown=resend_unknown, retry_failed=retry_failed,
@@ -92,19 +98,17 @@ def email(period_dir, send, employee_ids, departments, attach, test_to, resend_u
                        "send them."))
         return
     click.echo(say(f"已发送：{len(report.sent)} 封", f"Sent: {len(report.sent)}"))
-    for label, rows in ((say("跳过", "Skipped"), report.skipped), (say("被拒收", "Refused"), report.failed),
-                        (say("待重试", "To retry"), report.retry)):
-        if rows:
-            click.echo(say(f"{label}：{len(rows)} 封", f"{label}: {len(rows)}"))
-            for eid, why in rows:
-                click.echo(f"  {eid}{say('：', ': ')}{why}")
-    if report.unknown:
-        click.echo(say(f"状态不明（发送中连接断开或发送的运行中止，可能已送达）：{'、'.join(report.unknown)}；"
-                       "请在邮件服务器的已发送邮件中核对，确认未送达后加 --resend-unknown 重发",
-                       f"Status unknown (the connection dropped or the run sending them ended while sending; they may "
-                       f"have arrived): {', '.join(report.unknown)}; check the mail server's sent folder, and once "
-                       "sure they did not arrive, resend with --resend-unknown"))
+    if report.skipped:
+        click.echo(say(f"跳过：{len(report.skipped)} 封", f"Skipped: {len(report.skipped)}"))
+        for eid, why in report.skipped:
+            click.echo(f"  {eid}{say('：', ': ')}{why}")
+    if report.undelivered:  # the period's, not only this run's: a rerun with nothing to send still lists them
+        click.echo(say(f"未送达：{len(report.undelivered)} 封（本期仍有邮件未送达）",
+                       f"Not delivered: {len(report.undelivered)} (of the period, so far)"))
+        for u in report.undelivered:
+            reply = say(f"（{u.reply}）", f" ({u.reply})") if u.reply else ""
+            click.echo(f"  {u.employee_id} {u.name}{say('：', ': ')}{u.what}{reply}{say('：', '; ')}{u.todo}")
     if report.stopped:
         click.echo(report.stopped, err=True)
-    if report.failed or report.retry or report.unknown or report.stopped:
+    if report.undelivered or report.stopped:
         sys.exit(EXIT_FAILURE)

@@ -116,6 +116,18 @@ class Ledger:
                 (reply, self.clock(), self.period, self.channel)).fetchall()
         return sorted(row[0] for row in rows)
 
+    def undelivered(self) -> list[tuple[str, str, str]]:
+        """(employee_id, status, last_reply) of each current message of the period and channel not ``sent``.
+
+        Current: the letter version the period folder holds now (a superseded version's row no longer counts);
+        with ``versions`` given, only those employees.  Messages no run has chosen yet have no row.
+        """
+        rows = self.conn.execute(
+            "SELECT employee_id, version, status, last_reply FROM outbox WHERE period=? AND channel=? "
+            "AND status != 'sent' ORDER BY employee_id", (self.period, self.channel)).fetchall()
+        return [(eid, status, reply) for eid, version, status, reply in rows
+                if (eid in self.versions or not self.versions) and version == self.versions.get(eid, 1)]
+
     def mark(self, employee_id: str, status: str, reply: str = "", *, attempt: bool = False) -> None:
         assert status in STATUSES
         with self.conn:  # committed at once: a crash right after must not lose what happened

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.headerregistry import Address
@@ -36,6 +37,12 @@ ATTACHMENT_NAMES = {"letters": ("绩效考核结果确认书", "Appraisal-letter
 BILINGUAL_SEPARATOR = "\n" + "-" * 40 + "\n\n"
 # A display name may not smuggle in header lines or encoded words that decode to other addresses.
 _UNSAFE_HEADER_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]|=\?")  # what str.splitlines() splits on, too
+# What may not reach an attachment's file name: path separators, characters Windows refuses, quotes.
+_UNSAFE_FILE_CHARACTERS = frozenset('/\\:*?"\'<>|`')
+# Unicode categories dropped from it: controls and line separators, and format characters (e.g. U+202E, which
+# shows "张三\u202efdp.exe" as 张三exe.pdf), surrogates, private-use and unassigned code points.
+_UNSAFE_FILE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+NAME_IN_FILE_NAME = 40  # characters of the employee's name kept in an attachment's file name
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,26 @@ def text_environment(templates: Path | None = None) -> jinja2.Environment:
     """Plain-text templates: no HTML escaping (it would garble ‘<’ in a text mail), but strict."""
     return SandboxedEnvironment(loader=jinja2.FileSystemLoader(templates or default_templates()), autoescape=False,
                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def safe_file_part(text: str, limit: int) -> str:
+    """``text`` as a piece of a file name: unsafe characters become ``_``, other spaces a plain space, at most ``limit``."""
+    kept = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch in _UNSAFE_FILE_CHARACTERS or category in _UNSAFE_FILE_CATEGORIES:
+            kept.append("_")
+        else:
+            kept.append(" " if category == "Zs" else ch)
+    return re.sub(r"_{2,}", "_", re.sub(r" {2,}", " ", "".join(kept))).strip(" ._")[:limit].rstrip(" .")
+
+
+def attachment_filename(kind: str, lang: Language, period: str, r: Recipient, number: str, suffix: str) -> str:
+    """绩效考核结果确认书-2026-10-HZ0016-沈梦婷.pdf: the kind, the period, the 工号 and the name made safe."""
+    name = safe_file_part(r.name, NAME_IN_FILE_NAME)
+    stem = "-".join(part for part in (f"{attachment_name(kind, lang)}{number}", period,
+                                      safe_file_part(r.employee_id, 64), name) if part)
+    return stem + suffix  # .pdf or .xlsx: our own files' ending
 
 
 def attachment_name(kind: str, lang: Language) -> str:
@@ -167,8 +194,7 @@ def build_message(env: jinja2.Environment, manifest: Manifest, r: Recipient, *, 
         paths = attachment_paths(manifest, r, kind)  # e.g. no scorecard, nor agreement, for someone not appraised
         for path in paths:
             number = f"-{path.stem.rpartition('-')[2]}" if kind == "addenda" else ""
-            filename = (f"{attachment_name(kind, lang)}{number}-{manifest.period}-{r.employee_id}-{r.name}"
-                        f"{path.suffix}")
+            filename = attachment_filename(kind, lang, manifest.period, r, number, path.suffix)
             maintype, subtype = (mimetypes.guess_type(path.name)[0] or "application/octet-stream").split("/")
             msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=filename)
             names.append(filename)

@@ -30,6 +30,18 @@ from reporter.writers.manifest import Recipient, read_manifest
 ATTACHABLE = ("letters", "scorecards", "agreements", "addenda")
 
 
+@dataclass(frozen=True)
+class Undelivered:
+    """A message of the period that has not gone (yet), after this run: the run exits 1 while there is one."""
+
+    employee_id: str
+    name: str
+    status: str  # failed, unknown, sending (a dead run's), retry or planned
+    reply: str  # the server's last reply, or what happened
+    what: str  # what it is, in the period's language
+    todo: str  # what to do about it
+
+
 @dataclass
 class DeliveryReport:
     dry_run: bool
@@ -40,6 +52,7 @@ class DeliveryReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (employee ID, the server's reply)
     retry: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    undelivered: list[Undelivered] = field(default_factory=list)  # the period's, from the ledger after the run
     stopped: str = ""  # why the batch ended early, if it did
     language: Language = ZH  # the period's: the report's words (skip reasons, the summary) follow it
 
@@ -87,8 +100,8 @@ class _Batch:
                 if i:
                     self.sleep(60.0 / self.config.rate_limit)
                 if not self.send(out, seen):
-                    left = len(queue) - i - 1
-                    self.report.stopped = self.report.language.say(
+                    left = len(queue) - i - 1  # none left: the undelivered list says it all
+                    self.report.stopped = "" if not left else self.report.language.say(
                         f"与邮件服务器的连接中断，其余 {left} 封未发送：请稍后重新运行同一命令",
                         f"The connection to the mail server was lost; {left} more not sent: run the same command "
                         "again later")
@@ -229,6 +242,9 @@ def send_results(period_dir: Path, config: SmtpConfig, *, send: bool = False, em
                             retry_failed=retry_failed)
             if queue:
                 _Batch(config, password, ledger, report, connector, sleep or time.sleep).run(queue)
+            names = {r.employee_id: r.name for r in manifest.recipients}
+            report.undelivered = [undelivered(eid, names.get(eid, ""), status, reply, report.language)
+                                  for eid, status, reply in ledger.undelivered()]
         finally:
             ledger.close()
     return report
@@ -238,27 +254,41 @@ def _select(ledger: Ledger, outgoing: list[Outgoing], report: DeliveryReport, ab
             resend_unknown: bool, retry_failed: bool) -> list[tuple[Outgoing, str]]:
     """The messages to send now, planned in the ledger, each with the status seen (claimed against it).
 
-    The others go to the report: skipped, with why, or unknown when a run that died was sending them.
+    Those sent before go to the report as skipped, those a run that died was sending as unknown; refused and
+    unknown ones wait for --retry-failed or --resend-unknown (the report lists them as undelivered).
     """
     queue, say = [], report.language.say
     for out in outgoing:
         eid = out.recipient.employee_id
-        status, reply = ledger.status(eid) or ("", "")
+        status, _ = ledger.status(eid) or ("", "")
         if status == "unknown" and eid in abandoned and not resend_unknown:
             report.unknown.append(eid)
         elif status == "sent":
             report.skipped.append((eid, say("此前已发送", "sent before")))
-        elif status in ("unknown", "sending") and not resend_unknown:
-            report.skipped.append((eid, say("上次发送时连接中断、可能已送达：确认未收到后加 --resend-unknown 重发",
-                                            "the connection dropped while it was sent, it may have arrived: "
-                                            "once sure it did not, resend with --resend-unknown")))
-        elif status == "failed" and not retry_failed:
-            report.skipped.append((eid, say(f"此前被服务器拒收（{reply}）：改正地址并重新生成后加 --retry-failed",
-                                            f"refused by the server before ({reply}): correct the address, build "
-                                            "again, then add --retry-failed")))
+        elif (status in ("unknown", "sending") and not resend_unknown) or (status == "failed" and not retry_failed):
+            pass  # not sent again without being asked: the report's undelivered list says what to do
         else:
             ledger.plan(eid, out.to, out.message_id)
             queue.append((out, status or "planned"))
     chosen = {out.recipient.employee_id for out in outgoing}
     report.unknown += [eid for eid in abandoned if eid not in chosen]  # not asked about now, but just found out
     return queue
+
+
+def undelivered(employee_id: str, name: str, status: str, reply: str, lang: Language) -> Undelivered:
+    """What an unsent message is and what to do about it, in the period's language."""
+    say = lang.say
+    if status == "failed":
+        what = say("被服务器拒收", "refused by the server")
+        todo = say("改正其邮箱地址（员工表）并重新生成本期，再加 --retry-failed 重发",
+                   "correct the address (employees sheet), build the period again, then resend with --retry-failed")
+    elif status in ("unknown", "sending"):
+        what = say("状态不明（发送中连接断开或发送的运行中止，可能已送达）",
+                   "status unknown (the connection dropped or the run sending it ended; it may have arrived)")
+        todo = say(f"先在邮件服务器的已发送邮件中核对（或问本人），确认未送达后加 --resend-unknown --employee "
+                   f"{employee_id} 重发", f"check the mail server's sent folder (or ask the employee); once sure it "
+                   f"did not arrive, resend with --resend-unknown --employee {employee_id}")
+    else:  # retry, or planned by a run that stopped before it
+        what = say("待重试", "to retry") if status == "retry" else say("尚未发送", "not sent yet")
+        todo = say("稍后重新运行同一命令", "run the same command again later")
+    return Undelivered(employee_id, name, status, reply, what, todo)
