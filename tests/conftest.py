@@ -10,8 +10,10 @@ LibreOffice fails (see ``refuse_slow_work``).
 from __future__ import annotations
 
 import copy
+import os
+import pickle
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -190,6 +192,31 @@ def pytest_runtest_protocol(item, nextitem):
 # ------------------------------------------------------------------ builds, once per run
 
 
+def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], object]):
+    """``make(folder)`` once per test run, its folder and returned value shared by every xdist worker.
+
+    A session (or module) fixture runs once in each worker that needs it; for a build with PDFs that
+    is minutes of CPU spent twice.  So the first worker to ask makes it under a file lock in the run's
+    common temp folder (pytest-xdist's documented pattern), the others wait, then read the pickled value.
+    Without xdist it is an ordinary call.  The folder is read only for tests: they copy what they change.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(tmp_path_factory.mktemp(name))
+    import fcntl
+
+    common = tmp_path_factory.getbasetemp().parent  # shared by the workers of this run
+    folder, value = common / f"shared-{name}", common / f"shared-{name}.pickle"
+    with open(common / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even if make() fails
+        if value.is_file():
+            return pickle.loads(value.read_bytes())
+        shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way left it
+        folder.mkdir()
+        made = make(folder)
+        value.write_bytes(pickle.dumps(made))
+        return made
+
+
 @dataclass(frozen=True)
 class Built:
     book: Path  # the input workbook: read it, never change it
@@ -215,17 +242,20 @@ def sample_build(tmp_path_factory):
     folder (the appraised), then HZ0017, not appraised, named as HR would: every employee's agreement and
     the agreement batches are here for the document tests.  The manifest lists no agreements.
     """
-    out = tmp_path_factory.mktemp("sample-build")
-    cli_build(SAMPLE, out)
-    cli_build(SAMPLE, out, "--only", "agreements", "--force")
-    return cli_build(SAMPLE, out, "--only", "agreements", "--employee", "HZ0017", "--force").out / "2026-10"
+
+    def make(out: Path) -> Path:
+        cli_build(SAMPLE, out)
+        cli_build(SAMPLE, out, "--only", "agreements", "--force")
+        return cli_build(SAMPLE, out, "--only", "agreements", "--employee", "HZ0017", "--force").out / "2026-10"
+
+    return once_per_run(tmp_path_factory, "sample-build", make)
 
 
 @pytest.fixture(scope="session")
 def small_build(tmp_path_factory) -> Built:
     """The fixture company (BASE) built once with every output, PDFs included. Read only."""
-    root = tmp_path_factory.mktemp("small-build")
-    return cli_build(write_book(root / "input.xlsx", copy.deepcopy(BASE)), root / "out")
+    return once_per_run(tmp_path_factory, "small-build",
+                        lambda root: cli_build(write_book(root / "input.xlsx", copy.deepcopy(BASE)), root / "out"))
 
 
 @pytest.fixture
@@ -239,19 +269,20 @@ def small_build_copy(small_build, tmp_path) -> Built:
 @pytest.fixture(scope="session")
 def small_shards(small_build, tmp_path_factory) -> list[Built]:
     """small_build's workbook built as shards 1/2 and 2/2, each into its own --out folder. Read only."""
-    root = tmp_path_factory.mktemp("small-shards")
-    return [cli_build(small_build.book, root / f"shard-{k}", "--shard", f"{k}/2") for k in (1, 2)]
+    return once_per_run(tmp_path_factory, "small-shards",
+                        lambda root: [cli_build(small_build.book, root / f"shard-{k}", "--shard", f"{k}/2")
+                                      for k in (1, 2)])
 
 
 @pytest.fixture(scope="session")
 def hostile_build(tmp_path_factory) -> Built:
     """BASE with spreadsheet-formula text typed into a name, a bonus item and a comment. Read only."""
-    root = tmp_path_factory.mktemp("hostile-build")
     sheets = copy.deepcopy(BASE)
     sheets["员工"][1][1] = "=HYPERLINK(\"http://evil.example\",\"点我\")"
     sheets["加减分"][1][1] = "@SUM(1+1)*cmd|' /C calc'!A0"
     sheets["评语"][1][2] = "+1+1"
-    return cli_build(write_book(root / "input.xlsx", sheets), root / "out")
+    return once_per_run(tmp_path_factory, "hostile-build",
+                        lambda root: cli_build(write_book(root / "input.xlsx", sheets), root / "out"))
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from reporter.model import LineResult, MeasureDef, PlanLine
 from reporter.writers.language import Language
 from reporter.writers.pdf.documents import category_label
 from reporter.writers.wording import explain_line, fmt_number
-from tests.conftest import BASE, cli_build, write_book
+from tests.conftest import BASE, cli_build, once_per_run, write_book
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
@@ -103,12 +103,12 @@ def built_in(root: Path, code: str) -> Path:
 
 @pytest.fixture(scope="module")
 def english(tmp_path_factory) -> Path:
-    return built_in(tmp_path_factory.mktemp("english"), "en")
+    return once_per_run(tmp_path_factory, "english", lambda root: built_in(root, "en"))
 
 
 @pytest.fixture(scope="module")
 def bilingual(tmp_path_factory) -> Path:
-    return built_in(tmp_path_factory.mktemp("bilingual"), "zh-en")
+    return once_per_run(tmp_path_factory, "bilingual", lambda root: built_in(root, "zh-en"))
 
 
 def typed_texts(book: Path) -> list[str]:

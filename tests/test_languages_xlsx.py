@@ -38,7 +38,7 @@ from reporter.writers.xlsx.scorecard import render_scorecard
 from reporter.writers.xlsx.style import row_height
 from reporter.writers.xlsx.summary import render_summary
 from tests import recalc
-from tests.conftest import BASE, SAMPLE, cli_build, streak_of_two, write_book
+from tests.conftest import BASE, SAMPLE, cli_build, once_per_run, streak_of_two, write_book
 
 LANGUAGES = ("zh", "en", "zh-en")
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -74,12 +74,15 @@ def small_company() -> dict:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> dict[str, Path]:
     """The small company's period folder in each language (scorecards, summary, CSV, JSON)."""
-    root = tmp_path_factory.mktemp("languages")
-    folders = {}
-    for code in LANGUAGES:
-        book = write_book(root / f"input-{code}.xlsx", in_language(small_company(), code))
-        folders[code] = cli_build(book, root / code, "--only", "scorecards,summary").out / "2026-10"
-    return folders
+
+    def make(root: Path) -> dict[str, Path]:
+        folders = {}
+        for code in LANGUAGES:
+            book = write_book(root / f"input-{code}.xlsx", in_language(small_company(), code))
+            folders[code] = cli_build(book, root / code, "--only", "scorecards,summary").out / "2026-10"
+        return folders
+
+    return once_per_run(tmp_path_factory, "languages", make)
 
 
 @pytest.fixture(scope="module")

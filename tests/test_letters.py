@@ -318,6 +318,7 @@ def test_long_letter_keeps_the_signature_block_whole(renderer, sample_result, tm
 
 @pytest.mark.slow
 def test_letterhead_and_seal_images_come_from_the_settings(tmp_path, base_sheets, make_book):
+    """E001's documents only (--employee): the images come from the settings, the same for everyone."""
     from PIL import Image
 
     Image.new("RGB", (240, 60), "#1f3864").save(tmp_path / "logo.png")
@@ -325,7 +326,7 @@ def test_letterhead_and_seal_images_come_from_the_settings(tmp_path, base_sheets
     base_sheets["设置"] += [["抬头图片", "logo.png"], ["公章图片", "seal.png"]]
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["build", str(make_book(base_sheets)), "--out", str(out),
-                                      "--only", "letters,agreements"])
+                                      "--only", "letters,agreements", "--employee", "E001"])
     assert result.exit_code == 0, result.output
 
     def images(path):

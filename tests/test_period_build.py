@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from reporter.cli import cli
+from tests.conftest import once_per_run
 
 
 def rows_of(ws) -> list[dict]:
@@ -26,9 +28,8 @@ def full_years(hired: date, on: date) -> int:
     return on.year - hired.year - ((on.month, on.day) < (hired.month, hired.day))
 
 
-@pytest.fixture(scope="module")
-def quarter(tmp_path_factory):
-    root = tmp_path_factory.mktemp("quarter")
+def quarter_built(root: Path) -> Path:
+    """A 24-person quarter: its demo workbook, validated, and built (scorecards and summary) into root/out."""
     book = root / "q3.xlsx"
     runner = CliRunner()
     made = runner.invoke(cli, ["demo-data", "--period", "2026-Q3", "--employees", "24", "--seed", "3", str(book)])
@@ -37,6 +38,13 @@ def quarter(tmp_path_factory):
     assert checked.exit_code == 0, checked.output
     built = runner.invoke(cli, ["build", str(book), "--out", str(root / "out"), "--only", "scorecards,summary"])
     assert built.exit_code == 0, built.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def quarter(tmp_path_factory):
+    root = once_per_run(tmp_path_factory, "quarter", quarter_built)  # shared by the xdist workers: read only
+    book = root / "q3.xlsx"
     inp = openpyxl.load_workbook(book)
     summary = openpyxl.load_workbook(root / "out" / "2026-Q3" / "summary.xlsx", data_only=True)
     return inp, {r["工号"]: r for r in rows_of(summary["汇总"])}, root / "out" / "2026-Q3"

@@ -23,7 +23,7 @@ from reporter.writers.xlsx.layout import (
     measure_names,
     plan_layout,
 )
-from tests.conftest import BASE, SAMPLE, write_book
+from tests.conftest import BASE, SAMPLE, once_per_run, write_book
 from tests.test_verify import pdf_text
 
 PERIOD_DATA_TITLES = ("月度数据", "考勤", "评分", "评语", "加减分")
@@ -154,11 +154,15 @@ def test_nothing_is_agreed_when_validation_fails(tmp_path):
 
 @pytest.fixture(scope="module")
 def sample_plan(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sample-plan")
-    book = without_period_data(SAMPLE, root / "plan.xlsx")
-    result = run(book, "--out", root / "out", "--workers", "2")
-    assert result.exit_code == 0, result.output
-    return book, root / "out" / "plans" / "2026-10", result.output
+    """The sample's plan, made once per run (shared by the xdist workers). Read only."""
+
+    def make(root: Path):
+        book = without_period_data(SAMPLE, root / "plan.xlsx")
+        result = run(book, "--out", root / "out", "--workers", "2")
+        assert result.exit_code == 0, result.output
+        return book, root / "out" / "plans" / "2026-10", result.output
+
+    return once_per_run(tmp_path_factory, "sample-plan", make)
 
 
 @pytest.mark.slow

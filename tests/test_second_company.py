@@ -27,6 +27,7 @@ from click.testing import CliRunner
 from reporter.cli import cli
 from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
+from tests.conftest import once_per_run
 
 # The sample company's own words (company, people, HR department, roles, departments, KPI wording).
 SAMPLE_WORDS = ("杭州云栖", "云栖", "人事行政部", "周敏", "华东公司", "华南公司", "示例科技", "在线客服", "运营专员",
@@ -182,8 +183,8 @@ def build_and_mail(root: Path, book: Path) -> tuple[Path, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("second-company")
-    return build_and_mail(root, second_company(root))
+    """Built and mailed once per run (shared by the xdist workers). Read only."""
+    return once_per_run(tmp_path_factory, "second-company", lambda root: build_and_mail(root, second_company(root)))
 
 
 @pytest.mark.slow
