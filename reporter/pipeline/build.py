@@ -1,11 +1,12 @@
 """The build pipeline: input workbook → validated model → scores → files → history.
 
-Nothing is written until the input has validated.  A full build stages the
-whole period folder and renames it into place, then records the period and
-its letters' versions in the history.  A partial build (``only`` some kinds
-of output, or some employees) replaces just those files, one atomic write
-each, and records only the letters it wrote (once the period has been built
-in full: before that nothing has been issued).
+Nothing is written until the input has validated, and one run at a time writes an output folder
+(its lock; what a dead run left is cleared first).  A full build stages the whole period folder,
+journals the period and its letters' versions inside it, renames it into place, then commits the
+journal to the history (reporter.store.journal).  A partial build (``only`` some kinds of output, or
+some employees) replaces just those files, one atomic write each, and records only the letters it
+wrote (once the period has been built in full: before that nothing has been issued) — unless it
+re-issues a letter with corrected figures: then the period's summary, payroll and history follow.
 """
 
 from __future__ import annotations
