@@ -7,7 +7,6 @@ standing in for one), so only the mail is under test.  The server is slow on pur
 
 from __future__ import annotations
 
-import copy
 import os
 import signal
 import subprocess
@@ -23,24 +22,13 @@ from reporter.mail.config import SmtpConfig
 from reporter.mail.ledger import Ledger, ledger_rows
 from reporter.mail.lock import sending_lock
 from reporter.mail.send import send_results
-from reporter.writers.manifest import read_manifest
-from tests.conftest import BASE, cli_build, write_book
+from tests.mail_period import ADDRESSES, stand_in_period
 from tests.smtp_server import Faults, smtp_server
-
-# The fixture company's four employees (E003 not appraised still gets a letter), by hand from BASE.
-ADDRESSES = {"E001": "zhangwei@example.com", "E002": "lina@example.com", "E003": "wangfang@example.com",
-             "E004": "liuyang@example.com"}
 
 
 @pytest.fixture
 def period(tmp_path) -> Path:
-    built = cli_build(write_book(tmp_path / "input.xlsx", copy.deepcopy(BASE)), tmp_path / "out", "--only", "summary")
-    folder = built.out / "2026-10"
-    for person in read_manifest(folder).recipients:
-        letter = folder / person.files["letters"]
-        letter.parent.mkdir(exist_ok=True)
-        letter.write_bytes(b"%PDF-1.7 letter of " + person.employee_id.encode())
-    return folder
+    return stand_in_period(tmp_path)
 
 
 def write_config(tmp_path: Path, server) -> Path:
