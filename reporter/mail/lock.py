@@ -1,15 +1,10 @@
 """One sending run per ledger and period at a time.
 
 The guard is an ``flock`` on a small file beside the ledger database
-(``reporter.sqlite-email-2026-10.lock``).  Why ``flock`` and not a lock row with
-a heartbeat: the kernel releases it the moment the holding process ends, however
-it ends (``SIGKILL``, a power cut of a remote session), so a crashed run never
-leaves the period locked and nothing has to guess whether a pid is still alive
-or a lease has expired.  A second run does not wait (a batch can take many
-minutes at the server's rate limit): it stops before sending anything and names
-the run that holds the lock, read from the file.  The file stays behind, empty
-when no run holds it; deleting an flock file on release would let a waiting
-opener lock a file that no longer has a name.
+(``reporter.sqlite-email-2026-10.lock``; :func:`reporter.store.atomic.file_lock`, which the kernel
+releases the moment the holding process ends, however it ends).  A second run does not wait (a
+batch can take many minutes at the server's rate limit): it stops before sending anything and names
+the run that holds the lock.  The file stays behind, empty when no run holds it.
 
 The lock is per ledger and period, not per period folder: the ledger is what
 says "sent", and a rebuilt period folder must not hand a second run a fresh lock.
@@ -20,14 +15,14 @@ cannot send a message another run has taken.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from reporter.errors import DeliveryError
+from reporter.store.atomic import file_lock
 
 
 def lock_path(db_path: Path, period: str) -> Path:
@@ -39,23 +34,13 @@ def lock_path(db_path: Path, period: str) -> Path:
 def sending_lock(db_path: Path, period: str, started: str) -> Iterator[Path]:
     """Hold the period's sending lock for the block, or raise a DeliveryError naming who holds it."""
     path = lock_path(db_path, period)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
+    with ExitStack() as stack:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 500, 0).decode("utf-8", "replace").strip() or "另一进程"
-            raise DeliveryError(
-                f"本期邮件正由另一次运行发送（{holder}）：本次未发送任何邮件。"
-                "等它结束后再运行同一命令，只会发送尚未发送的邮件") from None
+            busy = stack.enter_context(
+                file_lock(path, f"{socket.gethostname()} 上的进程 {os.getpid()}，开始于 {started}", wait=False))
         except OSError as err:
             raise DeliveryError(f"无法锁定 {path}（{err.strerror}）：请把账本数据库（--db）放在本机磁盘上") from err
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{socket.gethostname()} 上的进程 {os.getpid()}，开始于 {started}".encode(), 0)
-        try:
-            yield path
-        finally:
-            os.ftruncate(fd, 0)  # an empty file: nobody holds it
-    finally:
-        os.close(fd)  # closing the last descriptor releases the lock
+        if busy is not None:
+            raise DeliveryError(f"本期邮件正由另一次运行发送（{busy}）：本次未发送任何邮件。"
+                                "等它结束后再运行同一命令，只会发送尚未发送的邮件")
+        yield path

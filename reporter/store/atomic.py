@@ -61,58 +61,78 @@ def crash_point(step: str) -> None:
 
 
 @contextmanager
-def output_lock(out_dir: Path, on_wait: Callable[[str], None] | None = None, wait: bool = True) -> Iterator[bool]:
-    """Hold ``out_dir``'s lock: another run waits (told through ``on_wait(holder)``) until this one ends.
+def file_lock(path: Path, holder: str, *, wait: bool = True,
+              on_wait: Callable[[str], None] | None = None) -> Iterator[str | None]:
+    """Hold the ``flock`` of ``path`` (created 0600), with ``holder`` written into it while held.
 
-    An ``flock`` on ``out_dir/.reporter.lock``: the kernel releases it when the process exits in any way,
-    so a killed run never leaves it held.  It serialises runs on one machine's file system (not over NFS).
-    With ``wait=False`` it yields False at once when another run holds the lock.  A run that created
-    ``out_dir`` and wrote nothing into it (bad input) removes it again.
+    The kernel releases an ``flock`` when its process ends in any way, so a killed run never leaves
+    one held, and nothing has to guess whether a pid is alive.  Yields None once held; when another
+    process holds it, ``wait=False`` yields that process's holder text at once instead, and a waiting
+    run is first told it through ``on_wait``.  Local file systems only (not NFS).
     """
-    out_dir = Path(out_dir)
-    created = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd = _locked(out_dir / LOCK_NAME, on_wait, wait)
-    if fd is None:
-        yield False
+    fd = _locked(Path(path), on_wait, wait)
+    if isinstance(fd, str):
+        yield fd
         return
     try:
         os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode())
-        yield True
+        os.pwrite(fd, holder.encode(), 0)
+        yield None
     finally:
-        if created and os.listdir(out_dir) == [LOCK_NAME]:
-            (out_dir / LOCK_NAME).unlink()  # before the lock is released: a waiting run then retries
-            out_dir.rmdir()
-        os.close(fd)
+        os.ftruncate(fd, 0)  # an empty file: nobody holds it
+        os.close(fd)  # closing the last descriptor releases the lock
 
 
-def _locked(path: Path, on_wait: Callable[[str], None] | None, wait: bool) -> int | None:
-    """An fd of ``path`` holding its flock (None: busy and not to wait).
+def _locked(path: Path, on_wait: Callable[[str], None] | None, wait: bool) -> int | str:
+    """An fd of ``path`` holding its flock, or (busy and not to wait) the holder's text.
 
-    The lock file can be removed by its holder (see output_lock): a run that got the lock of a file no
+    A lock file can be removed by its holder (see output_lock): a run that got the lock of a file no
     longer at ``path`` opens it again, so two runs never hold locks on two different files.
     """
     told = False
     while True:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            holder = os.pread(fd, 500, 0).decode("utf-8", "replace").strip() or "?"
             if not wait:
                 os.close(fd)
-                return None
+                return holder
             if on_wait is not None and not told:
-                on_wait(path.read_text(encoding="utf-8", errors="replace").strip() or "?")
+                on_wait(holder)
                 told = True
             fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            os.close(fd)
+            raise
         try:
             if os.fstat(fd).st_ino == os.stat(path).st_ino:
                 return fd
         except FileNotFoundError:
             pass
         os.close(fd)
-        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+@contextmanager
+def output_lock(out_dir: Path, on_wait: Callable[[str], None] | None = None, wait: bool = True) -> Iterator[bool]:
+    """Hold ``out_dir``'s lock (:func:`file_lock` on ``out_dir/.reporter.lock``): another run waits.
+
+    With ``wait=False`` it yields False at once when another run holds the lock.  A run that created
+    ``out_dir`` and wrote nothing into it (bad input) removes it again.
+    """
+    out_dir = Path(out_dir)
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with file_lock(out_dir / LOCK_NAME, f"pid {os.getpid()} on {socket.gethostname()}", wait=wait,
+                   on_wait=on_wait) as busy:
+        try:
+            yield busy is None
+        finally:
+            if busy is None and created and os.listdir(out_dir) == [LOCK_NAME]:
+                (out_dir / LOCK_NAME).unlink()  # before the lock is released: a waiting run then retries
+                out_dir.rmdir()
 
 
 @dataclass(frozen=True)
