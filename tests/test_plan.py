@@ -119,22 +119,20 @@ def test_unknown_employee_is_a_usage_problem(tmp_path):
     assert result.exit_code == 2 and "E999" in result.output
 
 
-def test_what_was_agreed_goes_into_the_history_then_to_the_callback(tmp_path):
+def test_what_was_agreed_goes_into_the_history(tmp_path):
     from datetime import date
 
-    from reporter.pipeline.plan import record_what_was_agreed
-    from reporter.store.agreed import PlanRecord, load_agreed
+    from reporter.store.agreed import PlanRecord, load_agreed, record_plan
 
     inp = load_input(write_book(tmp_path / "plan.xlsx", plan_sheets()), stage="plan")
     db = tmp_path / "reporter.sqlite"
-    seen = []
-    everyone = PlanRecord(agreements=("E001", "E002", "E003", "E004"))
-    record_what_was_agreed(inp, date(2026, 10, 1), everyone, None,
-                           lambda *args: seen.append(load_agreed(db, "2026-10")), db, "abc")
-    assert set(seen[0]) == {"E001", "E002", "E003", "E004"}  # recorded before the callback hears of it
+    record_plan(db, inp, date(2026, 10, 1), PlanRecord(agreements=("E001", "E002", "E003", "E004")),
+                input_sha256="abc")
+    seen = [load_agreed(db, "2026-10")]
+    assert set(seen[0]) == {"E001", "E002", "E003", "E004"}
     assert {line.input_sha256 for lines in seen[0].values() for line in lines} == {"abc"}
     assert {line.issued_in for lines in seen[0].values() for line in lines} == {"2026-10"}
-    record_what_was_agreed(inp, date(2026, 10, 2), PlanRecord(agreements=("E001",)), ["E001"], None, db, "def")
+    record_plan(db, inp, date(2026, 10, 2), PlanRecord(agreements=("E001",)), input_sha256="def")
     again = load_agreed(db, "2026-10")
     assert {line.agreed_on for line in again["E001"]} == {"2026-10-02"}  # re-agreed
     assert {line.agreed_on for line in again["E002"]} == {"2026-10-01"}  # untouched
@@ -320,14 +318,18 @@ def test_plan_force_reissue_and_partial_runs(tmp_path):
 def test_on_agreed_is_called_after_every_successful_run(tmp_path):
     from datetime import date
 
+    from reporter.store.agreed import load_agreed
+
     book = write_book(tmp_path / "plan.xlsx", plan_sheets())
-    calls = []
+    calls, seen = [], []
 
     def agreed(inp, on, ids):
         calls.append((inp.settings.period.key, on, ids))
+        seen.append(load_agreed(tmp_path / "out" / "reporter.sqlite", "2026-10"))
 
     report = plan(book, tmp_path / "out", agreed_on=date(2026, 10, 8), on_agreed=agreed)
     assert calls == [("2026-10", date(2026, 10, 8), None)] and not report.partial
+    assert set(seen[0]) == {"E001", "E002", "E004"}  # recorded before the callback hears of it
     plan(book, tmp_path / "out", employee_ids=["E002", "E001"], force=True, agreed_on=date(2026, 10, 9),
          on_agreed=agreed)
     assert calls[1] == ("2026-10", date(2026, 10, 9), ["E001", "E002"])

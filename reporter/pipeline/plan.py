@@ -43,7 +43,6 @@ from reporter.store.agreed import (
     load_amendments,
     located,
     next_addendum_numbers,
-    record_plan,
     who,
     write_plan,
 )
@@ -321,15 +320,3 @@ def _plan(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departme
         on_agreed(inp, agreed_on, None if selected is None else sorted(selected))
     return PlanReport(period, target, tuple(written), result, selected is not None, tuple(skipped),
                       record.agreements, dict(numbers))
-
-
-def record_what_was_agreed(inp: AppraisalInput, agreed_on: date, record: PlanRecord, employee_ids: list[str] | None,
-                           on_agreed: OnAgreed | None, db_path: Path, input_sha256: str,
-                           numbers: dict[str, int] | None = None) -> None:
-    """Record what was issued: agreements and signed changes go into the history, which `build` checks against.
-
-    Called only once every file is in place; ``on_agreed`` (if given) is told after the history has it.
-    """
-    record_plan(db_path, inp, agreed_on, record, input_sha256=input_sha256, numbers=numbers)
-    if on_agreed is not None:
-        on_agreed(inp, agreed_on, employee_ids)
