@@ -55,6 +55,8 @@ class Settings:
     language: str = "zh"  # 语言: zh, en or zh-en (reporter.writers.language)
     unanswered_after_deadline: str = "deemed_confirmed"  # 逾期未回: deemed_confirmed or escalated
     agreement_term: str = ""  # 责任书期限: month, quarter, half or year; blank: the period's own kind
+    unit_score_rule: str = "own"  # 单位得分方式: own (the unit plan's total) or blended (with its people's average)
+    unit_own_weight: Decimal = Decimal("0.7")  # 单位方案权重: the own plan's share of a blended unit score
 
     @property
     def term(self) -> Period:
@@ -163,8 +165,10 @@ class PlanLine:
     cap: Decimal | None = None
     step: Decimal | None = None
     standard: str = ""
-    supports: str = ""
+    supports: str = ""  # with units (组织): a line code of the plan above; else the company's own words
     unit: str = ""
+    code: str = ""  # 行代码 of a unit plan's line: what the lines below name in 支撑上级指标
+    dimension: str = ""  # 维度 of a department plan's line: scale_profit, customer, operations, people
     original_target: Decimal | None = None
     change_reason: str = ""
     approved_by: str = ""
@@ -180,6 +184,28 @@ class PlanLine:
 class Plan:
     owner: str  # a role name, or an employee ID for a personal plan
     personal: bool
+    lines: tuple[PlanLine, ...]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of 篇七's cascade: the group, a regional company or a department (组织)."""
+
+    code: str
+    name: str
+    level: str  # group, company or department (input.columns.LEVELS)
+    parent: str = ""  # the unit code above; blank for the group
+    head: str = ""  # 负责人: who receives the unit's letter and approves target changes below
+    head_id: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    """A unit's plan for one term (单位方案): the lines of the same kinds as a person's."""
+
+    unit: str  # unit code
+    term: Period  # the period of the plan's 期限 that contains the workbook's period
     lines: tuple[PlanLine, ...]
 
 
@@ -260,6 +286,10 @@ class AppraisalInput:
     history: tuple[HistoryRecord, ...] = ()
     role_duties: Mapping[str, RoleDuties] = field(default_factory=_empty)  # by role name
     warnings: tuple[Problem, ...] = ()
+    units: Mapping[str, Unit] = field(default_factory=_empty)  # by unit code, top down (group, companies, departments)
+    unit_plans: tuple[UnitPlan, ...] = ()
+    unit_measures: Mapping[str, Mapping[str, Decimal]] = field(default_factory=_empty)  # unit code -> measure -> value
+    unit_ratings: Mapping[str, Mapping[str, Decimal]] = field(default_factory=_empty)  # unit code -> item -> rating
 
     def plan_for(self, employee: Employee) -> Plan:
         return self.plans.get(employee.employee_id) or self.plans[employee.role]
@@ -345,11 +375,32 @@ class EmployeeResult:
 
 
 @dataclass(frozen=True)
+class UnitResult:
+    """A unit's result: its plan's lines and total, its people's average, its score by the company's rule."""
+
+    unit: Unit
+    plan: UnitPlan | None  # the plan whose term is this period; None: the unit is not scored this period
+    people: tuple[str, ...] = ()  # the appraised employees under the unit, by ID, in input order
+    people_average: Decimal | None = None  # their totals' average (rulebook people_average); None without people
+    lines: tuple[LineResult, ...] = ()
+    own_total: Decimal | None = None  # the unit plan's total (the same total rule as a person's)
+    total: Decimal | None = None  # the unit's score by 单位得分方式 (rulebook unit_score_own / unit_score_blended)
+    grade: GradeBand | None = None
+    rank: int | None = None  # among its peers: the scored units of the same level under the same parent
+    peers: int = 0
+
+    @property
+    def scored(self) -> bool:
+        return self.plan is not None
+
+
+@dataclass(frozen=True)
 class PeriodResult:
     input: AppraisalInput
     results: tuple[EmployeeResult, ...]
     warnings: tuple[Problem, ...] = field(default=())  # the input's; the engine's own are zero_divisors
     zero_divisors: tuple[ZeroDivisor, ...] = field(default=())
+    units: tuple[UnitResult, ...] = field(default=())  # top down, as in 组织; empty without units
 
     @property
     def appraised(self) -> tuple[EmployeeResult, ...]:

@@ -16,7 +16,7 @@ from reporter.input.plans import ADJUSTMENT_MEASURES, ATTENDANCE_MEASURES
 from reporter.model import Adjustment, Review
 
 # What only the period's end can know: `plan` (stage "plan") neither needs nor reads them.
-PERIOD_DATA_SHEETS = ("measures", "attendance", "ratings", "reviews", "adjustments")
+PERIOD_DATA_SHEETS = ("measures", "attendance", "ratings", "reviews", "adjustments", "unit_measures", "unit_ratings")
 
 
 class PeriodDataRules:

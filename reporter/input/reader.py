@@ -131,7 +131,7 @@ class WorkbookReader:
                     self.incomplete.add(spec.key)
                 continue
             ws = found[spec.key]
-            if spec.key == "measures":
+            if spec.key in ("measures", "unit_measures"):  # one column per measure, typed by its 度量定义
                 sheets[spec.key] = self._read_table(ws, spec, measure_kinds or {})
             elif spec.key_value:
                 sheets[spec.key] = self._read_key_value(ws, spec)

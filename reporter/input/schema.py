@@ -8,135 +8,21 @@ checked against it by a test.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from reporter.period import TERMS, Period
-
-# Coded values accepted in coded columns: code -> the spellings HR may type.
-CATEGORIES = {
-    "kpi": ("KPI", "关键绩效指标", "kpi"),
-    "key_goal": ("重点工作", "重点工作目标", "key_goal", "key goal"),
-    "bonus": ("加减分", "加减分项", "bonus", "bonus/penalty"),
-    "attendance": ("考勤", "attendance"),
-    "weekly_report": ("周报", "weekly_report", "weekly report"),
-    "ability": ("工作能力", "能力", "ability"),
-    "attitude": ("工作态度", "态度", "attitude"),
-}
-METHODS = {
-    "achievement": ("达成率", "achievement"),
-    "linear": ("线性", "linear", "linear band"),
-    "pass_fail": ("达标制", "pass_fail", "pass/fail"),
-    "deduction": ("扣分制", "deduction"),
-    "rating": ("评级", "rating"),
-    "bonus": ("加分", "bonus"),
-}
-DIRECTIONS = {
-    "higher": ("高优", "越高越好", "higher"),
-    "lower": ("低优", "越低越好", "lower"),
-}
-MEASURE_KINDS = {
-    "count": ("次数", "个数", "count"),
-    "amount": ("金额", "amount", "money"),
-    "seconds": ("秒", "seconds"),
-    "percent": ("百分比", "percent"),
-    "number": ("数值", "number"),
-}
-CHANGE_REASONS = {
-    "market_change": ("市场重大变化", "market_change", "major market change"),
-    "force_majeure": ("不可抗力", "force_majeure", "force majeure"),
-    "approved": ("批准调整", "approved", "approved adjustment"),
-}
-SMTP_SECURITY = {
-    "starttls": ("STARTTLS", "starttls"),
-    "ssl": ("SSL", "ssl", "SSL/TLS", "tls"),
-}
-DUTY_KINDS = {
-    "right": ("权利", "right", "rights"),
-    "duty": ("职责", "duty", "duties"),
-}
-LANGUAGES = {
-    "zh": ("zh", "中文", "chinese", "zh-CN"),
-    "en": ("en", "English", "英文", "英语"),
-    "zh-en": ("zh-en", "中英", "中英文", "中英双语", "bilingual"),
-}
-UNANSWERED = {"deemed_confirmed": ("视为确认", "deemed confirmed", "deemed_confirmed"),  # 设置 逾期未回: silence
-              "escalated": ("上报", "escalated", "escalate")}  # after the appeal deadline (status, payroll)
-YES_NO = {
-    True: ("是", "Y", "yes", "true", "1"),
-    False: ("否", "N", "no", "false", "0"),
-}
-
-CHOICES = {
-    "category": CATEGORIES,
-    "method": METHODS,
-    "direction": DIRECTIONS,
-    "measure_kind": MEASURE_KINDS,
-    "change_reason": CHANGE_REASONS,
-    "yes_no": YES_NO,
-    "smtp_security": SMTP_SECURITY,
-    "duty_kind": DUTY_KINDS,
-    "language": LANGUAGES,
-    "term": TERMS,
-    "unanswered": UNANSWERED,
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its key in the model, its two header spellings, how to parse it.
-
-    ``kind`` names a parser in :mod:`reporter.input.cells` (text, name, id, email, decimal,
-    quantity, money, count, percent, date, identifier, formula) or a key of
-    :data:`CHOICES`.  ``low``/``high`` bound numbers (fractions for percent).
-    """
-
-    key: str
-    zh: str
-    en: str
-    kind: str
-    required: bool = False
-    help: str = ""
-    low: str | None = None
-    high: str | None = None
-    example: tuple = ()
-
-
-@dataclass(frozen=True)
-class Sheet:
-    key: str
-    zh: str
-    en: str
-    columns: tuple[Column, ...]
-    required: bool = True
-    help: str = ""
-    # Extra columns are allowed (one per measure) and must be identifiers.
-    open_columns: bool = False
-    # Key-value sheets hold one setting per row instead of one record per row.
-    key_value: bool = False
-    headers: tuple[str, ...] = field(default=())
-
-    def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
-
-
-C = Column
-
-# Bounds a column may name instead of a number: they follow the period of 设置 (a quarter has
-# 92 days and up to 14 weeks), so one schema serves a month, a quarter, a half-year and a year.
-PERIOD_BOUNDS = {
-    "period_days": ("考核期天数", lambda p: p.days),
-    "period_weeks": ("考核期周数", lambda p: p.weeks),
-}
-
-
-def period_bounds(period: Period | None) -> dict[str, str | None]:
-    """The numbers the period bounds stand for; without a readable period, no bound."""
-    return {key: None if period is None else str(days(period)) for key, (_, days) in PERIOD_BOUNDS.items()}
-
-
-def bound_text(bound: str | None) -> str:
-    """A bound as the template and docs show it: a number, or what it follows (考核期天数)."""
-    return PERIOD_BOUNDS[bound][0] if bound in PERIOD_BOUNDS else (bound or "")
+from reporter.input.columns import (  # noqa: F401  (re-exported: the layout's vocabulary, imported from here)
+    CATEGORIES,
+    CHANGE_REASONS,
+    CHOICES,
+    DIMENSIONS,
+    LEVELS,
+    PERIOD_BOUNDS,
+    YES_NO,
+    C,
+    Column,
+    Sheet,
+    bound_text,
+    period_bounds,
+)
+from reporter.input.unit_schema import UNIT_MEASURES, UNIT_PLANS, UNIT_RATINGS, UNITS
 
 SETTINGS = Sheet(
     "settings", "设置", "settings", key_value=True,
@@ -197,6 +83,11 @@ SETTINGS = Sheet(
         C("smtp_user", "邮箱账号", "smtp_user", "text", False, "登录邮件服务器的账号", example=("hr@example.com",)),
         C("sender", "发件人", "sender", "email", False, "发件邮箱地址", example=("hr@example.com",)),
         C("sender_name", "发件人名称", "sender_name", "text", False, "默认为公司名称", example=("",)),
+        C("unit_score_rule", "单位得分方式", "unit_score_rule", "unit_score_rule", False,
+          "单位（集团、区域公司、部门）的得分：本单位方案（默认，单位方案的总分）或 与员工平均加权"
+          "（单位方案总分 × 单位方案权重 + 所属员工平均总分 × (1 − 单位方案权重)）", example=("本单位方案",)),
+        C("unit_own_weight", "单位方案权重", "unit_own_weight", "percent", False,
+          "单位得分方式为与员工平均加权时，单位方案总分所占的权重，默认 70%", "0", "1", example=("70%",)),
         C("rate_limit", "每分钟发送上限", "rate_limit", "count", False, "默认 30 封/分钟", "1", "10000", example=("30",)),
     ),
 )
@@ -273,7 +164,8 @@ PLANS = Sheet(
         C("cap", "封顶", "cap", "percent", False, "达成率封顶，如 120%；加分上限", low="0", high="5", example=("120%", "", "", "20%")),
         C("step", "每单位分值", "step", "decimal", False, "扣分制每单位扣分，默认 1", example=("", "2", "", "")),
         C("standard", "评分标准", "standard", "text", False, example=("转换率/目标×权重，封顶120%", "迟到每次扣2分，扣完为止", "1–5 分，按评分/5×权重", "自愿性任务加分，合计最多 +20")),
-        C("supports", "支撑上级指标", "supports", "text", False, example=("部门成交额", "")),
+        C("supports", "支撑上级指标", "supports", "text", False,
+          "有「组织」表时填所在部门「单位方案」的行代码（会核对）；没有时为说明文字", example=("", "")),
         C("original_target", "原目标值", "original_target", "quantity", False, "目标调整时填写原值", example=("", "")),
         C("change_reason", "调整原因", "change_reason", "change_reason", False,
           "市场重大变化/不可抗力/批准调整", example=("", "")),
@@ -412,6 +304,7 @@ HISTORY = Sheet(
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS, EMPLOYEES, MEASURE_DEFS, KPIS, PLANS, MEASURES, ATTENDANCE,
     RATINGS, REVIEWS, ADJUSTMENTS, GRADES, POOLS, ANNUAL_REWARDS, ROLE_DUTIES, HISTORY,
+    UNITS, UNIT_PLANS, UNIT_MEASURES, UNIT_RATINGS,
 )
 INSTRUCTIONS_SHEET = ("说明", "instructions")
 
