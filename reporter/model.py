@@ -290,6 +290,7 @@ class AppraisalInput:
     unit_plans: tuple[UnitPlan, ...] = ()
     unit_measures: Mapping[str, Mapping[str, Decimal]] = field(default_factory=_empty)  # unit code -> measure -> value
     unit_ratings: Mapping[str, Mapping[str, Decimal]] = field(default_factory=_empty)  # unit code -> item -> rating
+    employee_units: Mapping[str, str] = field(default_factory=_empty)  # employee ID -> their department unit's code
 
     def plan_for(self, employee: Employee) -> Plan:
         return self.plans.get(employee.employee_id) or self.plans[employee.role]
@@ -388,6 +389,7 @@ class UnitResult:
     grade: GradeBand | None = None
     rank: int | None = None  # among its peers: the scored units of the same level under the same parent
     peers: int = 0
+    zero_divisors: tuple[ZeroDivisor, ...] = ()  # KPIs of the unit's plan whose divisor was 0 (employee_id: the unit)
 
     @property
     def scored(self) -> bool:

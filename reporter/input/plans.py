@@ -63,7 +63,8 @@ class PlanRules:
             plans[owner] = Plan(owner, owner in personal, tuple(plan_lines))
         return plans
 
-    def plan_line(self, r, kpis, measure_defs) -> PlanLine | None:
+    def plan_line(self, r, kpis, measure_defs, sheet: str = "plans") -> PlanLine | None:
+        """One line of 考核方案 (or of 单位方案, ``sheet``), or None when a cell of it is reported."""
         v = r.values
         if v.get("category") is None or v.get("method") is None:
             return None
@@ -74,13 +75,13 @@ class PlanRules:
         direction, unit, name = "higher", "", v.get("item") or ""
         if method == "rating":
             if code:
-                self.problem("评级类项目的取值来自「评分」表，请清空「指标代码」", "plans", r.number, "kpi")
+                self.problem("评级类项目的取值来自「评分」表，请清空「指标代码」", sheet, r.number, "kpi")
                 ok = False
             if not name:
-                self.problem("评级类项目须填写「考核项目」名称，用于匹配「评分」表", "plans", r.number, "item")
+                self.problem("评级类项目须填写「考核项目」名称，用于匹配「评分」表", sheet, r.number, "item")
                 ok = False
         elif not code:
-            self.problem("须填写「指标代码」：取值来自指标库的指标或度量", "plans", r.number, "kpi")
+            self.problem("须填写「指标代码」：取值来自指标库的指标或度量", sheet, r.number, "kpi")
             ok = False
         elif code in kpis:
             direction, unit, name = kpis[code].direction, kpis[code].unit, name or kpis[code].name
@@ -91,34 +92,34 @@ class PlanRules:
             ok = False  # its formula is wrong; that is reported at the formula
         else:
             if self.complete("kpis", "measure_defs"):
-                self.problem(f"指标代码 {code} 不在「指标库」或「度量定义」中", "plans", r.number, "kpi")
+                self.problem(f"指标代码 {code} 不在「指标库」或「度量定义」中", sheet, r.number, "kpi")
             ok = False
         weight = v.get("weight") or Decimal(0)
         if category == "bonus" and weight:
-            self.problem("加减分项不占权重：请清空权重（上限写在「封顶」）", "plans", r.number, "weight")
+            self.problem("加减分项不占权重：请清空权重（上限写在「封顶」）", sheet, r.number, "weight")
             ok = False
         if category != "bonus" and v.get("weight") is None:
-            self.problem("须填写权重", "plans", r.number, "weight")
+            self.problem("须填写权重", sheet, r.number, "weight")
             ok = False
         target, floor = v.get("target"), v.get("floor")
         if method in METHOD_NEEDS_TARGET and target is None:
-            self.problem("该评分方法须填写目标值", "plans", r.number, "target")
+            self.problem("该评分方法须填写目标值", sheet, r.number, "target")
             ok = False
         elif method == "achievement" and target is not None and target <= 0:
-            self.problem("达成率评分的目标值须大于 0", "plans", r.number, "target")
+            self.problem("达成率评分的目标值须大于 0", sheet, r.number, "target")
             ok = False
         if method == "linear" and (floor is None or floor == target):
-            self.problem("线性评分须填写下限（零分点），且不能等于目标值", "plans", r.number, "floor")
+            self.problem("线性评分须填写下限（零分点），且不能等于目标值", sheet, r.number, "floor")
             ok = False
         if method == "rating" and target is not None and target <= 0:
-            self.problem("评级满分（目标值）须大于 0", "plans", r.number, "target")
+            self.problem("评级满分（目标值）须大于 0", sheet, r.number, "target")
             ok = False
         elif method == "rating" and floor is not None and floor >= (target or RATING_SCALE[1]):
-            self.problem("评级的最低分（下限）须小于满分（目标值，默认 5）", "plans", r.number, "floor")
+            self.problem("评级的最低分（下限）须小于满分（目标值，默认 5）", sheet, r.number, "floor")
             ok = False
         original = v.get("original_target")
         if original is not None and original != target and not (v.get("change_reason") and v.get("approved_by")):
-            self.problem("目标值已调整：须填写「调整原因」与「批准人」", "plans", r.number, "change_reason")
+            self.problem("目标值已调整：须填写「调整原因」与「批准人」", sheet, r.number, "change_reason")
             ok = False
         if not ok:
             return None

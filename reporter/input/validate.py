@@ -27,6 +27,7 @@ from reporter.input.policy import role_duties
 from reporter.input.reader import SheetData, WorkbookReader
 from reporter.input.sales import sales_from_measure
 from reporter.input.schema import SETTINGS
+from reporter.input.units import UnitRules
 from reporter.model import (
     HR_DEPARTMENT,
     AnnualRewardPlan,
@@ -47,7 +48,7 @@ IMAGE_BYTES = 2 * 1024 * 1024  # a logo or a seal; larger would bloat every lett
 IMAGE_KINDS = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-class _Validator(PlanRules, PeriodDataRules):
+class _Validator(PlanRules, PeriodDataRules, UnitRules):
     def __init__(self, path: Path, stage: str = "build"):
         self.stage = stage
         self.path = Path(path)
@@ -115,6 +116,15 @@ class _Validator(PlanRules, PeriodDataRules):
         reviews = self.reviews(by_id, appraised if self.stage != "plan" else set())
         rewards = self.annual_rewards(by_id)
         history = self.history()
+        units = self.units()
+        period = settings.period if settings else None
+        unit_plans = self.unit_plans(units, kpis, measure_defs, period)
+        departments = self.department_units(units, employees) if units else {}
+        if units:
+            self.check_unit_targets(units, unit_plans)
+            if self.complete("plans", "kpis", "measure_defs", "units", "unit_plans"):
+                self.check_alignment(units, unit_plans, plans, employees, departments)
+        unit_measures, unit_ratings = self.unit_data(units, unit_plans, kpis, measure_defs, period)
         duties = role_duties(self.rows("role_duties"), {e.role for e in employees},
                              self.problem if self.complete("employees") else lambda *args, **kwargs: None)
         errors = [p for p in self.problems if p.severity == "error"]
@@ -129,6 +139,9 @@ class _Validator(PlanRules, PeriodDataRules):
             adjustments=freeze(adjustments), grades=tuple(grades), pools=freeze(pools),
             annual_rewards=freeze(rewards), history=tuple(history), role_duties=duties,
             warnings=tuple(p for p in self.problems if p.severity != "error"),
+            units=freeze(units), unit_plans=unit_plans, employee_units=freeze(departments),
+            unit_measures=freeze({k: freeze(v) for k, v in unit_measures.items()}),
+            unit_ratings=freeze({k: freeze(v) for k, v in unit_ratings.items()}),
         )
 
     # -- sheets -------------------------------------------------------------

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from functools import cache
 
-from reporter.formula import Formula, parse_formula
 from reporter.model import (
     FAILING_STREAK,
     FIRST_RANK_STREAK,
@@ -37,15 +35,8 @@ from reporter.rules.rulebook import (
     find_grade,
     pay_coefficient,
 )
-from reporter.rules.scoring import score_line
-
-# The total of a scorecard: the sum of its lines' points, never below 0.
-TOTAL_FORMULA = "ROUND(MAX(0, points_sum), 2)"
-
-
-@cache
-def total_formula() -> Formula:
-    return parse_formula(TOTAL_FORMULA)
+from reporter.rules.scoring import TOTAL_FORMULA, score_line, total_formula  # noqa: F401 (re-exported)
+from reporter.rules.units import score_units
 
 
 def line_value(inp: AppraisalInput, employee: Employee, line: PlanLine,
@@ -142,7 +133,8 @@ def score_period(inp: AppraisalInput, stored_history: list[HistoryRecord] = ()) 
             role_rank=ranks.role(e, total), role_size=ranks.sizes(e)[1],
             first_rank_streak=first, failing_streak=fail, flags=flags, review=inp.reviews.get(eid),
             previous=previous))
-    return PeriodResult(inp, tuple(results), inp.warnings, tuple(zero_divisors))
+    units = score_units(inp, totals) if inp.units else ()
+    return PeriodResult(inp, tuple(results), inp.warnings, tuple(zero_divisors), units)
 
 
 def compute_pay(inp: AppraisalInput, e: Employee, grade: GradeBand | None, pool_size: int,

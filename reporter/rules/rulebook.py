@@ -34,6 +34,16 @@ RULE_FORMULAS = {
     # The bonus and penalty items of the 加减分 sheet, added up (penalties are negative).
     "bonus_points": 'SUMIF(adjustment_points, ">0")',
     "penalty_points": 'SUMIF(adjustment_points, "<0")',
+    # 篇七, a unit's people: the appraised employees under it; their totals' average (none: 0, see unit_score_blended).
+    "people_count": 'COUNTIFS(people_total, ">=0")',
+    "people_average": 'ROUND(SUMIF(people_total, ">=0") / COUNTIFS(people_total, ">=0"), 2)',
+    # 设置 单位得分方式: a unit's score is its own plan's total, or that blended with its people's average by
+    # 单位方案权重 (a unit without appraised people keeps its own total).
+    "unit_score_own": "own_total",
+    "unit_score_blended": "IF(people_count = 0, own_total, "
+                          "ROUND(own_weight * own_total + (1 - own_weight) * people_average, 2))",
+    # A unit ranks among its peers, the scored units of its level under the same parent, like RANK.EQ.
+    "unit_rank": 'COUNTIFS(peer_level, level, peer_parent, parent & "", peer_score, ">" & score) + 1',
     # 篇五: the director's annual reward, the sum of its two parts (each a reward_part pay formula).
     "annual_reward": "ROUND(sales_reward + campaign_reward, 2)",
 }

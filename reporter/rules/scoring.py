@@ -29,6 +29,8 @@ METHOD_FORMULAS: dict[tuple[str, str | None], str] = {
     ("bonus", "uncapped"): "ROUND(value, 2)",  # a penalty line, or a bonus without a cap
 }
 CENT = Decimal("0.01")
+# The total of a scorecard: the sum of its lines' points, never below 0 (a person's and a unit's alike).
+TOTAL_FORMULA = "ROUND(MAX(0, points_sum), 2)"
 # Parameters left blank in the plan take these values.
 DEFAULTS = {"cap": Decimal(1), "step": Decimal(1), "floor": Decimal(0), "target": Decimal(0)}
 
@@ -67,3 +69,8 @@ def score_line(line: PlanLine, value: Decimal) -> Decimal:
     """Points for one plan line, given the line's value (KPI value, rating or count)."""
     points = points_formula(line).evaluate({**line_parameters(line), "value": value})
     return points.quantize(CENT)  # already rounded by the formula; this fixes the display to 2 places
+
+
+@cache
+def total_formula() -> Formula:
+    return parse_formula(TOTAL_FORMULA)

@@ -1,0 +1,59 @@
+"""Alignment (篇七 3.1): which lower lines support each unit plan line, and which lines nobody supports.
+
+A unit's line is supported by the lines of its child units that name its code
+in 支撑上级指标, and a department's line also by its people's lines that do
+(each employee separately: a role's plan serves several departments).  The
+codes are checked by validation; this only gathers them, as facts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from reporter.model import AppraisalInput, PlanLine
+from reporter.period import Period
+
+
+@dataclass(frozen=True)
+class Support:
+    """One lower line that names an upper line in 支撑上级指标: a child unit's line, or a person's."""
+
+    owner: str  # unit code, or employee ID for a person
+    person: bool
+    line: PlanLine
+
+
+@dataclass(frozen=True)
+class AlignedLine:
+    """An upper unit's plan line with every lower line that supports it (empty: nobody does)."""
+
+    unit: str
+    term: Period
+    line: PlanLine
+    supporters: tuple[Support, ...] = ()
+
+
+def alignment(inp: AppraisalInput) -> tuple[AlignedLine, ...]:
+    """Every line of every unit plan (top down, longer terms first) with the lines that support it."""
+    support: dict[tuple[str, str], list[Support]] = defaultdict(list)
+    for plan in inp.unit_plans:
+        parent = inp.units[plan.unit].parent
+        for line in plan.lines:
+            if line.supports and parent:
+                support[(parent, line.supports)].append(Support(plan.unit, False, line))
+    for e in inp.employees:
+        unit = inp.employee_units.get(e.employee_id)
+        if unit is None:
+            continue
+        for line in inp.plan_for(e).lines:
+            if line.supports:
+                support[(unit, line.supports)].append(Support(e.employee_id, True, line))
+    return tuple(AlignedLine(plan.unit, plan.term, line, tuple(support.get((plan.unit, line.code), ())))
+                 for plan in inp.unit_plans for line in plan.lines)
+
+
+def unsupported(aligned: tuple[AlignedLine, ...], inp: AppraisalInput) -> tuple[AlignedLine, ...]:
+    """The KPI lines of units with something below them (child units or people) that nothing supports."""
+    below = {u.parent for u in inp.units.values() if u.parent} | set(inp.employee_units.values())
+    return tuple(a for a in aligned if a.line.category == "kpi" and a.unit in below and not a.supporters)
