@@ -3,7 +3,8 @@
 A fictional e-commerce company (杭州云栖电子商务有限公司) with two regional
 companies, five departments each, the five roles and KPI library of the seed's
 篇四, attendance and weekly reports of 篇二, the operations director of 篇五,
-customer-service pay of 篇六 and the plan structure of 篇七.
+customer-service pay of 篇六 and the plan structure of 篇七: the group's, the
+companies' and the departments' plans, aligned by line codes (``sample_units.py``).
 
 Run ``python sample_inputs/make_sample.py``.  The output is deterministic: the
 bulk numbers come from a seeded generator, the edge cases are written by hand,
@@ -32,6 +33,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from sample_reviews import make_review
+from sample_units import PERSON_SUPPORTS, UNIT_KPIS, UNIT_MEASURE_DEFS, unit_sheets
 
 from reporter.input.validate import load_input
 from reporter.rules.engine import find_grade, score_period
@@ -194,37 +197,6 @@ def make_history(rng, emps, grades):
 
 # ----------------------------------------------------------------------------- reviews
 
-FACT = {
-    OPS: lambda m: f"本月负责店铺成交额{m['gmv'] / 1e4:.1f}万元，完成目标的{m['gmv'] / 500000:.0%}，订单转换率{m['buyers'] / m['uv']:.2%}。",
-    PROMO: lambda m: f"本月引入访客{m['uv']:,}人，平均获取成本{m['promo_spend'] / m['uv']:.2f}元，跳出率{m['single_page_visits'] / m['uv']:.1%}。",
-    CAMP: lambda m: f"本月活动ROI为{m['campaign_gmv'] / m['campaign_cost']:.1f}，活动成交额占店铺成交额的{m['campaign_gmv'] / m['gmv']:.1%}。",
-    CS: lambda m: f"本月平均响应时间{m['response_seconds']:.1f}秒，咨询转换率{m['paid_uv'] / m['served_uv']:.1%}，服务差评{m['bad_reviews']}次。",
-    DES: lambda m: f"本月完成设计需求{m['design_items']}项，按时交付率{m['design_on_time'] / m['design_items']:.1%}，一次通过率{m['design_approved'] / m['design_items']:.1%}。",
-    DIR: lambda m: f"本月华东公司成交额{m['company_gmv'] / 1e4:.1f}万元，完成月度销售目标的{m['company_gmv'] / m['company_gmv_target']:.1%}；活动成交额完成目标的{m['company_campaign_gmv'] / m['company_campaign_target']:.1%}。",
-}
-TIER = {
-    "S": ["各项指标全面超额完成，是部门的标杆。", "业绩突出，多项指标位居部门前列。"],
-    "A": ["整体完成情况良好，核心指标达到或接近目标。", "工作扎实，大部分指标完成较好。"],
-    "B": ["整体达到岗位基本要求，但部分指标与目标仍有差距。", "完成了主要工作，个别指标波动较大。"],
-    "C": ["多项指标未达目标，需要引起重视。", "核心指标完成偏低，工作方法有待改进。"],
-    "D": ["核心指标大幅未达标，本月考核不合格。"],
-}
-ATTITUDE = {5: "工作积极主动，双11筹备期间多次主动加班支援。", 4: "工作态度认真，能及时向主管反馈问题。",
-            3: "工作态度尚可，主动性还可以进一步提高。", 2: "工作主动性和责任心不足，需及时调整状态。"}
-IMPROVE = {
-    OPS: ["下月重点优化主推商品详情页的关联推荐，提升客单价。", "每周复盘一次流量与转化数据，及时发现异常。",
-          "配合活动策划部做好双11返场活动的商品准备。", "优化店铺首页导航与栏目布局，延长访客停留时长。"],
-    PROMO: ["调整直通车关键词出价结构，控制平均获取成本。", "针对高跳出率的投放渠道做落地页测试，提升访客质量。",
-            "加强新客人群定向投放，提高新增UV占比。", "每周输出投放效果周报，与运营部对齐引流节奏。"],
-    CAMP: ["活动方案上线前增加一次小流量测试，提升活动页点击率。", "做好活动费用预算与过程监控，提高ROI。",
-           "加强活动复盘，沉淀双11活动的可复用玩法。", "与设计部提前锁定活动视觉排期，避免上线延误。"],
-    CS: ["熟练掌握双11活动规则与常见问题话术，缩短响应时间。", "对照质检报告逐条纠正违规用语。",
-         "提升催付与关联推荐技巧，提高咨询转换率。", "准确告知顾客缺货、断码、物流等信息，降低退款率。"],
-    DES: ["合理拆分设计任务并提前预留修改时间，保证按时交付。", "设计前与需求方确认要点，提高一次通过率。",
-          "坚持每日整理设计日志并归档源文件。", "学习详情页转化设计案例，提升视觉表达能力。"],
-}
-TIER_PLAN = {"S": "下月可在部门例会上分享工作经验，带动团队提升。", "C": "主管每两周进行一次一对一辅导，跟进改进效果。",
-             "D": "下月制定书面改进计划，由主管每周跟进辅导，并安排脱岗强化培训。"}
 HAND_REVIEWS = {
     STAR: ("连续三个月部门考核排名第一，零差评，个人成交额位居客服部首位。双11预售期间主动承担夜班值守，是客服团队的标杆。",
            "下月牵头整理双11高频问题话术库，并在部门例会上分享经验。继续保持零差评，协助主管带教新同事。"),
@@ -235,25 +207,6 @@ HAND_REVIEWS = {
     DIRECTOR_ID: ("运营团队梯队基本健全，活动审批制度已发布试行，双11筹备节奏总体可控。",
                   "加快运营助理岗位的人才储备，完善新人培养方案。双11结束后组织各部门复盘，修订活动费用管控制度。"),
 }
-INTERVIEW_DAYS = [dt.date(2026, 11, d) for d in (6, 7, 9, 10)]  # on or after the appraisal date (11-06)
-
-
-def make_review(rng, e):
-    reviewer = e["manager"]
-    if e["total"] is None:
-        return (reviewer, *HAND_REVIEWS[e["id"]], None)
-    g = e["grade"]
-    fact = FACT[e["role"]](e["m"])
-    if e["id"] in HAND_REVIEWS:
-        comment, plan = HAND_REVIEWS[e["id"]]
-        return reviewer, fact + comment, plan, rng.choice(INTERVIEW_DAYS)
-    prefix = "作为9月新入职员工，" if e["hire"] >= dt.date(2026, 9, 1) else ""
-    attitude = ATTITUDE[max(2, e["ratings"]["工作态度"])]
-    comment = prefix + fact + rng.choice(TIER[g]) + attitude
-    plan = "".join(rng.sample(IMPROVE[e["role"]], 2)) + TIER_PLAN.get(g, "")
-    if prefix:
-        plan += "试用期内由主管安排带教，尽快熟悉公司设计规范与品牌视觉标准。"
-    return reviewer, comment, plan, rng.choice(INTERVIEW_DAYS)
 
 
 # ----------------------------------------------------------------------------- workbook
@@ -295,23 +248,27 @@ def fmt_target(ln, v):
 
 
 def plan_rows(owner_role, owner_id, lines):
-    rows = []
+    """考核方案 rows; 支撑上级指标 is the code of the department's line each supports (sample_units)."""
+    rows, supports = [], PERSON_SUPPORTS[DIR if owner_id == DIRECTOR_ID else owner_role]
     for ln in lines:
         orig, reason, approver = ln["adj"] or (None, None, None)
         rows.append([owner_role, owner_id, ln["cat"], ln["item"], ln["kpi"], ln["weight"], ln["method"],
                      fmt_target(ln, ln["target"]), fmt_target(ln, ln["floor"]), ln["cap"], ln["step"],
-                     ln["std"], ln["sup"], fmt_target(ln, orig), reason, approver])
+                     ln["std"], supports.get(ln["item"]), fmt_target(ln, orig), reason, approver])
     return rows
 
 
 INTRO = [
     "杭州云栖电子商务有限公司 2026年10月 月度绩效考核输入数据（演示用，全部为虚构数据）",
     "",
-    "公司简介：杭州云栖电子商务有限公司为虚构的多平台服饰家居电商企业，下设华东公司（杭州）与华南公司（广州）两个区域公司，"
-    "各设运营部、推广部、活动策划部、客服部、设计部；华东公司运营部由运营总监林海峰（HZ0001）负责。",
+    "公司简介：杭州云栖电子商务有限公司（集团，总经理钱正阳）为虚构的多平台服饰家居电商企业，下设华东公司（杭州，总经理沈国华）"
+    "与华南公司（广州，总经理邓志远）两个区域公司，各设运营部、推广部、活动策划部、客服部、设计部；华东公司运营部由运营总监林海峰（HZ0001）负责。",
     "本文件：人事行政部于2026年11月初汇总的10月考核数据，供 reporter 生成考核表、考核结果确认书、目标责任书与人事汇总表。",
     "各工作表：设置（考核期间、日期、提成与工龄规则）、员工、度量定义、指标库（篇四的岗位KPI）、考核方案（岗位方案与运营总监个人方案）、"
-    "月度数据（每个度量一列，列名为度量代码）、考勤（迟到、早退、请假、周报）、评分（评级类项目1–5分）、评语、加减分、等级、提成池、年度奖励、岗位职责（目标责任书中各岗位的权利与职责）、历史（8月、9月结果）。",
+    "月度数据（每个度量一列，列名为度量代码）、考勤（迟到、早退、请假、周报）、评分（评级类项目1–5分）、评语、加减分、等级、提成池、年度奖励、岗位职责（目标责任书中各岗位的权利与职责）、历史（8月、9月结果）、"
+    "组织（集团、区域公司、部门及负责人）、单位方案（集团的月度与年度方案，区域公司与部门的月度方案）、单位数据（各单位本月合计）、单位评分（单位重点工作的评级）。",
+    "单位考核（篇七）：部门方案覆盖规模与盈利、客户、内部运营、人与组织四个维度。员工方案的「支撑上级指标」填所在部门方案的行代码（如 YY_GMV），"
+    "部门方案填所属区域公司的（如 HD_GMV），区域公司填集团的（如 JT_GMV）。部门数据为部门员工本月数据的合计，区域公司为其部门之和，集团为两个区域公司之和。",
     "权重：每个方案中 KPI、重点工作、工作能力、工作态度、周报(4%)、考勤(10%) 合计100%；自愿性任务加分另计，最多+20分（100%+20%）。",
     "",
     "需要人事留意的情况：",
@@ -322,7 +279,9 @@ INTRO = [
     f"· {NO_BAD_REVIEW} 苗晓慧：本月零差评（低优指标取值为0）。 {BIG_BONUS} 朱明轩：自愿性任务加分合计22分，按方案封顶20分。",
     "· 客服人员的个人销售额（个人绩效提成的基数）即「月度数据」的个人成交额 own_gmv（设置「提成销售额度量」），"
     "与成交额转换率指标同一个数，只填一处；「员工」表的个人销售额留空。",
-    "· 运营专员“成交额GMV”目标因平台流量规则调整（市场重大变化）由60万元下调为50万元，经沈国华批准。",
+    "· 运营专员“成交额GMV”目标因平台流量规则调整（市场重大变化）由60万元下调为50万元，经沈国华批准；"
+    "华东公司运营部的店铺成交额月度目标同因由246万元下调为205万元，经华东公司总经理沈国华批准。",
+    "· 区域公司的“客单价”（HD_AOV、HN_AOV）没有部门方案支撑，对齐报告将其列为无人支撑的指标。",
     "",
     "所有姓名、工号、邮箱均为虚构；邮箱使用 example.com 保留域名，不会发送到真实地址。",
 ]
@@ -348,8 +307,9 @@ def write_workbook(emps, adjustments, hist, reviews):
          [[e["id"], e["name"], e["email"], e["company"], e["dept"], e["role"], e["manager"], e["hire"], e["pay"],
            e["seniority"], e["absent"], e["sales"], e["rate"], e["pool"],
            "管理层" if e["role"] == DIR else None] for e in emps]),  # the director is not ranked against his staff
-        ("度量定义", ["度量代码", "度量名称", "类型", "数据来源"], [list(m) for m in seed.MEASURES]),
-        ("指标库", ["指标代码", "指标名称", "计算公式", "单位", "方向", "指标定义", "数据来源", "适用岗位"], [list(k) for k in seed.KPIS]),
+        ("度量定义", ["度量代码", "度量名称", "类型", "数据来源"], [list(m) for m in seed.MEASURES + UNIT_MEASURE_DEFS]),
+        ("指标库", ["指标代码", "指标名称", "计算公式", "单位", "方向", "指标定义", "数据来源", "适用岗位"],
+         [list(k) for k in seed.KPIS + UNIT_KPIS]),
         ("考核方案", ["适用岗位", "适用员工", "类别", "考核项目", "指标代码", "权重", "评分方法", "目标值", "下限", "封顶",
                   "每单位分值", "评分标准", "支撑上级指标", "原目标值", "调整原因", "批准人"],
          [r for role, lines in seed.PLANS.items() for r in plan_rows(role, None, lines)]
@@ -371,6 +331,7 @@ def write_workbook(emps, adjustments, hist, reviews):
         ("岗位职责", ["岗位", "类型", "内容"], [list(r) for r in seed.ROLE_DUTIES]),
         ("历史", ["考核期间", "工号", "姓名", "总分", "等级", "部门排名"],
          [[p, e["id"], e["name"], *hist[p][e["id"]]] for p in sorted(hist) for e in emps if e["id"] in hist[p]]),
+        *unit_sheets(emps),
     ]
     for title, headers, rows in sheets:
         add_sheet(wb, title, headers, rows)
@@ -418,6 +379,8 @@ def print_summary(result):
         total, grade = ("—", "—") if r.total is None else (f"{r.total:.2f}", r.grade.grade)
         print(f"{e.company:<6}{e.department:<7}{e.employee_id:<8}{e.name:<5}{e.role:<8}{total:>7}  {grade}  "
               f"{r.department_rank or '—':>3} {r.pay.total:>10,.2f}  {' '.join(notes)}")
+    for u in (u for u in result.units if u.scored):  # 篇七's cascade: rank among the units under the same parent
+        print(f"{u.unit.code:<7}{u.unit.name:<14}{u.total:>7}  {u.grade.grade}  {u.rank}/{u.peers}")
     grades = [r.grade.grade for r in result.appraised]
     print("等级分布:", " ".join(f"{g}={grades.count(g)}" for g, *_ in seed.GRADES), f"；写入 {OUT}")
 
@@ -432,7 +395,7 @@ def main():
         r = by_id[e["id"]]
         e.update(total=r.total, rank=r.department_rank, grade=r.grade.grade if r.grade else None)
     hist = make_history(rng, emps, month.input.grades)
-    reviews = {e["id"]: make_review(rng, e) for e in emps}
+    reviews = {e["id"]: make_review(rng, e, HAND_REVIEWS.get(e["id"])) for e in emps}
 
     data = write_workbook(emps, adjustments, hist, reviews)
     tmp = OUT.with_suffix(".tmp")
