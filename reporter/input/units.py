@@ -38,8 +38,10 @@ class UnitRules:
             v = r.values
             if not (v.get("code") and v.get("name") and v.get("level")):
                 continue  # a required cell is empty or unreadable: reported by the reader
-            if v["code"] in units:
-                self.problem(f"单位代码 {v['code']} 重复（第 {units[v['code']].row} 行）", "units", r.number, "code")
+            same = next((u for u in units.values() if u.code.casefold() == v["code"].casefold()), None)
+            if same is not None:  # the unit's files are named by code: a file system may ignore case
+                self.problem(f"单位代码 {v['code']} 与第 {same.row} 行的 {same.code} 重复（不区分大小写）", "units", r.number,
+                             "code")
                 continue
             units[v["code"]] = Unit(v["code"], v["name"], v["level"], v.get("parent") or "", v.get("head") or "",
                                     v.get("head_id") or "", r.number)
