@@ -169,3 +169,19 @@ def test_validate_names_the_cell_and_exits_2(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(book)])
     assert result.exit_code == 2
     assert "bad.xlsx › 单位方案 › 第 5 行 › N 列「支撑上级指标」" in result.output and "Traceback" not in result.output
+
+
+def test_the_history_keeps_each_scored_unit(tmp_path):
+    import sqlite3
+
+    from reporter.store.history import record_period
+    inp = load_input(write_book(tmp_path / "units.xlsx", unit_sheets()))
+    db = tmp_path / "reporter.sqlite"
+    record_period(db, score_period(inp), input_sha256="x", built_at="2026-11-06T09:00:00")
+    record_period(db, score_period(inp), input_sha256="x", built_at="2026-11-06T10:00:00")  # replaced, not added
+    rows = sqlite3.connect(db).execute(
+        "SELECT unit, own_total, people, people_average, total, grade, rank, peers FROM unit_results "
+        "WHERE period = '2026-10' ORDER BY unit").fetchall()
+    assert len(rows) == 6
+    assert ("HD_KF", "67.00", 2, "81.60", "67.00", "C", 2, 2) in rows
+    assert ("HN", "60.00", 0, None, "60.00", "C", 2, 2) in rows
