@@ -5,6 +5,7 @@ The fixture is tests/unit_company.py: 测试集团 → 华东公司 (客服部, 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -185,3 +186,30 @@ def test_the_history_keeps_each_scored_unit(tmp_path):
     assert len(rows) == 6
     assert ("HD_KF", "67.00", 2, "81.60", "67.00", "C", 2, 2) in rows
     assert ("HN", "60.00", 0, None, "60.00", "C", 2, 2) in rows
+
+
+def test_a_quarter_rolls_the_peoples_quarter_into_the_departments(tmp_path):
+    """A quarter's workbook: the units' plans (期限 blank) are quarterly, blended with the people's quarter."""
+    sheets = unit_sheets()
+    settings = dict((row[0], i) for i, row in enumerate(sheets["设置"]))
+    sheets["设置"][settings["考核期间"]][1] = "2026-Q4"
+    sheets["设置"][settings["申诉截止日期"]][1] = date(2027, 1, 13)
+    sheets["设置"] += [["单位得分方式", "与员工平均加权"], ["单位方案权重", "50%"]]
+    sheets["单位方案"].append(["JT", "年度", "JT_Y", None, "KPI", "年度成交额", "gmv", "100%", "达成率", 40000000,
+                              None, "120%", None, None, None, None, None])
+    inp, units = scored(tmp_path, sheets)
+    assert {p.term.key for p in inp.unit_plans} == {"2026-Q4", "2026"}
+    kf = units["HD_KF"]
+    assert kf.plan.term.key == "2026-Q4" and kf.own_total == D("67.00")
+    assert kf.total == D("74.30")  # 0.5 × 67.00 + 0.5 × 81.60: the same figures, now the quarter's
+    assert units["JT"].plan.term.key == "2026-Q4"  # the annual plan waits for the year
+
+
+def test_a_unit_plan_shorter_than_the_period_is_refused(tmp_path):
+    sheets = unit_sheets()
+    settings = dict((row[0], i) for i, row in enumerate(sheets["设置"]))
+    sheets["设置"][settings["考核期间"]][1] = "2026-Q4"
+    sheets["设置"][settings["申诉截止日期"]][1] = date(2027, 1, 13)
+    plan_row(sheets, "HN_GMV")[1] = "月度"
+    (found,) = [p for p in problems(tmp_path, sheets) if p.sheet == "单位方案"]
+    assert (found.row, found.column) == (7, "B 列「期限」") and "短于考核期间" in found.message

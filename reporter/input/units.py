@@ -110,6 +110,9 @@ class UnitRules:
                 lines[(unit, kind)].append(line)
             elif v.get("category") != "bonus" and v.get("weight") is not None:
                 incomplete_weight[(unit, kind)] += v["weight"]
+        self.unit_codes: dict[str, set[str]] = defaultdict(set)  # every line's, reported or not: no follow-on errors
+        for unit, code in codes:
+            self.unit_codes[unit].add(code)
         plans = []
         for (unit, kind), plan_lines in lines.items():
             name, term = units[unit].name, TERMS[kind][0]
@@ -158,9 +161,7 @@ class UnitRules:
     def check_alignment(self, units: dict[str, Unit], unit_plans: tuple[UnitPlan, ...], plans: dict[str, Plan],
                         employees: list[Employee], departments: dict[str, str]) -> None:
         """Every 支撑上级指标 is a line code of the plan above: a unit's parent's, a person's department's."""
-        codes: dict[str, set[str]] = defaultdict(set)
-        for plan in unit_plans:
-            codes[plan.unit].update(ln.code for ln in plan.lines)
+        codes = self.unit_codes
         for plan in unit_plans:
             parent = units[plan.unit].parent
             for ln in plan.lines:
