@@ -213,3 +213,15 @@ def test_a_unit_plan_shorter_than_the_period_is_refused(tmp_path):
     plan_row(sheets, "HN_GMV")[1] = "月度"
     (found,) = [p for p in problems(tmp_path, sheets) if p.sheet == "单位方案"]
     assert (found.row, found.column) == (7, "B 列「期限」") and "短于考核期间" in found.message
+
+
+def test_a_heads_id_and_a_stray_rating_are_checked(tmp_path):
+    sheets = unit_sheets()
+    sheets["组织"][4][5] = "E999"
+    sheets["单位评分"].append(["HD_KF", "制度建设", 3, "孙总"])
+    found = problems(tmp_path, sheets)
+    assert [(p.sheet, p.row, p.column) for p in found] == [("组织", 5, "F 列「负责人工号」")]
+    sheets["组织"][4][5] = None
+    inp = load_input(write_book(tmp_path / "stray.xlsx", sheets))
+    (warning,) = inp.warnings
+    assert (warning.sheet, warning.row) == ("单位评分", 6) and "制度建设" in warning.message

@@ -70,6 +70,10 @@ class UnitRules:
         """Each employee's department unit (by employee ID); an employee without one is reported at 员工 › 部门."""
         by_name = {(fold(units[u.parent].name), fold(u.name)): u.code for u in units.values()
                    if u.level == "department" and u.parent in units}
+        known = {e.employee_id for e in employees}
+        for u in units.values():
+            if u.head_id and u.head_id not in known and self.complete("employees"):
+                self.problem(f"负责人工号 {u.head_id} 不在「员工」表中", "units", u.row, "head_id")
         found = {}
         for e in employees:
             code = by_name.get((fold(e.company), fold(e.department)))
@@ -209,6 +213,11 @@ class UnitRules:
             ratings[unit][item], rating_rows[(unit, item)] = rating, r.number
         if self.stage == "plan" or period is None or not self.complete("kpis", "measure_defs"):
             return measures, dict(ratings)
+        rated = {(p.unit, ln.item) for p in unit_plans if p.term == period for ln in p.lines if ln.method == "rating"}
+        for (unit, item), row in rating_rows.items():
+            if (unit, item) not in rated:
+                self.problem(f"单位 {unit} 的评分项目「{item}」不在其本期方案的评级项目中，已忽略：请检查项目名称",
+                             "unit_ratings", row, "item", severity="warning")
         for plan in (p for p in unit_plans if p.term == period):
             name = units[plan.unit].name
             for ln in plan.lines:
