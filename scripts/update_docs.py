@@ -61,6 +61,9 @@ RULE_NAMES = {
     "grade": "等级 (grade)", "grade_name": "等级名称", "pay_coefficient": "绩效系数 (pay coefficient)",
     "department_rank": "部门排名", "role_rank": "岗位排名", "bonus_points": "加分合计 (bonus_points)",
     "penalty_points": "扣分合计 (penalty_points)", "annual_reward": "年度绩效奖励 (annual reward)",
+    "people_count": "单位所属员工人数", "people_average": "单位所属员工平均分",
+    "unit_score_own": "单位得分（本单位方案）", "unit_score_blended": "单位得分（与员工平均加权）",
+    "unit_rank": "单位排名（同级、同一上级）",
 }
 
 

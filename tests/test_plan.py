@@ -54,8 +54,9 @@ def run(*args: str):
 # ------------------------------------------------------------------ validation (fast)
 
 
-def test_period_data_sheets_are_the_five_of_the_month():
-    assert set(PERIOD_DATA_SHEETS) == {"measures", "attendance", "ratings", "reviews", "adjustments"}
+def test_period_data_sheets_are_what_only_the_period_end_knows():
+    assert set(PERIOD_DATA_SHEETS) == {"measures", "attendance", "ratings", "reviews", "adjustments",
+                                      "unit_measures", "unit_ratings"}
 
 
 def test_a_plan_without_figures_validates_for_plan_only(tmp_path):

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
+from reporter.input.columns import LEVELS
 from reporter.pipeline import build as pipeline
 from reporter.pipeline.render import KINDS
+from reporter.rules.alignment import alignment, unsupported
 from reporter.writers.language import language
 from reporter.writers.wording import flag_text, not_appraised_text, period_streak, running
 
@@ -165,6 +167,25 @@ def merge(input_path: Path, shard_dirs: tuple[Path, ...], out_dir: Path, force: 
     print_summary(report)
 
 
+def print_units(result, lang) -> None:
+    """The units' scores (篇七), each with its grade and rank among its peers, and the KPIs no one supports."""
+    scored = [u for u in result.units if u.scored]
+    click.echo(lang.say(f"  单位：{len(scored)} 个已评分（共 {len(result.units)} 个）",
+                        f"  Units: {len(scored)} scored (of {len(result.units)})"))
+    for u in result.units:
+        level = lang.say(LEVELS[u.unit.level][0], LEVELS[u.unit.level][1])
+        if u.scored:
+            click.echo(f"    {u.unit.code} {u.unit.name}（{level}）{u.total:f} {u.grade.grade} "
+                       f"{lang.say('排名', 'rank')} {u.rank}/{u.peers}")
+        else:
+            click.echo(f"    {u.unit.code} {u.unit.name}（{level}）— {lang.say('本期没有方案', 'no plan for this period')}")
+    nobody = unsupported(alignment(result.input), result.input)
+    if nobody:
+        codes = "、".join(f"{a.unit}/{a.line.code}" for a in nobody)
+        click.echo(lang.say(f"  无下级支撑的 KPI：{len(nobody)} 项（{codes}），见汇总表「目标对齐」",
+                            f"  KPIs no lower line supports: {len(nobody)} ({codes}); see the summary's Alignment sheet"))
+
+
 def print_summary(report: pipeline.BuildReport) -> None:
     """What was written and skipped, and why: the last thing a build prints, in the workbook's prose language.
 
@@ -188,6 +209,8 @@ def print_summary(report: pipeline.BuildReport) -> None:
         for r in flagged:
             for flag in r.flags:
                 click.echo(f"    {r.employee.employee_id} {r.employee.name} — {flag_text(flag, kind, prose)}")
+    if result.units:
+        print_units(result, lang)
     if report.warnings:
         click.echo(lang.say(f"  提示：{len(report.warnings)} 条", f"  Warnings: {len(report.warnings)}"))
         for w in report.warnings:

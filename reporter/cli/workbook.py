@@ -74,10 +74,13 @@ def validate(input_path: Path, db_path: Path | None):
         inp = check_agreed(inp, db_path)
     echo_problems(inp.warnings, "提示")
     s, lang = inp.settings, language(inp.settings.language)
+    units = lang.say(f"，{len(inp.units)} 个单位、{len(inp.unit_plans)} 套单位方案",
+                     f", {len(inp.units)} units with {len(inp.unit_plans)} unit plans") if inp.units else ""
     click.echo(lang.say(f"{input_path}: 检查通过 — {s.company} {s.period.label}，"
-                        f"{len(inp.employees)} 名员工，{len(inp.plans)} 套考核方案。",
+                        f"{len(inp.employees)} 名员工，{len(inp.plans)} 套考核方案{units}。",
                         f"{input_path}: ready to build — {s.company}, {lang.period_label(s.period)}, "
-                        f"{len(inp.employees)} employees, {len(inp.plans)} appraisal plan{'' if len(inp.plans) == 1 else 's'}."))
+                        f"{len(inp.employees)} employees, {len(inp.plans)} appraisal plan{'' if len(inp.plans) == 1 else 's'}"
+                        f"{units}."))
 
 
 @cli.command("demo-data")

@@ -43,7 +43,6 @@ ENGLISH = {
     "迟到每次扣2分，扣完为止": "2 points off per late arrival, down to 0",
     "1–5 分，按评分/5×权重": "Rated 1–5: rating / 5 × weight",
     "自愿性任务加分，合计最多 +20": "Points for voluntary tasks, at most +20 in all",
-    "部门成交额": "Department sales",
     # reviews and adjustments
     "本月转化率提升明显。": "Conversion improved markedly this month.",
     "响应及时。": "Responds promptly.",

@@ -103,7 +103,7 @@ def _write_table(book, sheet: Sheet, fmt: _Formats, language: str) -> None:
                 "error_message": "请从下拉列表中选择：" + " / ".join(options)})
         for r, value in enumerate(example_values(col, language), start=1):
             _write_example(ws, r, i, col, str(value), fmt)
-    if sheet.open_columns:
+    if sheet.open_columns and sheet.columns[0].example:  # the measure columns of the example rows
         for j, code in enumerate(("uv", "buyers"), start=len(sheet.columns)):
             ws.write_string(0, j, code, fmt.header)
             ws.write_comment(0, j, "度量代码：须在「度量定义」中定义，一列一个度量。")

@@ -38,8 +38,10 @@ class UnitRules:
             v = r.values
             if not (v.get("code") and v.get("name") and v.get("level")):
                 continue  # a required cell is empty or unreadable: reported by the reader
-            if v["code"] in units:
-                self.problem(f"单位代码 {v['code']} 重复（第 {units[v['code']].row} 行）", "units", r.number, "code")
+            same = next((u for u in units.values() if u.code.casefold() == v["code"].casefold()), None)
+            if same is not None:  # the unit's files are named by code: a file system may ignore case
+                self.problem(f"单位代码 {v['code']} 与第 {same.row} 行的 {same.code} 重复（不区分大小写）", "units", r.number,
+                             "code")
                 continue
             units[v["code"]] = Unit(v["code"], v["name"], v["level"], v.get("parent") or "", v.get("head") or "",
                                     v.get("head_id") or "", r.number)
@@ -68,6 +70,10 @@ class UnitRules:
         """Each employee's department unit (by employee ID); an employee without one is reported at 员工 › 部门."""
         by_name = {(fold(units[u.parent].name), fold(u.name)): u.code for u in units.values()
                    if u.level == "department" and u.parent in units}
+        known = {e.employee_id for e in employees}
+        for u in units.values():
+            if u.head_id and u.head_id not in known and self.complete("employees"):
+                self.problem(f"负责人工号 {u.head_id} 不在「员工」表中", "units", u.row, "head_id")
         found = {}
         for e in employees:
             code = by_name.get((fold(e.company), fold(e.department)))
@@ -108,6 +114,9 @@ class UnitRules:
                 lines[(unit, kind)].append(line)
             elif v.get("category") != "bonus" and v.get("weight") is not None:
                 incomplete_weight[(unit, kind)] += v["weight"]
+        self.unit_codes: dict[str, set[str]] = defaultdict(set)  # every line's, reported or not: no follow-on errors
+        for unit, code in codes:
+            self.unit_codes[unit].add(code)
         plans = []
         for (unit, kind), plan_lines in lines.items():
             name, term = units[unit].name, TERMS[kind][0]
@@ -156,9 +165,7 @@ class UnitRules:
     def check_alignment(self, units: dict[str, Unit], unit_plans: tuple[UnitPlan, ...], plans: dict[str, Plan],
                         employees: list[Employee], departments: dict[str, str]) -> None:
         """Every 支撑上级指标 is a line code of the plan above: a unit's parent's, a person's department's."""
-        codes: dict[str, set[str]] = defaultdict(set)
-        for plan in unit_plans:
-            codes[plan.unit].update(ln.code for ln in plan.lines)
+        codes = self.unit_codes
         for plan in unit_plans:
             parent = units[plan.unit].parent
             for ln in plan.lines:
@@ -206,6 +213,11 @@ class UnitRules:
             ratings[unit][item], rating_rows[(unit, item)] = rating, r.number
         if self.stage == "plan" or period is None or not self.complete("kpis", "measure_defs"):
             return measures, dict(ratings)
+        rated = {(p.unit, ln.item) for p in unit_plans if p.term == period for ln in p.lines if ln.method == "rating"}
+        for (unit, item), row in rating_rows.items():
+            if (unit, item) not in rated:
+                self.problem(f"单位 {unit} 的评分项目「{item}」不在其本期方案的评级项目中，已忽略：请检查项目名称",
+                             "unit_ratings", row, "item", severity="warning")
         for plan in (p for p in unit_plans if p.term == period):
             name = units[plan.unit].name
             for ln in plan.lines:

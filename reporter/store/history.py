@@ -138,7 +138,25 @@ CREATE TABLE IF NOT EXISTS documents (
     UNIQUE (kind, period, employee_id, version)
 );
 """
-_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS, _CONFIRMATIONS, _IMPROVEMENT, _DOCUMENTS)
+# Each scored unit of a built period (篇七): the group, regional companies and departments.
+_UNITS = """
+CREATE TABLE IF NOT EXISTS unit_results (
+    period TEXT NOT NULL REFERENCES periods(period) ON DELETE CASCADE,
+    unit TEXT NOT NULL,
+    name TEXT NOT NULL,
+    level TEXT NOT NULL,
+    parent TEXT NOT NULL,
+    own_total TEXT NOT NULL,
+    people INTEGER NOT NULL,
+    people_average TEXT,
+    total TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    peers INTEGER NOT NULL,
+    PRIMARY KEY (period, unit)
+);
+"""
+_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS, _CONFIRMATIONS, _IMPROVEMENT, _DOCUMENTS, _UNITS)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -184,6 +202,7 @@ def write_period(conn, result: PeriodResult, *, input_sha256: str, built_at: str
     """The statements of :func:`record_period`, on the caller's connection (or a journal that records them)."""
     s = result.input.settings
     conn.execute("DELETE FROM results WHERE period = ?", (s.period.key,))
+    conn.execute("DELETE FROM unit_results WHERE period = ?", (s.period.key,))
     conn.execute("DELETE FROM periods WHERE period = ?", (s.period.key,))
     conn.execute("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?)",
                  (s.period.key, s.company, result.input.source, input_sha256, built_at,
@@ -195,6 +214,11 @@ def write_period(conn, result: PeriodResult, *, input_sha256: str, built_at: str
           r.grade.grade if r.grade else None, r.department_rank, r.role_rank, str(r.pay.total),
           r.review.improvement if r.review else "")
          for r in result.results])
+    conn.executemany(
+        "INSERT INTO unit_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(s.period.key, u.unit.code, u.unit.name, u.unit.level, u.unit.parent, str(u.own_total), len(u.people),
+          None if u.people_average is None else str(u.people_average), str(u.total), u.grade.grade, u.rank, u.peers)
+         for u in result.units if u.scored])
     # Earlier periods from the input's history sheet are kept too, so next month's
     # workbook need not repeat them; a period reporter built itself always wins.
     conn.executemany(

@@ -33,3 +33,14 @@ def employee_files(folder: Path, r: EmployeeResult) -> list[Path]:
 
 def batch_path(folder: Path, kind: str, label: str) -> Path:
     return folder / "print" / f"{kind}-{label}.pdf"
+
+
+def unit_paths(folder: Path, code: str) -> dict[str, Path]:
+    """A unit's files of the period's build, named by unit code (an identifier: safe in a file name)."""
+    return {"scorecards": folder / "units" / "scorecards" / f"{code}.xlsx",
+            "letters": folder / "units" / "letters" / f"{code}.pdf"}
+
+
+def unit_agreement_path(folder: Path, code: str, term: str) -> Path:
+    """A unit's agreement for one term (a unit may have a month's plan and a year's): OUT/plans/<term>/units/…"""
+    return folder / "units" / "agreements" / f"{code}-{term}.pdf"
