@@ -21,7 +21,7 @@ from decimal import Decimal as D
 from reporter.samples import kpi_library as seed
 from reporter.samples.kpi_library import CAMP, CS, DES, DIR, KEY_GOAL, OPS, PROMO, P
 
-GROUP, GROUP_NAME, GROUP_HEAD = "JT", "杭州云栖电子商务有限公司", "钱正阳"
+GROUP, GROUP_NAME, GROUP_HEAD = "JT", "杭州云栖电子商务有限公司", "钱正阳"  # the name is 设置 公司名称
 COMPANIES = {"华东公司": ("HD", "沈国华"), "华南公司": ("HN", "邓志远")}  # 沈国华 is 林海峰's manager (员工)
 DEPTS = {OPS: "YY", PROMO: "TG", CAMP: "CH", CS: "KF", DES: "SJ"}  # role -> the department's code
 
@@ -210,7 +210,7 @@ SUMMED = {  # department -> the people's measures its plan reads, summed
     "CH": ("campaign_gmv", "campaign_cost", "campaign_clicks", "uv", "campaign_page_uv", "campaign_buyers"),
     "KF": ("own_gmv", "served_uv", "paid_uv", "refund_uv"), "SJ": ("design_items", "design_on_time", "design_approved"),
 }
-ROLLED_UP = {  # a company's measures: (measure, the department it comes from or None for every department)
+ROLLED_UP = {  # a company's measures: measure -> the department it comes from (None: the sum of all five)
     "gmv": "YY", "buyers": "YY", "uv": "YY", "campaign_gmv": "CH", "campaign_cost": "CH", "promo_spend": "TG",
     "paid_uv": "KF", "refund_uv": "KF", "survey_responses": "KF", "satisfied_responses": "KF",
     "headcount": None, "training_hours": None,
