@@ -50,9 +50,12 @@ from reporter.writers.xlsx.unit_blocks import (
 
 
 class UnitScorecardSheet(UnitBlocks, ScorecardSheet):
-    """The person scorecard's small writers (text, number, formula, fit …) with the unit's blocks."""
+    """The person scorecard's small writers (text, number, formula, fit …) with the unit's blocks.
 
-    def __init__(self, book, styles: Styles, name: str, result: PeriodResult, unit: UnitResult):  # noqa: PLW0231
+    Its own ``__init__`` (the person sheet's reads an employee): the same attributes those writers use.
+    """
+
+    def __init__(self, book, styles: Styles, name: str, result: PeriodResult, unit: UnitResult):
         self.ws = book.add_worksheet(name)
         self.s, self.result, self.u, self.inp = styles, result, unit, result.input
         self.lang = language(self.inp.settings.language)
