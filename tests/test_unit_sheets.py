@@ -16,6 +16,7 @@ The fixture company is tests/unit_company.py; its numbers, worked by hand:
 
 from __future__ import annotations
 
+import re
 import subprocess
 from decimal import Decimal as D
 
@@ -188,7 +189,11 @@ def test_unit_sheets_in_english_and_bilingual(tmp_path, code, names):
     book = openpyxl.load_workbook(summary_of(tmp_path, sheets))
     assert book.sheetnames[7:10] == list(names)
     units, aligned, changes = (book[name] for name in names)
-    if code == "en":
+    if code == "en":  # no Chinese but what the company typed (names, items), every label English
+        typed = {str(value) for rows in sheets.values() for row in rows for value in row if value is not None}
+        words = {word for ws in (units, aligned, changes) for row in ws.iter_rows(values_only=True)
+                 for value in row if isinstance(value, str) for word in value.split()}
+        assert {word for word in words if re.search("[\u4e00-\u9fff]", word)} <= typed
         assert [c.value for c in units[1]][:3] == ["Level", "Code", "Name"]
         assert (units["A5"].value, units["F5"].value) == ("Department", "October 2026")
         assert units["H5"].value.startswith("=COUNTIFS(") and "'Summary'!" in units["G12"].value

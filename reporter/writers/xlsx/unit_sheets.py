@@ -76,15 +76,17 @@ def target_changes(inp: AppraisalInput) -> tuple[TargetChange, ...]:
     def changed(line: PlanLine) -> bool:
         return line.original_target is not None and line.original_target != line.target
 
-    found = [TargetChange("unit", plan.unit, (), plan.term, line, "unit_plans")
+    units = [TargetChange("unit", plan.unit, (), plan.term, line, "unit_plans")
              for plan in inp.unit_plans for line in plan.lines if changed(line)]
-    period = inp.settings.period
-    for key, plan in inp.plans.items():
-        people = tuple(e for e in inp.employees if inp.plan_for(e) is plan)
-        kind = "personal" if plan.personal else "role"
-        found += [TargetChange(kind, key, people, period, line, "plans") for line in plan.lines if changed(line)]
-    units = [f for f in found if f.kind == "unit"]
-    return tuple(units + sorted((f for f in found if f.kind != "unit"), key=lambda f: f.line.row))
+    plans = {key: plan for key, plan in inp.plans.items() if any(changed(line) for line in plan.lines)}
+    bound: dict[int, list[Employee]] = defaultdict(list)  # id(plan) → its employees, found once
+    if plans:
+        for e in inp.employees:
+            bound[id(inp.plan_for(e))].append(e)
+    people = [TargetChange("personal" if plan.personal else "role", key, tuple(bound[id(plan)]),
+                           inp.settings.period, line, "plans")
+              for key, plan in plans.items() for line in plan.lines if changed(line)]
+    return tuple(units + sorted(people, key=lambda c: c.line.row))
 
 
 def people_order(inp: AppraisalInput) -> tuple[list[tuple[str, Employee]], dict[str, tuple[int, int]]]:
