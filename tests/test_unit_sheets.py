@@ -167,6 +167,16 @@ def test_target_changes_of_units_and_people(tmp_path):
     assert ws.cell(3, 6).number_format == "0%" and ws.cell(2, 6).number_format == "#,##0"
 
 
+def test_unit_sheets_print_landscape_one_page_wide_with_their_titles_repeated(tmp_path):
+    book = openpyxl.load_workbook(summary_of(tmp_path, unit_sheets()))
+    for name, area in (("单位汇总", "$A$1:$L$15"), ("目标对齐", "$A$1:$K$22"), ("目标调整", "$A$1:$K$2")):
+        ws = book[name]
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), name
+        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1", name
+        assert ws.print_area == f"'{name}'!{area}" and "测试电商有限公司" in ws.oddHeader.left.text, name
+
+
 def test_without_units_no_unit_sheets_and_changes_only_when_there_are_some(tmp_path):
     book = openpyxl.load_workbook(summary_of(tmp_path, BASE, "plain"), read_only=True)
     assert not set(UNIT_SHEETS) & set(book.sheetnames) and book.sheetnames[7] == "E001"

@@ -227,9 +227,8 @@ class UnitSheets:
         """How the score, the average and the rank are made (设置 单位得分方式, 单位方案权重)."""
         settings = self.inp.settings
         if settings.unit_score_rule == "blended":
-            own = int(settings.unit_own_weight * 100) if (settings.unit_own_weight * 100) % 1 == 0 else \
-                settings.unit_own_weight * 100
-            rest = 100 - own
+            percent = settings.unit_own_weight * 100
+            own, rest = (format(value.normalize(), "f") for value in (percent, 100 - percent))
             words = (f"单位得分 = {own}% × 方案得分 + {rest}% × 人员平均分（设置 单位得分方式：与员工平均加权；"
                      "无考核人员的单位取方案得分）。",
                      f"Unit score = {own}% × plan total + {rest}% × people average (setting: blended with the "
