@@ -286,7 +286,7 @@ class UnitSheets:
                 rows.append((upper, lower, False))
         texts = list(zip(*[upper + lower for upper, lower, _ in rows], strict=True)) if rows else [()] * 11
         # At most ~130 units in all: one landscape page wide at 80 % or more (widths.py); texts wrap beyond.
-        limits = ((8, 10), (8, 12), (8, 13), (8, 10), (10, 14), (6, 10), (6, 12), (8, 14), (8, 10), (6, 10), (10, 16))
+        limits = ((8, 10), (8, 12), (8, 13), (8, 10), (10, 14), (6, 10), (6, 12), (8, 14), (8, 10), (6, 10), (10, 20))
         widths = {col: text_width(texts[col], low, high) for col, (low, high) in enumerate(limits)}
         widths = self.header(ws, ALIGN_TITLES, widths, height=30)
         text = self.s.get("cell", text_wrap=True)
