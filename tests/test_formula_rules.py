@@ -98,7 +98,9 @@ def test_every_rule_parses_and_translates():
     for name in RULE_FORMULAS:
         formula = rule(name)
         refs = {n: f"'{n}'!A1" for n in formula.names} | {n: f"'{n}'!A1:A9" for n in formula.columns}
-        assert formula.to_excel(refs).count("'") == 2 * len(refs), name
+        excel = formula.to_excel(refs)
+        assert all(ref in excel for ref in refs.values()), name  # every name and column became its reference
+        assert excel.count("'") == 2 * sum(excel.count(ref) for ref in refs.values()), name  # and nothing else
 
 
 @pytest.mark.parametrize(("text", "refs", "expected"), [

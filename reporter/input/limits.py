@@ -68,7 +68,8 @@ FILE_NAME_UNSAFE = '/\\:*?"<>|'  # reporter.writers.paths would replace them by 
 # An ID names its scorecard's tab, and Excel compares tab names ignoring case, up to 31 characters; the
 # summary workbook's own tabs (any language) take these names.
 SHEET_NAME_CHARS = 31
-RESERVED_TABS = frozenset({"summary", "grades", "departments", "payroll", "warnings", "rules", "history"})
+RESERVED_TABS = frozenset({"summary", "grades", "departments", "payroll", "warnings", "rules", "history", "units",
+                           "alignment"})
 
 
 def text_limit(sheet: str, column: str, kind: str) -> TextLimit:

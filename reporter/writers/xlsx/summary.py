@@ -4,9 +4,9 @@ Sheets: 汇总 (one row per employee; totals and pay refer to the employee's
 own scorecard sheet, grade and ranks are formulas), 等级分布 (COUNTIF
 against the bands, with a chart), 部门统计 (department and company
 averages), 工资表 (what payroll imports), 未参与考核, 提示 (every warning),
-规则 (bands, the scoring methods, every other rule's formula, the KPI library), then one scorecard
-sheet per appraised employee.  Correct a value on an employee's sheet and
-the whole workbook follows.
+规则 (bands, the scoring methods, every other rule's formula, the KPI library), with units
+单位汇总, 目标对齐 and 目标调整 (unit_sheets.py), then one scorecard sheet per appraised
+employee.  Correct a value on an employee's sheet and the whole workbook follows.
 
 Sheet names, titles and labels follow the 语言 setting (English sheets for ``en``, 汇总 Summary for
 ``zh-en``); formulas refer to the names :func:`sheet_names` gives, written once.
@@ -47,6 +47,7 @@ from reporter.writers.xlsx.style import (
     text_width,
     wrapped_lines,
 )
+from reporter.writers.xlsx.unit_sheets import UnitSheets
 from reporter.writers.xlsx.widths import (
     ABSENT_REASON_WIDTH,
     SUMMARY_NOTE_WIDTH,
@@ -75,6 +76,9 @@ class SheetNames:
     not_appraised: str
     warnings: str
     rules: str
+    units: str  # with units (组织): 单位汇总, 目标对齐; 目标调整 also when any target changed
+    alignment: str
+    target_changes: str
 
 
 def sheet_names(lang: Language) -> SheetNames:
@@ -82,7 +86,8 @@ def sheet_names(lang: Language) -> SheetNames:
     n = lang.inline
     return SheetNames(n("汇总", "Summary"), n("等级分布", "Grades"), n("部门统计", "Departments"),
                       n("工资表", "Payroll"), n("未参与考核", "Not appraised"), n("提示", "Warnings"),
-                      n("规则", "Rules"))
+                      n("规则", "Rules"), n("单位汇总", "Units"), n("目标对齐", "Alignment"),
+                      n("目标调整", "Target changes"))
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -94,7 +99,7 @@ def column_range(sheet: str, col: int, first: int, last: int) -> str:
     return f"'{sheet}'!${letter}${first + 1}:${letter}${last + 1}"
 
 
-class _Summary(RulesSheet, PayrollSheet):
+class _Summary(RulesSheet, PayrollSheet, UnitSheets):
     def __init__(self, book, result: PeriodResult, states: Mapping[str, str] | None = None):
         self.book, self.result, self.s = book, result, Styles(book)
         self.states = states or {}  # employee → where the letter stands (工资表's 确认状态)
@@ -114,6 +119,7 @@ class _Summary(RulesSheet, PayrollSheet):
                   for name in (n.distribution, n.departments, n.payroll, n.not_appraised, n.warnings)]
         rules = self.book.add_worksheet(n.rules)
         band_rows = self.rules(rules)
+        self.unit_sheets(band_rows)  # before the scorecard sheets; they print themselves
         cells: dict[str, ScorecardCells] = {}
         for r in self.result.appraised:
             cells[r.employee.employee_id] = write_scorecard_sheet(self.book, self.s, sheet_name(r), self.result, r,
