@@ -95,6 +95,11 @@ def test_an_annual_unit_plan_is_aligned_but_not_scored_in_a_month(tmp_path):
     assert units["JT"].plan.term.key == "2026-10" and units["JT"].total == D("89.00")
     annual = next(a for a in alignment(inp) if a.line.code == "JT_Y_GMV")
     assert annual.term.key == "2026" and annual.supporters == ()
+    assert annual not in unsupported(alignment(inp), inp)  # no company plans for the year: not a gap yet
+    sheets["单位方案"].append(["HN", "年度", "HN_Y_GMV", None, "KPI", "年度成交额", "gmv", "100%", "达成率", 48000000,
+                              None, "120%", None, None, None, None, None])
+    inp, _ = scored(tmp_path, sheets)
+    assert [a.line.code for a in unsupported(alignment(inp), inp) if a.term.key == "2026"] == ["JT_Y_GMV"]
 
 
 def test_alignment_gathers_units_and_people(tmp_path):

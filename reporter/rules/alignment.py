@@ -54,6 +54,17 @@ def alignment(inp: AppraisalInput) -> tuple[AlignedLine, ...]:
 
 
 def unsupported(aligned: tuple[AlignedLine, ...], inp: AppraisalInput) -> tuple[AlignedLine, ...]:
-    """The KPI lines of units with something below them (child units or people) that nothing supports."""
-    below = {u.parent for u in inp.units.values() if u.parent} | set(inp.employee_units.values())
-    return tuple(a for a in aligned if a.line.category == "kpi" and a.unit in below and not a.supporters)
+    """The KPI lines nothing supports, of the terms the level below plans for.
+
+    A department's people plan for the period; a unit's children for the terms of their plans.  The
+    group's annual KPIs are not flagged while no company has an annual plan: nothing below plans for
+    that term yet, which the alignment report shows, but it is not a gap of this period's plans.
+    """
+    planned_below: dict[str, set[Period]] = defaultdict(set)
+    for plan in inp.unit_plans:
+        if parent := inp.units[plan.unit].parent:
+            planned_below[parent].add(plan.term)
+    for unit in set(inp.employee_units.values()):
+        planned_below[unit].add(inp.settings.period)
+    return tuple(a for a in aligned if a.line.category == "kpi" and a.term in planned_below[a.unit]
+                 and not a.supporters)
