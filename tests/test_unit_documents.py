@@ -107,7 +107,7 @@ def test_blended_rule_is_said_with_its_weights_and_numbers(unit_result):
 
 def test_alignment_names_supporters_and_flags_unsupported_kpis(unit_result):
     rows = {row["code"]: row for row in unit_letter_context(unit_result, unit(unit_result, "HD_KF"))["alignment"]}
-    assert rows["KF_GMV"]["upward"] == "HD_GMV 区域成交额"
+    assert rows["KF_GMV"]["upward"] == {"code": "HD_GMV", "item": "区域成交额"}
     assert rows["KF_GMV"]["below"] == [] and rows["KF_GMV"]["unsupported"]
     assert rows["KF_RESP"]["below"] == ["及时响应时间：E001 张伟、E002 李娜、E003 王芳"]
     assert not rows["KF_RESP"]["unsupported"]
@@ -156,8 +156,9 @@ def rendered(unit_result, english_book, tmp_path_factory) -> dict[str, Path]:
 def test_letter_shows_totals_grade_rank_and_alignment(rendered):
     text = squeeze("".join(pages(rendered["letter"])))
     assert "单位绩效考核结果通知书" in text
-    assert "所属员工平均分81.602人" in text and "C·待改进" in text and "同级排名2/2" in text
-    assert "单位得分=本单位方案总分=67.00" in text
+    conclusion = text[text.index("二、考核结论"):text.index("三、指标对齐")]
+    assert "所属员工平均分81.602人" in conclusion and "C·待改进" in conclusion and "2/2" in conclusion
+    assert "单位得分=本单位方案总分=67.00" in conclusion
     rows = table_rows(rendered["letter"])
     assert row_of(rows, "本单位方案总分")[5] == "67.00"
     # The alignment table: this unit's line, the line above it supports, the lines below that support it.
@@ -176,7 +177,7 @@ def test_agreement_shows_support_upward_and_the_approved_change(rendered):
     line = row_of(rows, "HD_GMV区域成交额", column=2)
     assert (line[3], line[4], line[6]) == ("60%", "¥6,000,000.00", "JT_GMV集团成交额")
     assert row_of(rows, "HD_GMV区域成交额") == ["HD_GMV区域成交额", "¥6,500,000.00", "¥6,000,000.00", "市场重大变化", "韩总"]
-    assert row_of(rows, "HD_CONV区域转换率") == ["HD_CONV区域转换率", "华东公司运营部·YY_CONV部门转换率"]
+    assert row_of(rows, "HD_CONV区域转换率") == ["HD_CONV区域转换率", "运营部YY_CONV部门转换率"]
 
 
 @pytest.mark.slow
@@ -198,5 +199,17 @@ def test_english_documents_are_english(rendered, english_book):
         text = "".join(pages(rendered[name]))
         assert foreign_chinese(text, typed) == [], name
     letter = squeeze("".join(pages(rendered["letter-en"])))
-    assert "UnitPerformanceResult" in letter and "Unitplantotal67.00" in letter and "Rankamongpeers2/2" in letter
+    assert "UnitPerformanceResult" in letter and "Unitplantotal67.00" in letter
+    conclusion = letter[letter.index("2.Conclusion"):letter.index("3.Alignment")]
+    assert "People'saverage81.602people" in conclusion and "2/2departmentsof华东公司" in conclusion
     assert "Nosupportfrombelow" in letter
+
+
+def test_english_context_says_the_rule_and_peers_in_english(unit_result):
+    english = in_language(unit_result, "en")
+    context = unit_letter_context(english, unit(english, "HD_KF"))
+    assert context["peers"] == "departments of 华东公司" and context["people_count"] == "2 people"
+    assert context["rule"].startswith("Unit score = the unit plan's total = 67.00")
+    region = unit_letter_context(english, unit(english, "HD"))
+    assert region["peers"] == "regional companies of 测试集团" and region["rank"] == "1 / 2"
+    assert unit_letter_context(english, unit(english, "JT"))["upper"]["name"] == "Board of Directors of 测试集团"

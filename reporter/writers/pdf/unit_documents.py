@@ -41,6 +41,7 @@ from reporter.writers.wording import METHOD_NAMES, METHOD_NAMES_EN, explain_line
 
 LETTER_TITLE = ("单位绩效考核结果通知书", "Unit Performance Result")
 AGREEMENT_TITLE = ("单位目标责任书", "Unit Target Responsibility Agreement")
+PEERS_EN = {"company": "regional companies", "department": "departments"}  # whom a unit ranks among
 
 
 @dataclass(frozen=True)
@@ -91,19 +92,20 @@ def line_of(inp: AppraisalInput, unit: str, code: str, term: Period) -> PlanLine
     return next((ln for p in plans for ln in p.lines if ln.code == code), None)
 
 
-def upward_text(inp: AppraisalInput, unit: Unit, line: PlanLine, term: Period) -> str:
+def upward_line(inp: AppraisalInput, unit: Unit, line: PlanLine, term: Period) -> dict | None:
     """The parent's line this one supports: its code and item."""
     if not line.supports:
-        return ""
+        return None
     upper = line_of(inp, unit.parent, line.supports, term)
-    return f"{line.supports} {upper.item}" if upper else line.supports
+    return {"code": line.supports, "item": upper.item if upper else ""}
 
 
 def supporters_texts(inp: AppraisalInput, supporters: tuple[Support, ...], lang: Language) -> list[str]:
-    """Each child unit's line (华东公司 客服部 · KF_GMV 客服成交额), then people by the item they support it with
-    (及时响应时间：E001 张伟、E002 李娜): a department's people share a role's line, so one entry per item."""
+    """Each child unit's line (客服部 KF_GMV 客服成交额: a child of the unit the document is about, so its own
+    name tells it apart), then people by the item they support it with (及时响应时间：E001 张伟、E002 李娜):
+    a department's people share a role's line, so one entry per item."""
     names = {e.employee_id: e.name for e in inp.employees}
-    texts = [f"{unit_title(inp, inp.units[s.owner])} · {s.line.code} {s.line.item}" for s in supporters if not s.person]
+    texts = [f"{inp.units[s.owner].name} {s.line.code} {s.line.item}" for s in supporters if not s.person]
     people: dict[str, list[str]] = {}
     for s in supporters:
         if s.person:
@@ -113,13 +115,14 @@ def supporters_texts(inp: AppraisalInput, supporters: tuple[Support, ...], lang:
     return texts
 
 
-def alignment_rows(inp: AppraisalInput, unit: Unit, term: Period, lang: Language) -> list[dict]:
-    """Each line of the unit's plan for the term: what it supports upward, who supports it from below."""
+def alignment_rows(inp: AppraisalInput, unit: Unit, term: Period | None, lang: Language) -> list[dict]:
+    """Each line of the unit's plan for the term (None: of all its plans), what it supports upward and who
+    supports it from below."""
     aligned = alignment(inp)
     flagged = {(a.unit, a.term, a.line.code) for a in unsupported(aligned, inp)}
-    mine: list[AlignedLine] = [a for a in aligned if a.unit == unit.code and a.term == term]
+    mine: list[AlignedLine] = [a for a in aligned if a.unit == unit.code and term in (None, a.term)]
     return [{"code": a.line.code, "item": a.line.item, "kpi": a.line.category == "kpi",
-             "upward": upward_text(inp, unit, a.line, term),
+             "upward": upward_line(inp, unit, a.line, a.term),
              "below": supporters_texts(inp, a.supporters, lang),
              "unsupported": (a.unit, a.term, a.line.code) in flagged} for a in mine]
 
@@ -166,7 +169,8 @@ def base_context(inp: AppraisalInput, unit: Unit, title: tuple[str, str], subtit
             "employee": UnitSubject(unit_title(inp, unit), unit.code), "id_label": lang.say("单位代码", "Unit"),
             "period_label": lang.period_label(period), "original": "",
             "unit": {"code": unit.code, "name": unit_title(inp, unit), "level": level_name(unit.level, lang),
-                     "head": unit.head or "—", "head_id": unit.head_id},
+                     "label": lang.say(f"{unit_title(inp, unit)}（{unit.code}）", f"{unit_title(inp, unit)} ({unit.code})"),
+                     "head": unit.head, "head_id": unit.head_id},
             "upper": upper_party(inp, unit, lang), "hr_department": s.hr_department, "hr_signatory": s.hr_signatory}
 
 
@@ -174,9 +178,8 @@ def score_rule_text(result: PeriodResult, u: UnitResult, lang: Language) -> str:
     """The company's rule in words, with this unit's numbers (设置 单位得分方式, 单位方案权重)."""
     s = result.input.settings
     if s.unit_score_rule != "blended":
-        return lang.say(f"单位得分 = 本单位方案总分 = {u.total:.2f}；所属员工平均分仅供参考，不计入单位得分",
-                        f"Unit score = the unit plan's total = {u.total:.2f}; the people's average is shown for "
-                        "reference and does not count in it")
+        return lang.say(f"单位得分 = 本单位方案总分 = {u.total:.2f}（所属员工平均分仅供参考）",
+                        f"Unit score = the unit plan's total = {u.total:.2f} (the people's average is for reference)")
     own, people = percent(s.unit_own_weight), percent(1 - s.unit_own_weight)
     if not u.people:
         return lang.say(f"单位得分 = 本单位方案总分 × {own} + 所属员工平均分 × {people}；本单位无参加考核的员工，"
@@ -194,8 +197,7 @@ def peers_text(result: PeriodResult, u: UnitResult, lang: Language) -> str:
     parent = result.input.units.get(u.unit.parent)
     if parent is None:
         return ""
-    level = LEVELS[u.unit.level]
-    return lang.say(f"{parent.name}所属{level[0]}", f"{level[-1]}s of {parent.name}")
+    return lang.say(f"{parent.name}所属{LEVELS[u.unit.level][0]}", f"{PEERS_EN[u.unit.level]} of {parent.name}")
 
 
 def unit_letter_context(result: PeriodResult, u: UnitResult) -> dict:
@@ -214,7 +216,7 @@ def unit_letter_context(result: PeriodResult, u: UnitResult) -> dict:
         "appeal_deadline": lang.date(s.appeal_deadline), "appeal_route": s.appeal,
         "people_average": f"{u.people_average:.2f}" if u.people_average is not None else "—",
         "people_count": lang.say(f"{people} 人", f"{people} {'person' if people == 1 else 'people'}"),
-        "alignment": alignment_rows(inp, u.unit, s.period, lang),
+        "alignment": alignment_rows(inp, u.unit, u.plan.term if u.plan else None, lang),
     })
     if u.scored:
         measures = inp.measure_defs
@@ -256,7 +258,7 @@ def unit_agreement_context(inp: AppraisalInput, plan: UnitPlan) -> dict:
                    "dimension": dimension_name(ln.dimension, lang),
                    "weight": percent(ln.weight) if ln.category != "bonus" else lang.say("另计", "extra"),
                    "target": target_text(ln, lang), "standard": standard_text(ln, lang),
-                   "supports": upward_text(inp, unit, ln, term)} for ln in plan.lines],
+                   "supports": upward_line(inp, unit, ln, term)} for ln in plan.lines],
         "weight_total": percent(sum((ln.weight for ln in weighted), Decimal(0))),
         "changes": [change_row(ln, lang) for ln in plan.lines if ln.original_target is not None],
         "alignment": alignment_rows(inp, unit, term, lang),
