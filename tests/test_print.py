@@ -228,7 +228,7 @@ def test_the_summary_prints_to_a_bounded_number_of_pages(summary_book, sample_re
     take at most 15 (汇总 4: two halves across, 48 people two pages down; 等级分布 1, 部门统计 1, 工资表 2,
     未参与考核 1, 提示 1, 规则 4, one spare). No character of any page is below 8 pt."""
     book = openpyxl.load_workbook(summary_book)
-    planned = sum(len(ws.row_breaks.brk) + 1 for ws in book.worksheets[7:])
+    planned = sum(len(ws.row_breaks.brk) + 1 for ws in book.worksheets[10:])  # after the sample's 3 unit sheets
     assert planned == 2 * len(sample_result.appraised)  # every sample plan (≤ 14 lines) on two pages
     pdf = print_pdf(summary_book, tmp_path)
     with pdfplumber.open(pdf) as doc:

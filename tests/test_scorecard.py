@@ -181,8 +181,9 @@ def test_summary_workbook_sheets(sample_build, sample_result):
     path = sample_build / "summary.xlsx"
     wb = openpyxl.load_workbook(path)
     appraised = [r.employee.employee_id for r in sample_result.appraised]
-    assert wb.sheetnames[:7] == ["汇总", "等级分布", "部门统计", "工资表", "未参与考核", "提示", "规则"]
-    assert sorted(wb.sheetnames[7:]) == sorted(appraised)
+    assert wb.sheetnames[:10] == ["汇总", "等级分布", "部门统计", "工资表", "未参与考核", "提示", "规则",
+                                  "单位汇总", "目标对齐", "目标调整"]  # the sample has units (篇七)
+    assert sorted(wb.sheetnames[10:]) == sorted(appraised)
     summary = wb["汇总"]
     assert summary.auto_filter.ref == f"A1:T{len(sample_result.results) + 1}"  # T: 排名组, read by the ranks
     assert summary["T1"].value == "排名组" and summary["T2"].value == "管理层"  # HZ0001, the operations director
