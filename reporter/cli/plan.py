@@ -99,6 +99,12 @@ def print_plan_summary(report: pipeline.PlanReport) -> None:
     if addenda:
         click.echo(lang.say(f"  变更补充协议：{addenda} 份", f"  Amendments: {addenda}"))
     click.echo(lang.say(f"  跟踪评分表：{tracking} 份", f"  Tracking scorecards: {tracking}"))
+    units = sum(1 for p in report.files if p.parent.name == "agreements" and p.parent.parent.name == "units")
+    if report.result.input.unit_plans:
+        kept = len(report.result.input.unit_plans) - units
+        click.echo(lang.say(f"  单位目标责任书：{units} 份" + (f"（另有 {kept} 份已签发，未重新生成；需要时加 --reissue）" if kept else ""),
+                            f"  Unit agreements: {units}" + (f" ({kept} issued before, kept; --reissue to redo them)"
+                                                             if kept else "")))
     warnings = report.result.input.warnings  # HR's problems with the input: in Chinese, as validation says them
     if warnings:
         click.echo(lang.say(f"  提示：{len(warnings)} 条", f"  Warnings: {len(warnings)}"))

@@ -356,8 +356,10 @@ def _merge(input_path: Path, shard_dirs: Iterable[Path], out_dir: Path, force: b
         progress.close()
         states = _states(result, db_path, letters, _issued_on(result, now))
         renderer = Renderer(_job(result, staging, options, stamps={"letters": letters}, states=states),
-                            {"letters", "summary"}, progress, 1)
+                            {"letters", "scorecards", "summary"}, progress, 1)
         renderer.run_tasks("print", *renderer.batch_tasks(list(result.results)), None)
+        units = renderer.unit_tasks()  # the shards built people only: the units' files need every result
+        renderer.run_tasks("units", units, [1] * len(units), None)
         renderer.period_files()
         written = [target / p for p in sources] + [target / p.relative_to(staging) for p in renderer.written]
         kept = [target / p.relative_to(staging) for p in carry_over(target, staging)]

@@ -50,9 +50,10 @@ from reporter.store.atomic import Leftover, output_lock, staged_folder, write_by
 from reporter.store.documents import insert_documents
 from reporter.store.journal import StatementLog, commit_journal, recover_output, write_journal
 from reporter.writers.language import language
-from reporter.writers.paths import department_label
+from reporter.writers.paths import department_label, unit_agreement_path
 from reporter.writers.pdf.addendum import changed_lines, render_addendum
 from reporter.writers.pdf.print_batch import merge_for_duplex
+from reporter.writers.pdf.unit_documents import render_unit_agreement
 from reporter.writers.xlsx.tracking import render_tracking_scorecard
 
 from .build import DEFAULT_DB_NAME, RenderOptions, file_sha256, select_employees
@@ -110,7 +111,11 @@ def lay_out_plan(inp: AppraisalInput) -> PeriodResult:
         plan = inp.plan_for(e)
         rated = [line.item for line in plan.lines if line.method == "rating"] if plan else []
         ratings[e.employee_id] = MappingProxyType(dict.fromkeys(rated, zero))
-    return score_period(replace(inp, measures=MappingProxyType(measures), ratings=MappingProxyType(ratings)))
+    unit_measures = {code: MappingProxyType(dict.fromkeys(inp.measure_defs, zero)) for code in inp.units}
+    unit_ratings = {code: MappingProxyType({ln.item: zero for p in inp.unit_plans if p.unit == code
+                                            for ln in p.lines if ln.method == "rating"}) for code in inp.units}
+    return score_period(replace(inp, measures=MappingProxyType(measures), ratings=MappingProxyType(ratings),
+                                unit_measures=MappingProxyType(unit_measures), unit_ratings=MappingProxyType(unit_ratings)))
 
 
 def what_to_issue(result: PeriodResult, chosen: list[EmployeeResult], agreed: Mapping[str, tuple[AgreedLine, ...]],
@@ -170,6 +175,11 @@ class PlanJob(RenderJob):
         return super().render_data(kind, r)
 
     def run_task(self, task: tuple) -> list[Path]:
+        if task[0] == "unit_agreement":  # a unit's agreement for one of its plans (篇七)
+            plan = self.result.input.unit_plans[task[1]]
+            path = unit_agreement_path(self.folder, plan.unit, plan.term.key)
+            write_bytes_atomic(path, render_unit_agreement(self.pdf_renderer(), self.result.input, plan, self.created))
+            return [path]
         written = super().run_task(task)
         if task[0] == "agreements":  # an agreement and its addendum are issued together
             written += [p for i in task[1] if (p := self.render_employee_file("addenda", i)) is not None]
@@ -303,6 +313,10 @@ def _plan(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departme
         job.folder = staging
         renderer = Renderer(job, set(PLAN_KINDS), progress, workers)
         renderer.run(chosen, batches=False)
+        if selected is None:  # the units' agreements: each plan's once, again only with --reissue
+            units = [("unit_agreement", i) for i, p in enumerate(inp.unit_plans)
+                     if reissue or not unit_agreement_path(staging, p.unit, p.term.key).exists()]
+            renderer.run_tasks("units", units, [1] * len(units), None)
         renderer.run_tasks("print", *batch_tasks(job, chosen, issued_in_period(db_path, term, period, record, numbers),
                                                  skipped), None)
         write_bytes_atomic(staging / PLAN_MANIFEST, render_plan_manifest(result, staging, agreed_on))

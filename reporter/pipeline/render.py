@@ -27,14 +27,16 @@ from reporter.model import EmployeeResult, PeriodResult
 from reporter.store.atomic import write_bytes_atomic
 from reporter.store.documents import DocumentStamp
 from reporter.writers.manifest import MANIFEST, render_manifest
-from reporter.writers.paths import batch_path, department_label, employee_files
+from reporter.writers.paths import batch_path, department_label, employee_files, unit_paths
 from reporter.writers.payroll_csv import render_payroll_csv
 from reporter.writers.pdf.documents import render_agreement, render_letter
 from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import PdfRenderer
+from reporter.writers.pdf.unit_documents import render_unit_letter
 from reporter.writers.result_json import render_result_json
 from reporter.writers.xlsx.scorecard import render_scorecard
 from reporter.writers.xlsx.summary import render_summary
+from reporter.writers.xlsx.unit_scorecard import render_unit_scorecard
 
 KINDS = ("scorecards", "letters", "agreements", "summary")
 # What `build` writes when not told --only: agreements are issued at the start of the period by
@@ -42,7 +44,7 @@ KINDS = ("scorecards", "letters", "agreements", "summary")
 DEFAULT_KINDS = ("scorecards", "letters", "summary")
 EMPLOYEE_KINDS = ("results", "scorecards", "letters", "agreements")
 STAGE_NAMES = {"results": "结果明细", "scorecards": "评分卡", "letters": "确认书", "agreements": "责任书",
-               "print": "打印合集", "summary": "汇总表"}
+               "print": "打印合集", "summary": "汇总表", "units": "单位考核"}
 CHUNK = 8  # employees per task: small enough to balance, large enough to amortise the hand-off
 # A worker is replaced after this many tasks (~500 documents): WeasyPrint's caches grow ~20 KB per
 # document, which over 20,000 documents would approach the memory bound; a fresh fork starts clean.
@@ -122,9 +124,22 @@ class RenderJob:
         write_bytes_atomic(path, merge_for_duplex(documents, copies))
         return path
 
+    def render_unit_file(self, kind: str, code: str) -> Path:
+        """A scored unit's scorecard or result letter (篇七): written with the period's summary."""
+        unit = next(u for u in self.result.units if u.unit.code == code)
+        if kind == "scorecards":
+            data = render_unit_scorecard(self.result, unit, self.sheet_password, self.created)
+        else:
+            data = render_unit_letter(self.pdf_renderer(), self.result, unit, self.created)
+        path = unit_paths(self.folder, code)[kind]
+        write_bytes_atomic(path, data)
+        return path
+
     def run_task(self, task: tuple) -> list[Path]:
         if task[0] == "batch":
             return [self.render_batch(*task[1:])]
+        if task[0] == "unit":
+            return [self.render_unit_file(*task[1:])]
         kind, indices = task
         return [p for i in indices if (p := self.render_employee_file(kind, i)) is not None]
 
@@ -199,7 +214,15 @@ class Renderer:
         paths = [p for r in chosen for k, p in self.job.paths(r).items() if k in wanted]
         if "summary" in self.kinds:
             paths += [self.folder / "summary.xlsx", self.folder / "payroll.csv", self.folder / MANIFEST]
+            paths += [unit_paths(self.folder, task[2])[task[1]] for task in self.unit_tasks()]
         return paths
+
+    def unit_tasks(self) -> list[tuple]:
+        """The scored units' scorecards and letters, made with the period-wide files (the summary's kind)."""
+        if "summary" not in self.kinds:
+            return []
+        return [("unit", kind, u.unit.code) for u in self.job.result.units if u.scored
+                for kind in ("scorecards", "letters") if kind in self.kinds]
 
     def run_tasks(self, stage: str, tasks: list[tuple], sizes: list[int], pool) -> None:
         self.progress.start(STAGE_NAMES[stage], sum(sizes))
@@ -271,6 +294,8 @@ class Renderer:
                     self.run_tasks(kind, *self.employee_tasks(kind, chosen), pool)
             if batches and self.kinds & {"letters", "agreements"}:
                 self.run_tasks("print", *self.batch_tasks(chosen), pool)
+            if units := self.unit_tasks():
+                self.run_tasks("units", units, [1] * len(units), pool)
         finally:
             if pool is not None:
                 pool.close()

@@ -88,7 +88,12 @@ class PdfRenderer:
         # autoescape=True for every template: select_autoescape() would skip the .html.j2 files.
         # Sandboxed: a company's own template folder may be passed in, and a template must not reach
         # Python internals ({{ x.__class__ }}) whoever wrote it.
-        self.env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(self.templates), autoescape=True,
+        # A template a company's folder lacks (one added by a later version, like the unit documents) is the
+        # bundled one: a folder copied once keeps working.
+        loaders = [jinja2.FileSystemLoader(self.templates)]
+        if self.templates != Path(default_templates()).resolve():
+            loaders.append(jinja2.FileSystemLoader(Path(default_templates()).resolve()))
+        self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.fetcher = _make_fetcher(self.templates)
         self.font_config = FontConfiguration()
