@@ -145,12 +145,13 @@ def test_architecture_tree_lists_every_module():
 
 def test_file_counts_match_the_demo_company(sample_result):
     """Two files per employee, a scorecard per appraised one, a letter batch per department, three more
-    (no agreements: `reporter plan` issues them)."""
+    (no agreements: `reporter plan` issues them), and a scorecard and a letter per unit scored."""
     results = sample_result.results
     departments = {r.employee.department_key for r in results}
-    expected = 2 * len(results) + len(sample_result.appraised) + len(departments) + 3
+    units = [u for u in sample_result.units if u.scored]
+    expected = 2 * len(results) + len(sample_result.appraised) + len(departments) + 3 + 2 * len(units)
     assert re.findall(r"已写入 (\d+) 个文件", text(README)) == [str(expected)]
     outputs = text(ROOT / "docs" / "outputs.md")
     assert re.findall(r"writes\s+(\d+) files", outputs) == [str(expected)]
-    shape = re.search(r"\((\d+) employees, (\d+) appraised, (\d+) departments\)", outputs).groups()
-    assert shape == (str(len(results)), str(len(sample_result.appraised)), str(len(departments)))
+    shape = re.search(r"\((\d+) employees, (\d+) appraised, (\d+) departments, (\d+) units\)", outputs).groups()
+    assert shape == (str(len(results)), str(len(sample_result.appraised)), str(len(departments)), str(len(units)))

@@ -255,8 +255,7 @@ class ScorecardSheet(AppendixBlocks):
             standard = line.standard or say(METHOD_NAMES[line.method], METHOD_NAMES_EN[line.method])
             if line.original_target is not None:
                 standard += say(f"（目标由 {line.original_target:f} 调整为 {line.target:f}，{line.approved_by} 批准）",
-                                f" (target changed from {line.original_target:f} to {line.target:f}, "
-                                f"approved by {line.approved_by})")
+                                f" (target was {line.original_target:f}; approved by {line.approved_by})")
             if line.supports:
                 standard += say(f"（支撑：{line.supports}）", f" (supports: {line.supports})")
             self.text(row, STANDARD_COL, standard, self.s.get("wrap"))

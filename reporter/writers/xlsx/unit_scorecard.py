@@ -169,7 +169,7 @@ class UnitScorecardSheet(UnitBlocks, ScorecardSheet):
         text = line.standard or say(METHOD_NAMES[line.method], METHOD_NAMES_EN[line.method])
         if line.original_target is not None:
             text += say(f"（目标由 {line.original_target:f} 调整为 {line.target:f}，{line.approved_by} 批准）",
-                        f" (target changed from {line.original_target:f} to {line.target:f}, "
+                        f" (target was {line.original_target:f}; "
                         f"approved by {line.approved_by})")
         if line.supports:
             upper = next((x.item for p in self.inp.unit_plans if p.unit == self.u.unit.parent for x in p.lines
