@@ -5,6 +5,8 @@ The fixture is tests/unit_company.py: 测试集团 → 华东公司 (客服部, 
 
 from __future__ import annotations
 
+import copy
+
 from datetime import date
 from decimal import Decimal
 
@@ -230,3 +232,18 @@ def test_a_heads_id_and_a_stray_rating_are_checked(tmp_path):
     inp = load_input(write_book(tmp_path / "stray.xlsx", sheets))
     (warning,) = inp.warnings
     assert (warning.sheet, warning.row) == ("单位评分", 6) and "制度建设" in warning.message
+
+
+def test_a_persons_agreement_names_the_department_line_it_supports(tmp_path):
+    from reporter.writers.pdf.documents import indicator_row
+    inp, _ = scored(tmp_path)
+    result = score_period(inp)
+    line = next(ln for ln in inp.plans["运营专员"].lines if ln.supports)
+    assert indicator_row(result, line, employee_id="E004")["supports"] == "YY_CONV 部门转换率"
+    sheets = copy.deepcopy(BASE)  # no units: 支撑上级指标 is the company's own words, printed as typed
+    sheets["考核方案"][0].append("支撑上级指标")
+    for row in sheets["考核方案"][1:]:
+        row.append("部门订单转换率" if row[3] == "订单转换率" else None)
+    plain = load_input(write_book(tmp_path / "plain.xlsx", sheets))
+    free = next(ln for ln in plain.plans["运营专员"].lines if ln.supports)
+    assert indicator_row(score_period(plain), free, employee_id="E004")["supports"] == "部门订单转换率"

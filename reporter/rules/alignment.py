@@ -68,3 +68,9 @@ def unsupported(aligned: tuple[AlignedLine, ...], inp: AppraisalInput) -> tuple[
         planned_below[unit].add(inp.settings.period)
     return tuple(a for a in aligned if a.line.category == "kpi" and a.term in planned_below[a.unit]
                  and not a.supporters)
+
+
+def supported_line(inp: AppraisalInput, employee_id: str, code: str) -> PlanLine | None:
+    """The line of the employee's department plan that ``code`` (a person's 支撑上级指标) names, if any."""
+    unit = inp.employee_units.get(employee_id)
+    return next((ln for p in inp.unit_plans if p.unit == unit for ln in p.lines if ln.code == code), None)

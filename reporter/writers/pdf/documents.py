@@ -18,6 +18,7 @@ from pathlib import Path
 from reporter.input.schema import CATEGORIES, CHANGE_REASONS
 from reporter.model import Employee, EmployeeResult, PeriodResult, PlanLine
 from reporter.period import parse_period
+from reporter.rules.alignment import supported_line
 from reporter.rules.pay import years_of_service
 from reporter.rules.scoring import line_parameters
 from reporter.store.documents import DocumentStamp
@@ -267,10 +268,12 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
     return context
 
 
-def indicator_row(result: PeriodResult, line: PlanLine, lang: Language = ZH) -> dict:
+def indicator_row(result: PeriodResult, line: PlanLine, lang: Language = ZH, employee_id: str = "") -> dict:
     kpi = result.input.kpis.get(line.kpi)
+    upper = supported_line(result.input, employee_id, line.supports) if line.supports else None
+    supports = f"{line.supports} {upper.item}" if upper else line.supports  # the department's line, by name too
     return {"item": line.item, "definition": kpi.definition if kpi else "", "weight": percent(line.weight),
-            "target": target_text(line, lang), "standard": line.standard, "supports": line.supports,
+            "target": target_text(line, lang), "standard": line.standard, "supports": supports,
             "change": change_text(line, lang)}
 
 
@@ -315,8 +318,8 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
         "target_setting": sentence(target_setting) if lang.prose == "en" else target_setting,
         "monitor": s.monitor,
         "rights": texts["rights"], "duties": texts["duties"],
-        "performance": [indicator_row(result, ln, lang) for ln in performance],
-        "management": [indicator_row(result, ln, lang) for ln in management],
+        "performance": [indicator_row(result, ln, lang, e.employee_id) for ln in performance],
+        "management": [indicator_row(result, ln, lang, e.employee_id) for ln in management],
         "performance_weight": percent(sum((ln.weight for ln in performance), Decimal(0))),
         "management_weight": percent(sum((ln.weight for ln in management), Decimal(0))),
         "bonus": [{"item": ln.item, "standard": ln.standard, "cap": bonus_cap(ln, lang)}
