@@ -6,7 +6,6 @@ The fixture is tests/unit_company.py: 测试集团 → 华东公司 (客服部, 
 from __future__ import annotations
 
 import copy
-
 from datetime import date
 from decimal import Decimal
 
