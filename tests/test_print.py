@@ -57,7 +57,7 @@ def cents(value) -> D:
 def test_every_sheet_of_the_summary_has_print_settings(summary_formulas, sample_result):
     book = summary_formulas
     settings = sample_result.input.settings
-    assert len(book.sheetnames) == 7 + len(sample_result.appraised)
+    assert len(book.sheetnames) == 10 + len(sample_result.appraised)  # the sample has the three unit sheets
     for ws in book.worksheets:
         setup = ws.page_setup
         assert setup.paperSize == 9, ws.title
@@ -226,14 +226,19 @@ def test_the_summary_prints_to_a_bounded_number_of_pages(summary_book, sample_re
     """118 pages before. Now each scorecard sheet prints on the pages its planned breaks make (2, or 3 when
     a plan too long for page 1 moves the pay to a page of its own) and no more; the seven sheets before them
     take at most 15 (汇总 4: two halves across, 48 people two pages down; 等级分布 1, 部门统计 1, 工资表 2,
-    未参与考核 1, 提示 1, 规则 4, one spare). No character of any page is below 8 pt."""
+    未参与考核 1, 提示 1, 规则 4, one spare), the three unit sheets as many as their rows need.
+    No character of any page is below 8 pt."""
     book = openpyxl.load_workbook(summary_book)
     planned = sum(len(ws.row_breaks.brk) + 1 for ws in book.worksheets[10:])  # after the sample's 3 unit sheets
     assert planned == 2 * len(sample_result.appraised)  # every sample plan (≤ 14 lines) on two pages
     pdf = print_pdf(summary_book, tmp_path)
     with pdfplumber.open(pdf) as doc:
         pages = [(page.extract_text() or "", min(c["size"] for c in page.chars)) for page in doc.pages]
-    assert len(pages) <= 15 + planned, len(pages)
+    unit_titles = ("单位考核结果汇总", "目标对齐", "目标调整记录")  # the sample's units (篇七): one page wide each,
+    units = [text for text, _ in pages if any(t in text.split("\n")[0] for t in unit_titles)]  # rows down
+    unit_rows = sum(book[name].max_row for name in ("单位汇总", "目标对齐", "目标调整"))
+    assert 3 <= len(units) <= unit_rows // 20 + 3, (len(units), unit_rows)  # 20 rows or more a page
+    assert len(pages) <= 15 + planned + len(units), len(pages)
     small = [(i + 1, text.split("\n")[0], size) for i, (text, size) in enumerate(pages) if size < 7.95]
     assert not small, small  # page, its header line, its smallest character
     cards = [size for text, size in pages if "绩效考核表 ·" in text.split("\n")[0]]

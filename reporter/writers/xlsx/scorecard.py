@@ -256,7 +256,7 @@ class ScorecardSheet(AppendixBlocks):
             if line.original_target is not None:
                 standard += say(f"（目标由 {line.original_target:f} 调整为 {line.target:f}，{line.approved_by} 批准）",
                                 f" (target was {line.original_target:f}; approved by {line.approved_by})")
-            if line.supports:
+            if line.supports and not self.inp.units:  # with units the code is in 目标对齐, and page 1 stays one page
                 standard += say(f"（支撑：{line.supports}）", f" (supports: {line.supports})")
             self.text(row, STANDARD_COL, standard, self.s.get("wrap"))
             self.fit_height(row, [(category, 1), (line.item, 2), (standard, STANDARD_COL)])
