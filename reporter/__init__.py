@@ -14,6 +14,8 @@ The API for scripts and notebooks::
     import reporter
     inp = reporter.load("appraisal-2026-10.xlsx")      # raises reporter.InputError listing every problem
     result = reporter.score("appraisal-2026-10.xlsx")  # a PeriodResult: one EmployeeResult per employee
+    df = result.to_frame()                             # the same as a pandas DataFrame, one row per employee
+    history = reporter.open_history("output/reporter.sqlite").to_frame()   # one row per employee and period
     report = reporter.build("appraisal-2026-10.xlsx", "output")   # every file of the period
     report = reporter.plan("appraisal-2026-11.xlsx", "output")    # at the start: agreements, tracking scorecards
 
@@ -47,7 +49,7 @@ except PackageNotFoundError:  # running from a checkout that was never installed
 
 __all__ = [
     "DeliveryError", "InputError", "InputFileError", "OutputExistsError", "Problem", "ReporterError", "UsageError",
-    "__version__", "build", "load", "merge", "plan", "score",
+    "__version__", "build", "load", "merge", "open_history", "plan", "score",
 ]
 
 
@@ -90,3 +92,10 @@ def plan(input_path: str | Path, out_dir: str | Path = "output", **options):
     from reporter.pipeline.plan import plan as plan_period
 
     return plan_period(Path(input_path), Path(out_dir), **options)
+
+
+def open_history(path: str | Path):
+    """The built periods of a history database (``OUT/reporter.sqlite``): ``.rows``, ``.periods``, ``.to_frame()``."""
+    from reporter.frames import open_history as open_history_file
+
+    return open_history_file(path)

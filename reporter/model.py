@@ -411,3 +411,9 @@ class PeriodResult:
     @property
     def not_appraised(self) -> tuple[EmployeeResult, ...]:
         return tuple(r for r in self.results if not r.appraised)
+
+    def to_frame(self):
+        """One row per employee as a pandas DataFrame (reporter.frames: money in integer cents)."""
+        from reporter.frames import period_frame
+
+        return period_frame(self)

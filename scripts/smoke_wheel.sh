@@ -41,4 +41,15 @@ reporter email results/2026-10 >/dev/null
 test -f results/2026-10/summary.xlsx
 test -f results/2026-10/letters/HZ0016.pdf
 test -f results/2026-10/outbox/HZ0016.eml
+test -f results/2026-10/units/letters/HD_KF.pdf
+# The Python API, with pandas, from the installed package: the history's frame agrees with the build's payroll.
+python - <<'PY'
+import csv
+import reporter
+frame = reporter.open_history("results/reporter.sqlite").to_frame()
+with open("results/2026-10/payroll.csv", encoding="utf-8-sig") as f:
+    payroll = sum(round(float(row["应发合计"]) * 100) for row in csv.DictReader(f))
+assert int(frame.pay_total_cents.sum()) == payroll, (frame.pay_total_cents.sum(), payroll)
+print("smoke: reporter.open_history(...).to_frame():", len(frame), "rows")
+PY
 echo "smoke: the installed wheel works from another folder"

@@ -13,6 +13,7 @@ from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
+from reporter.errors import ReporterError
 from reporter.model import HistoryRecord, PeriodResult
 from reporter.store.private import connect_private
 
@@ -233,3 +234,14 @@ def list_periods(path: Path) -> list[tuple[str, str, int]]:
         return []
     with closing(_connect(Path(path))) as conn:
         return conn.execute("SELECT period, built_at, employees FROM periods ORDER BY period").fetchall()
+
+
+def read_results(path: Path) -> list[tuple]:
+    """Every built period's results, oldest first: (period, employee_id, name, company, department, role,
+    appraised, total, grade, department_rank, role_rank, pay_total), decimals as text."""
+    if not Path(path).is_file():
+        raise ReporterError(f"{path} 不存在：历史记录由 reporter build 写在 --out 文件夹中（reporter.sqlite）")
+    with closing(_connect(Path(path))) as conn:
+        return conn.execute(
+            "SELECT period, employee_id, name, company, department, role, appraised, total, grade, department_rank, "
+            "role_rank, pay_total FROM results ORDER BY period, rowid").fetchall()
