@@ -85,6 +85,24 @@ def _typed(frame: pd.DataFrame, grades: pd.CategoricalDtype | None = None) -> pd
     return frame
 
 
+def units_frame(result: PeriodResult) -> pd.DataFrame:
+    """One row per unit of 组织, top down, indexed by 单位代码; a unit without a plan this period has no score."""
+    rows = [{"unit": u.unit.code, "name": u.unit.name, "level": u.unit.level, "parent": u.unit.parent or None,
+             "scored": u.scored, "own_total": _score(u.own_total), "people": len(u.people),
+             "people_average": _score(u.people_average), "total": _score(u.total),
+             "grade": u.grade.grade if u.grade else None, "rank": u.rank, "peers": u.peers or None}
+            for u in result.units]
+    columns = ["unit", "name", "level", "parent", "scored", "own_total", "people", "people_average", "total",
+               "grade", "rank", "peers"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame.astype({"own_total": "Float64", "people_average": "Float64", "total": "Float64",
+                          "people": "Int64", "rank": "Int64", "peers": "Int64", "scored": bool,
+                          "unit": "string", "name": "string", "parent": "string"})
+    frame["level"] = frame["level"].astype(pd.CategoricalDtype(["group", "company", "department"], ordered=True))
+    frame["grade"] = frame["grade"].astype(grade_dtype(result.input.grades))
+    return frame.set_index("unit", drop=False)
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     """One employee's recorded result of one built period."""

@@ -412,8 +412,8 @@ class PeriodResult:
     def not_appraised(self) -> tuple[EmployeeResult, ...]:
         return tuple(r for r in self.results if not r.appraised)
 
-    def to_frame(self):
-        """One row per employee as a pandas DataFrame (reporter.frames: money in integer cents)."""
-        from reporter.frames import period_frame
+    def to_frame(self, of: str = "employees"):
+        """A pandas DataFrame (reporter.frames): one row per employee, or ``of="units"`` per unit (篇七)."""
+        from reporter.frames import period_frame, units_frame
 
-        return period_frame(self)
+        return units_frame(self) if of == "units" else period_frame(self)

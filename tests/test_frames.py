@@ -62,3 +62,14 @@ def test_the_api_examples_of_the_docs_run(sample_build, tmp_path, monkeypatch):
     assert blocks
     for block in blocks:
         exec(compile(block, "docs/api.md", "exec"), {})  # noqa: S102 - our own documentation
+
+
+def test_the_units_frame_holds_the_units_scores(tmp_path):
+    from tests.unit_company import unit_sheets
+    result = score_period(load_input(write_book(tmp_path / "units.xlsx", unit_sheets())))
+    units = result.to_frame("units")
+    assert list(units.index) == ["JT", "HD", "HN", "HD_KF", "HD_YY", "HN_KF"]
+    kf = units.loc["HD_KF"]
+    assert (kf.own_total, kf.people, kf.people_average, kf.grade, kf["rank"], kf.peers) == (67.0, 2, 81.6, "C", 2, 2)
+    assert pd.isna(units.loc["HN", "people_average"]) and units.loc["HN", "people"] == 0
+    assert units.groupby("level", observed=True).size().to_dict() == {"group": 1, "company": 2, "department": 3}
