@@ -28,7 +28,7 @@ from reporter.writers.xlsx.status import (
 from reporter.writers.xlsx.style import display_width
 
 from .app import EXIT_FAILURE, cli, echo_problems, handle_errors
-from .options import db_option, echo_recovered, period_dir_argument
+from .options import db_option, echo_recovered, out_file_option, period_dir_argument
 
 RESULT_WORDS = {"confirmed": "无异议", "appealed": "有异议", "no_reply": "未回"}
 
@@ -40,10 +40,6 @@ def _db(period_dir: Path, db_path: Path | None) -> Path:
     return db
 
 
-def out_file_option(metavar: str, help_text: str):
-    """--out-file: one file this command writes besides what it prints."""
-    return click.option("--out-file", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        metavar=metavar, help=help_text)
 
 
 def as_of_option(func):

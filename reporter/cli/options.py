@@ -116,3 +116,8 @@ def echo_recovered(leftovers) -> None:
     for item in leftovers:
         size = f"{item.size / 1e6:.1f} MB"
         click.echo("恢复：" + RECOVERED_WORDS[item.action].format(name=item.path.name, size=size), err=True)
+
+def out_file_option(metavar: str, help_text: str):
+    """--out-file: one file this command writes besides what it prints."""
+    return click.option("--out-file", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        metavar=metavar, help=help_text)
