@@ -64,7 +64,8 @@ def period_frame(result: PeriodResult) -> pd.DataFrame:
     """One row per employee of the period, in the workbook's order, indexed by 工号."""
     period = result.input.settings.period
     rows = [_employee_row(period.key, period.start, r) for r in result.results]
-    frame = pd.DataFrame(rows, columns=list(_employee_row("", None, result.results[0]))) if rows else pd.DataFrame()
+    frame = pd.DataFrame(rows)  # a workbook has at least one employee (validation)
+    frame["period"] = frame["period"].astype("string")
     return _typed(frame, grade_dtype(result.input.grades)).set_index("employee_id", drop=False)
 
 
