@@ -132,14 +132,18 @@ class PlanRules:
 
     def check_rating(self, e, line, rated: dict) -> None:
         """A rating is there and on its line's scale: 下限 (default 1) to 目标值 (default 5)."""
+        self.check_rating_of(f"{e.name}（{e.employee_id}）", line, rated, "ratings",
+                             self.rating_rows.get((e.employee_id, line.item)), "考核方案")
+
+    def check_rating_of(self, who: str, line, rated: dict, sheet: str, row: int | None, plan_sheet: str) -> None:
+        """``who``'s rating of ``line`` (a person's in 评分, a unit's in 单位评分) is there and on the line's scale."""
         if line.item not in rated:
-            self.problem(f"{e.name}（{e.employee_id}）缺少「{line.item}」的评分", "ratings", None, "rating")
+            self.problem(f"{who}缺少「{line.item}」的评分", sheet, None, "rating")
             return
         low, high = rating_scale(line)
         if not low <= rated[line.item] <= high:
-            self.problem(f"{e.name}（{e.employee_id}）的「{line.item}」评分 {rated[line.item]:f} 不在评分标准 "
-                         f"{low:f}～{high:f} 之内（考核方案第 {line.row} 行的下限与目标值）",
-                         "ratings", self.rating_rows.get((e.employee_id, line.item)), "rating")
+            self.problem(f"{who}的「{line.item}」评分 {rated[line.item]:f} 不在评分标准 {low:f}～{high:f} 之内"
+                         f"（{plan_sheet}第 {line.row} 行的下限与目标值）", sheet, row, "rating")
 
     def grades(self) -> list[GradeBand]:
         bands = []

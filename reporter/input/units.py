@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from reporter.formula.criteria import fold
 from reporter.input.columns import DIMENSIONS, LEVELS
-from reporter.input.plans import BUILT_IN_MEASURES, rating_scale
+from reporter.input.plans import BUILT_IN_MEASURES
 from reporter.model import Employee, Plan, Unit, UnitPlan
 from reporter.period import MONTHS, TERMS, Period
 
@@ -222,7 +222,8 @@ class UnitRules:
             name = units[plan.unit].name
             for ln in plan.lines:
                 if ln.method == "rating":
-                    self.check_unit_rating(plan.unit, name, ln, ratings.get(plan.unit, {}), rating_rows)
+                    self.check_rating_of(f"单位「{name}」（{plan.unit}）", ln, ratings.get(plan.unit, {}), "unit_ratings",
+                                         rating_rows.get((plan.unit, ln.item)), "单位方案")
                     continue
                 have = measures.get(plan.unit, {})
                 for measure in sorted((kpis[ln.kpi].formula.names if ln.kpi in kpis else {ln.kpi}) - set(have)):
@@ -238,12 +239,3 @@ class UnitRules:
                 self.problem(f"单位代码 {unit} 不在「组织」表中", sheet, r.number, "unit")
             return None
         return unit
-
-    def check_unit_rating(self, unit: str, name: str, line, rated: dict, rows: dict) -> None:
-        if line.item not in rated:
-            self.problem(f"单位「{name}」（{unit}）缺少「{line.item}」的评分", "unit_ratings", None, "rating")
-            return
-        low, high = rating_scale(line)
-        if not low <= rated[line.item] <= high:
-            self.problem(f"单位「{name}」（{unit}）的「{line.item}」评分 {rated[line.item]:f} 不在评分标准 {low:f}～{high:f} 之内"
-                         f"（单位方案第 {line.row} 行的下限与目标值）", "unit_ratings", rows.get((unit, line.item)), "rating")

@@ -35,7 +35,7 @@ from reporter.rules.rulebook import (
     find_grade,
     pay_coefficient,
 )
-from reporter.rules.scoring import TOTAL_FORMULA, score_line, total_formula  # noqa: F401 (re-exported)
+from reporter.rules.scoring import TOTAL_FORMULA, measured_value, score_line, total_formula  # noqa: F401 (re-exported)
 from reporter.rules.units import score_units
 
 
@@ -49,13 +49,7 @@ def line_value(inp: AppraisalInput, employee: Employee, line: PlanLine,
     kpi = inp.kpis.get(line.kpi)
     if not (kpi.formula.names if kpi else {line.kpi}).isdisjoint(ADJUSTMENT_RULES):
         measures = {**measures, **adjustment_sums(inp.adjustments.get(eid, ()))}
-    if kpi is None:
-        value = measures.get(line.kpi, Decimal(0))
-        return value, {line.kpi: value}
-    zero: list[str] = []
-    value = kpi.formula.evaluate({**{n: Decimal(0) for n in kpi.formula.names}, **measures}, zero)
-    zero_divisors.extend(ZeroDivisor(eid, kpi.code, divisor) for divisor in zero)
-    return value, {n: measures.get(n, Decimal(0)) for n in sorted(kpi.formula.names)}
+    return measured_value(kpi, line, measures, eid, zero_divisors)
 
 
 def score_lines(inp: AppraisalInput, employee: Employee,

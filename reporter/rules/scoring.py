@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 
 from reporter.formula import Formula, parse_formula
-from reporter.model import PlanLine
+from reporter.model import Kpi, PlanLine, ZeroDivisor
 
 # (method, direction) -> points formula; direction None means "either".
 METHOD_FORMULAS: dict[tuple[str, str | None], str] = {
@@ -74,3 +74,16 @@ def score_line(line: PlanLine, value: Decimal) -> Decimal:
 @cache
 def total_formula() -> Formula:
     return parse_formula(TOTAL_FORMULA)
+
+
+def measured_value(kpi: Kpi | None, line: PlanLine, measures, owner: str,
+                   zero_divisors: list[ZeroDivisor]) -> tuple[Decimal, dict[str, Decimal]]:
+    """A measured line's value: its KPI's formula over the owner's measures (a missing one is 0), or the measure
+    itself; with the measures it read.  A 0 divisor is noted against ``owner`` (an employee or a unit)."""
+    if kpi is None:
+        value = measures.get(line.kpi, Decimal(0))
+        return value, {line.kpi: value}
+    zero: list[str] = []
+    value = kpi.formula.evaluate({**{n: Decimal(0) for n in kpi.formula.names}, **measures}, zero)
+    zero_divisors.extend(ZeroDivisor(owner, kpi.code, divisor) for divisor in zero)
+    return value, {n: measures.get(n, Decimal(0)) for n in sorted(kpi.formula.names)}

@@ -17,7 +17,7 @@ from decimal import Decimal
 from reporter.formula import Column
 from reporter.model import AppraisalInput, LineResult, PlanLine, Settings, UnitResult, ZeroDivisor
 from reporter.rules.rulebook import find_grade, rule
-from reporter.rules.scoring import CENT, score_line, total_formula
+from reporter.rules.scoring import CENT, measured_value, score_line, total_formula
 
 
 def unit_people(inp: AppraisalInput, appraised: Mapping[str, Decimal]) -> dict[str, tuple[str, ...]]:
@@ -36,15 +36,7 @@ def unit_line_value(inp: AppraisalInput, unit: str, line: PlanLine,
     """The value a unit's line is scored on (from 单位数据 or 单位评分), and the measures it came from."""
     if line.method == "rating":
         return inp.unit_ratings[unit][line.item], {}
-    measures = inp.unit_measures.get(unit, {})
-    kpi = inp.kpis.get(line.kpi)
-    if kpi is None:
-        value = measures.get(line.kpi, Decimal(0))
-        return value, {line.kpi: value}
-    zero: list[str] = []
-    value = kpi.formula.evaluate({**{n: Decimal(0) for n in kpi.formula.names}, **measures}, zero)
-    zero_divisors.extend(ZeroDivisor(unit, kpi.code, divisor) for divisor in zero)
-    return value, {n: measures.get(n, Decimal(0)) for n in sorted(kpi.formula.names)}
+    return measured_value(inp.kpis.get(line.kpi), line, inp.unit_measures.get(unit, {}), unit, zero_divisors)
 
 
 def people_average(totals: list[Decimal]) -> Decimal | None:

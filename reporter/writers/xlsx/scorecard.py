@@ -25,7 +25,6 @@ from reporter.model import EmployeeResult, PeriodResult
 from reporter.rules.engine import total_formula
 from reporter.rules.pay import pay_formula
 from reporter.rules.rulebook import ADJUSTMENT_RULES, rule
-from reporter.rules.scoring import line_parameters, points_formula
 from reporter.writers.language import language
 from reporter.writers.wording import (
     METHOD_NAMES,
@@ -63,6 +62,7 @@ from reporter.writers.xlsx.layout import (
     span_width,
 )
 from reporter.writers.xlsx.pages import print_words, whole_blocks
+from reporter.writers.xlsx.rows import ScorecardRows
 from reporter.writers.xlsx.style import (
     DEFAULT_ROW_HEIGHT,
     MONEY,
@@ -70,10 +70,8 @@ from reporter.writers.xlsx.style import (
     input_rule,
     new_workbook,
     page_height,
-    percent_format,
     print_setup,
     row_height,
-    unit_format,
     wrapped_lines,
 )
 
@@ -83,7 +81,11 @@ CATEGORY_NAMES_EN = {"kpi": "KPI", "key_goal": "Key goal", "bonus": "Adjustment"
 # What Excel says when a yellow cell is given a value its kind refuses (style.input_rule has the Chinese).
 INPUT_ERRORS_EN = {"count": "A whole number, 0 or more", "days": "Days, 0 or more, in steps of half a day (0.5)",
                    "number": "A number", "amount": "A number, 0 or more", "percent": "A number, 0 or more"}
-class ScorecardSheet(AppendixBlocks):
+class ScorecardSheet(ScorecardRows, AppendixBlocks):
+    param_column, value_col, points_col, last_col = PARAM_COLUMN, VALUE_COL, POINTS_COL, LAST_COL
+    details_row, items_header_row = DETAILS_ROW, ITEMS_HEADER_ROW
+    detail_spans = ((0, 1, 2, 3), (4, 4, 5, 7), (8, 8, 9, 10))  # a details row's label from … to, value from … to
+
     def __init__(self, book, styles: Styles, name: str, result: PeriodResult, r: EmployeeResult):
         self.ws = book.add_worksheet(name)
         self.s, self.result, self.r, self.inp = styles, result, r, result.input
@@ -193,69 +195,30 @@ class ScorecardSheet(AppendixBlocks):
 
     def header(self):
         e, s, review = self.r.employee, self.inp.settings, self.r.review
-        t, lang = self.t, self.lang
-        self.ws.merge_range(0, 0, 0, LAST_COL, f"{s.company} {lang.inline('绩效考核表', 'Performance Scorecard')}",
-                            self.s.get("title"))
-        self.set_height(0, 24)
-        period = lang.period_label(s.period)
-        dates = self.say(f"（{s.period.start} 至 {s.period.end}）", f" ({s.period.start} to {s.period.end})")
-        colon = self.say("：", ": ")
-        self.ws.merge_range(1, 0, 1, LAST_COL, f"{lang.inline('考核期间', 'Appraisal period')}{colon}{period}{dates}",
-                            self.s.get("subtitle"))
-        pairs = [(t("工号", "Employee ID"), e.employee_id), (t("姓名", "Name"), e.name),
-                 (t("公司", "Company"), e.company), (t("部门", "Department"), e.department),
-                 (t("岗位", "Role"), e.role), (t("直属上级", "Manager"), e.manager or "—"),
-                 (t("入职日期", "Hire date"), e.hire_date.isoformat()),
-                 (t("考核日期", "Appraised on"), s.appraisal_date.isoformat() if s.appraisal_date else "—"),
-                 (t("考核人", "Appraiser"), review.reviewer if review else "—"),
-                 (t("面谈日期", "Interview"), review.interview_date.isoformat() if review and review.interview_date else "—")]
-        spans = ((0, 1, 2, 3), (4, 4, 5, 7), (8, 8, 9, 10))  # label from … to, value from … to
-        for at in range(0, len(pairs), 3):  # three to a row; a row is sized before the next (the summary streams)
-            row, labels = DETAILS_ROW + at // 3, pairs[at:at + 3]
-            for (label, value), (label_first, label_last, first, last) in zip(labels, spans, strict=False):
-                self.merge(row, label_first, label_last, label, self.wrapping("label"))
-                self.merge(row, first, last, value, self.s.get("cell"))
-            self.fit_height(row, [(label, *span[:2]) for (label, _), span in zip(labels, spans, strict=False)])
-        columns = [t(zh, en) for zh, en in zip(COLUMNS, COLUMNS_EN, strict=True)]
-        self.ws.write_row(ITEMS_HEADER_ROW, 0, columns, self.s.get("header"))
-        self.fit_height(ITEMS_HEADER_ROW, [(title, col) for col, title in enumerate(columns)])
+        t = self.t
+        self.title_rows(f"{s.company} {self.lang.inline('绩效考核表', 'Performance Scorecard')}")
+        self.detail_rows([
+            (t("工号", "Employee ID"), e.employee_id), (t("姓名", "Name"), e.name),
+            (t("公司", "Company"), e.company), (t("部门", "Department"), e.department),
+            (t("岗位", "Role"), e.role), (t("直属上级", "Manager"), e.manager or "—"),
+            (t("入职日期", "Hire date"), e.hire_date.isoformat()),
+            (t("考核日期", "Appraised on"), s.appraisal_date.isoformat() if s.appraisal_date else "—"),
+            (t("考核人", "Appraiser"), review.reviewer if review else "—"),
+            (t("面谈日期", "Interview"), review.interview_date.isoformat() if review and review.interview_date else "—")])
+        self.items_header(COLUMNS, COLUMNS_EN)
 
     def lines(self):
         t, say = self.t, self.say
         for i, lr in enumerate(self.r.lines):
             line, row = lr.line, self.at.lines + i
-            kpi = self.inp.kpis.get(line.kpi)
-            formula, params = points_formula(line), line_parameters(line)
-            unit_fmt = unit_format(line.unit) if line.method != "rating" else "0.0"
             self.number(row, 0, i + 1, "0", align="center")
             category = t(CATEGORY_NAMES.get(line.category, line.category),
                          CATEGORY_NAMES_EN.get(line.category, line.category))
             self.text(row, 1, category, self.s.get("cell", text_wrap=True))
             self.text(row, 2, line.item, self.s.get("wrap"))
-            for name, col in PARAM_COLUMN.items():
-                if name not in formula.names:
-                    self.text(row, col, "")
-                    continue
-                fmt = {"weight": percent_format(line.weight), "cap": percent_format(params["cap"]),
-                       "step": "0.00"}.get(name, unit_fmt)
-                self.number(row, col, params[name], fmt)
-            if line.method == "rating":  # a rating runs from 1 to the top of its scale (the line's target)
-                self.number(row, VALUE_COL, lr.value, unit_fmt, editable=True)
-                top = float(params["target"])
-                self.ws.data_validation(row, VALUE_COL, row, VALUE_COL, {
-                    "validate": "decimal", "criteria": "between", "minimum": 1, "maximum": top,
-                    "error_message": say(f"评分应在 1 到 {top:g} 之间", f"A rating from 1 to {top:g}")})
-            elif kpi is not None:
-                self.formula(row, VALUE_COL, kpi.formula.to_excel(self.refs), lr.value, unit_fmt)
-            else:
-                self.formula(row, VALUE_COL, self.refs[line.kpi], lr.value, unit_fmt)
-            cells = {name: ref(row, col) for name, col in PARAM_COLUMN.items()}
-            excel = formula.to_excel({**cells, "value": ref(row, VALUE_COL)})
-            self.formula(row, POINTS_COL, excel, lr.points, "0.00")
-            standard = line.standard or say(METHOD_NAMES[line.method], METHOD_NAMES_EN[line.method])
-            if line.original_target is not None:
-                standard += say(f"（目标由 {line.original_target:f} 调整为 {line.target:f}，{line.approved_by} 批准）",
-                                f" (target was {line.original_target:f}; approved by {line.approved_by})")
+            self.line_cells(row, lr)
+            standard = (line.standard or say(METHOD_NAMES[line.method], METHOD_NAMES_EN[line.method])) \
+                + self.change_note(line)
             if line.supports and not self.inp.units:  # with units the code is in 目标对齐, and page 1 stays one page
                 standard += say(f"（支撑：{line.supports}）", f" (supports: {line.supports})")
             self.text(row, STANDARD_COL, standard, self.s.get("wrap"))

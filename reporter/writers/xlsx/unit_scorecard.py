@@ -19,13 +19,12 @@ from datetime import datetime
 from reporter.model import PeriodResult, UnitResult
 from reporter.rules.engine import total_formula
 from reporter.rules.rulebook import rule
-from reporter.rules.scoring import line_parameters, points_formula
 from reporter.writers.language import language
 from reporter.writers.wording import METHOD_NAMES, METHOD_NAMES_EN
 from reporter.writers.xlsx.layout import ScorecardCells, ref
 from reporter.writers.xlsx.pages import print_words
 from reporter.writers.xlsx.scorecard import CATEGORY_NAMES, CATEGORY_NAMES_EN, ScorecardSheet
-from reporter.writers.xlsx.style import Styles, new_workbook, percent_format, print_setup, unit_format
+from reporter.writers.xlsx.style import Styles, new_workbook, percent_format, print_setup
 from reporter.writers.xlsx.unit_blocks import (
     COLUMNS,
     COLUMNS_EN,
@@ -54,6 +53,10 @@ class UnitScorecardSheet(UnitBlocks, ScorecardSheet):
 
     Its own ``__init__`` (the person sheet's reads an employee): the same attributes those writers use.
     """
+
+    param_column, value_col, points_col, last_col = PARAM_COLUMN, VALUE_COL, POINTS_COL, LAST_COL
+    details_row, items_header_row = DETAILS_ROW, ITEMS_HEADER_ROW
+    detail_spans = ((0, 1, 2, 3), (4, 4, 5, 7), (8, 9, 10, 12))
 
     def __init__(self, book, styles: Styles, name: str, result: PeriodResult, unit: UnitResult):
         self.ws = book.add_worksheet(name)
@@ -99,65 +102,30 @@ class UnitScorecardSheet(UnitBlocks, ScorecardSheet):
         return f"{unit.name}（{code}）" if unit else code
 
     def header(self):
-        u, s, t, lang = self.u.unit, self.inp.settings, self.t, self.lang
+        u, t = self.u.unit, self.t
         root = u
         while root.parent in self.inp.units:
             root = self.inp.units[root.parent]
-        title = f"{root.name} {lang.inline('单位绩效考核表', 'Unit Scorecard')}"
-        self.ws.merge_range(0, 0, 0, LAST_COL, title, self.s.get("title"))
-        self.set_height(0, 24)
-        colon = self.say("：", ": ")
-        dates = self.say(f"（{s.period.start} 至 {s.period.end}）", f" ({s.period.start} to {s.period.end})")
-        self.ws.merge_range(1, 0, 1, LAST_COL, f"{lang.inline('考核期间', 'Appraisal period')}{colon}"
-                            f"{lang.period_label(s.period)}{dates}", self.s.get("subtitle"))
-        pairs = [(t("单位名称", "Unit"), u.name), (t("单位代码", "Unit code"), u.code),
-                 (t("层级", "Level"), t(*LEVEL_NAMES.get(u.level, (u.level, u.level)), sep=" ")),
-                 (t("上级单位", "Parent unit"), self.unit_name(u.parent) if u.parent else "—"),
-                 (t("负责人", "Head"), f"{u.head} {u.head_id}".strip() or "—"),
-                 (t("方案期限", "Plan term"), lang.period_label(self.u.plan.term))]
-        spans = ((0, 1, 2, 3), (4, 4, 5, 7), (8, 9, 10, 12))  # label from … to, value from … to
-        for at in range(0, len(pairs), 3):
-            row, labels = DETAILS_ROW + at // 3, pairs[at:at + 3]
-            for (label, value), (label_first, label_last, first, last) in zip(labels, spans, strict=True):
-                self.merge(row, label_first, label_last, label, self.wrapping("label"))
-                self.merge(row, first, last, value, self.s.get("cell"))
-            self.fit_height(row, [(label, *span[:2]) for (label, _), span in zip(labels, spans, strict=True)])
-        columns = [t(zh, en) for zh, en in zip(COLUMNS, COLUMNS_EN, strict=True)]
-        self.ws.write_row(ITEMS_HEADER_ROW, 0, columns, self.s.get("header"))
-        self.fit_height(ITEMS_HEADER_ROW, [(title, col) for col, title in enumerate(columns)])
+        self.title_rows(f"{root.name} {self.lang.inline('单位绩效考核表', 'Unit Scorecard')}")
+        self.detail_rows([
+            (t("单位名称", "Unit"), u.name), (t("单位代码", "Unit code"), u.code),
+            (t("层级", "Level"), t(*LEVEL_NAMES.get(u.level, (u.level, u.level)), sep=" ")),
+            (t("上级单位", "Parent unit"), self.unit_name(u.parent) if u.parent else "—"),
+            (t("负责人", "Head"), f"{u.head} {u.head_id}".strip() or "—"),
+            (t("方案期限", "Plan term"), self.lang.period_label(self.u.plan.term))])
+        self.items_header(COLUMNS, COLUMNS_EN)
 
     def lines(self):
-        t, say = self.t, self.say
+        t = self.t
         for i, lr in enumerate(self.u.lines):
             line, row = lr.line, self.at.lines + i
-            kpi = self.inp.kpis.get(line.kpi)
-            formula, params = points_formula(line), line_parameters(line)
-            unit_fmt = unit_format(line.unit) if line.method != "rating" else "0.0"
             self.number(row, 0, i + 1, "0", align="center")
             category = t(CATEGORY_NAMES.get(line.category, line.category),
                          CATEGORY_NAMES_EN.get(line.category, line.category))
             dimension = t(*DIMENSION_NAMES[line.dimension]) if line.dimension in DIMENSION_NAMES else ""
             for col, text in ((1, category), (2, dimension), (3, line.item), (4, line.code)):
                 self.text(row, col, text, self.s.get("wrap"))
-            for name, col in PARAM_COLUMN.items():
-                if name not in formula.names:
-                    self.text(row, col, "")
-                    continue
-                fmt = {"weight": percent_format(line.weight), "cap": percent_format(params["cap"]),
-                       "step": "0.00"}.get(name, unit_fmt)
-                self.number(row, col, params[name], fmt)
-            if line.method == "rating":  # a rating runs from 1 to the top of its scale (the line's target)
-                self.number(row, VALUE_COL, lr.value, unit_fmt, editable=True)
-                top = float(params["target"])
-                self.ws.data_validation(row, VALUE_COL, row, VALUE_COL, {
-                    "validate": "decimal", "criteria": "between", "minimum": 1, "maximum": top,
-                    "error_message": say(f"评分应在 1 到 {top:g} 之间", f"A rating from 1 to {top:g}")})
-            elif kpi is not None:
-                self.formula(row, VALUE_COL, kpi.formula.to_excel(self.refs), lr.value, unit_fmt)
-            else:
-                self.formula(row, VALUE_COL, self.refs[line.kpi], lr.value, unit_fmt)
-            cells = {name: ref(row, col) for name, col in PARAM_COLUMN.items()}
-            self.formula(row, POINTS_COL, formula.to_excel({**cells, "value": ref(row, VALUE_COL)}), lr.points, "0.00")
+            self.line_cells(row, lr)
             standard = self.standard(line)
             self.text(row, STANDARD_COL, standard, self.s.get("wrap"))
             self.fit_height(row, [(category, 1), (dimension, 2), (line.item, 3), (line.code, 4),
@@ -166,11 +134,7 @@ class UnitScorecardSheet(UnitBlocks, ScorecardSheet):
     def standard(self, line) -> str:
         """The line's scoring standard, its target change and the upper line it supports (code and item)."""
         say = self.say
-        text = line.standard or say(METHOD_NAMES[line.method], METHOD_NAMES_EN[line.method])
-        if line.original_target is not None:
-            text += say(f"（目标由 {line.original_target:f} 调整为 {line.target:f}，{line.approved_by} 批准）",
-                        f" (target was {line.original_target:f}; "
-                        f"approved by {line.approved_by})")
+        text = (line.standard or say(METHOD_NAMES[line.method], METHOD_NAMES_EN[line.method])) + self.change_note(line)
         if line.supports:
             upper = next((x.item for p in self.inp.unit_plans if p.unit == self.u.unit.parent for x in p.lines
                           if x.code == line.supports), "")
