@@ -88,6 +88,17 @@ SETTINGS = Sheet(
           "（单位方案总分 × 单位方案权重 + 所属员工平均总分 × (1 − 单位方案权重)）", example=("本单位方案",)),
         C("unit_own_weight", "单位方案权重", "unit_own_weight", "percent", False,
           "单位得分方式为与员工平均加权时，单位方案总分所占的权重，默认 70%", "0", "1", example=("70%",)),
+        # -- 校准 (calibration before the letters go out): the target grade mix and the performance-pay budget --
+        C("grade_targets", "目标等级分布", "grade_targets", "text", False,
+          "公司设定的等级目标占比，如 S 10% / A 20% / B 40% / C 20% / D 10%（以 / , ； 或空格分隔）：等级须与「等级」表的"
+          "等级一一对应，占比合计 100%。汇总表「校准」页与 reporter calibrate 据此标出偏离；留空则只列分布、不比较",
+          example=("",)),
+        C("calibration_tolerance", "校准容差", "calibration_tolerance", "percent", False,
+          "某等级的实际占比与目标占比相差超过此百分点即标出（考核人的平均评分得分率与全体相差超过此百分点亦标出），"
+          "默认 10%", "0", "1", example=("10%",)),
+        C("performance_pay_budget", "绩效工资预算", "performance_pay_budget", "money", False,
+          "本期绩效工资（个人绩效提成 + 公共绩效提成）的预算；填写后「校准」页与 reporter calibrate 比较实际合计与预算",
+          "0", "1000000000", example=("",)),
         C("rate_limit", "每分钟发送上限", "rate_limit", "count", False, "默认 30 封/分钟", "1", "10000", example=("30",)),
     ),
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +28,7 @@ from reporter.input.policy import role_duties
 from reporter.input.reader import SheetData, WorkbookReader
 from reporter.input.sales import sales_from_measure
 from reporter.input.schema import SETTINGS
+from reporter.input.targets import in_band_order, match_grades, parse_grade_targets
 from reporter.input.units import UnitRules
 from reporter.model import (
     HR_DEPARTMENT,
@@ -92,6 +94,10 @@ class _Validator(PlanRules, PeriodDataRules, UnitRules):
         kpis = self.kpis(measure_defs)
         plans = self.plans(kpis, measure_defs, employees)
         grades = self.grades()
+        if settings and settings.grade_targets and self.complete("grades"):
+            match_grades(settings.grade_targets, grades, lambda message: self.problem(
+                message, "settings", self.settings_rows.get("grade_targets"), "grade_targets"))
+            settings = replace(settings, grade_targets=in_band_order(settings.grade_targets, grades))
         pools = self.pools(settings)
         by_id = {e.employee_id: e for e in employees}
         absence_limit = settings.absence_limit_months if settings else Decimal(2)
@@ -159,6 +165,10 @@ class _Validator(PlanRules, PeriodDataRules, UnitRules):
         values.update({k: int(values[k]) for k in ("streak_months", "smtp_port", "rate_limit") if k in values})
         values.update({k: self.image(values[k], row_of.get(k), k) for k in ("letterhead_image", "seal_image")
                        if k in values})
+        if "grade_targets" in values:  # 校准: the text alone here, against the 等级 sheet in run()
+            values["grade_targets"], wrong = parse_grade_targets(values["grade_targets"])
+            if wrong:
+                self.problem(wrong, "settings", row_of.get("grade_targets"), "grade_targets")
         if (term := values.get("agreement_term")) and MONTHS[term] < period.months:
             self.problem(f"责任书期限「{TERMS[term][0]}」短于考核期间 {period.label}：请填写{TERMS[period.kind][0]}或更长的期限，"
                          f"或留空（与考核期间相同）", "settings", row_of.get("agreement_term"), "agreement_term")

@@ -46,6 +46,21 @@ RULE_FORMULAS = {
     "unit_rank": 'COUNTIFS(peer_level, level, peer_parent, parent & "", peer_score, ">" & score) + 1',
     # 篇五: the director's annual reward, the sum of its two parts (each a reward_part pay formula).
     "annual_reward": "ROUND(sales_reward + campaign_reward, 2)",
+    # -- 校准 (calibration before the letters go out, reporter.rules.calibration): warnings, never changes --
+    # A group's share of a grade, to 0.01 %; its deviation from the company's target (设置 目标等级分布).
+    "grade_share": "IF(people = 0, 0, ROUND(count / people, 4))",
+    "share_deviation": "ROUND(share - target, 4)",
+    # 1: more than 校准容差 (percentage points) off the target, either way.
+    "off_target": "IF(ABS(deviation) > tolerance, 1, 0)",
+    # A reviewer's average rating: each rating ÷ its line's full marks (目标值), averaged, to 0.01 %.
+    "rating_average": 'ROUND(SUMIF(rating_shares, ">=0") / COUNTIFS(rating_shares, ">=0"), 4)',
+    # A reviewer (直属上级) of at least 3 appraised people is an outlier when their average rating is more than
+    # 校准容差 away from everyone's, or their people's share of the top (bottom) two grades exceeds the target's.
+    "rating_outlier": "IF(people < 3, 0, IF(ABS(rating - everyone_rating) > tolerance, 1, 0))",
+    "top_heavy": "IF(people < 3, 0, IF(ROUND(top_share - top_target, 4) > tolerance, 1, 0))",
+    "bottom_heavy": "IF(people < 3, 0, IF(ROUND(bottom_share - bottom_target, 4) > tolerance, 1, 0))",
+    # Performance pay (个人绩效提成 + 公共绩效提成 of everyone) against 设置 绩效工资预算: above 0 is over budget.
+    "budget_difference": "ROUND(performance_pay - budget, 2)",
 }
 # The rules that are measures a plan line can score (input.plans.ADJUSTMENT_MEASURES).
 ADJUSTMENT_RULES = ("bonus_points", "penalty_points")
