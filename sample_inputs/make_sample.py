@@ -60,6 +60,8 @@ SETTINGS = [
     ("人事部门名称", "人事行政部"), ("责任书监督", "甲方总经理、人事行政部"),
     ("目标制定说明", "人事行政部根据公司经营发展规划与销售计划、参考外部市场环境制定工作目标及评分标准"),
     ("申诉方式", "以书面形式向人事行政部提出"),
+    # 校准 (calibration before the letters go out): the target grade mix, its tolerance, the performance-pay budget
+    ("目标等级分布", "S 10% / A 20% / B 40% / C 20% / D 10%"), ("校准容差", D("0.1")), ("绩效工资预算", 40000),
 ]
 
 # company, ID prefix, role (department from seed.DEPT), manager, "姓名 拼音" ...
@@ -297,7 +299,8 @@ def write_workbook(emps, adjustments, hist, reviews):
     ws.column_dimensions["A"].width = 120
     ws["A1"].font = Font(bold=True, size=14)
 
-    setting_fmt = {"公共提成比例": PCT, "连续第一奖励": MONEY, "工龄工资每年": MONEY, "工龄工资上限": MONEY, "考核期间": TEXT}
+    setting_fmt = {"公共提成比例": PCT, "连续第一奖励": MONEY, "工龄工资每年": MONEY, "工龄工资上限": MONEY, "考核期间": TEXT,
+                   "校准容差": PCT, "绩效工资预算": MONEY}
     by_id = {e["id"]: e for e in emps}
     codes = [m[0] for m in seed.MEASURES]
     sheets = [

@@ -32,6 +32,7 @@ from reporter.writers.wording import (
     not_appraised_text,
     period_warnings,
 )
+from reporter.writers.xlsx.calibration_sheet import CalibrationSheet
 from reporter.writers.xlsx.layout import PRINT_SCALE, ScorecardCells, num
 from reporter.writers.xlsx.pages import print_words
 from reporter.writers.xlsx.payroll_sheet import PAY_PARTS, PAYROLL_LAST_COL, PayrollSheet
@@ -57,11 +58,11 @@ from reporter.writers.xlsx.widths import (
 )
 
 HEAD = ("工号", "姓名", "公司", "部门", "岗位", "考核状态", "总分", "等级", "等级名称", "部门排名", "岗位排名",
-        "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计", "备注", "排名组")
+        "绩效系数", "岗位工资", "个人绩效提成", "公共绩效提成", "工龄工资", "一次性奖励", "应发合计", "备注", "排名组", "直属上级")
 # In English, as short as the Chinese: the columns are as narrow in every language (each half one page wide).
 HEAD_EN = ("ID", "Name", "Company", "Dept.", "Role", "Status", "Total", "Grade", "Grade name", "Dept. rank",
            "Role rank", "Pay coeff.", "Position pay", "Personal commission", "Shared commission", "Seniority pay",
-           "One-time bonus", "Total pay", "Notes", "Rank group")
+           "One-time bonus", "Total pay", "Notes", "Rank group", "Manager")
 COL = {name: i for i, name in enumerate(HEAD)}
 
 
@@ -79,6 +80,7 @@ class SheetNames:
     units: str  # with units (组织): 单位汇总, 目标对齐; 目标调整 also when any target changed
     alignment: str
     target_changes: str
+    calibration: str  # 校准: the grade mix against the target, outlier reviewers, pay against the budget
 
 
 def sheet_names(lang: Language) -> SheetNames:
@@ -87,7 +89,7 @@ def sheet_names(lang: Language) -> SheetNames:
     return SheetNames(n("汇总", "Summary"), n("等级分布", "Grades"), n("部门统计", "Departments"),
                       n("工资表", "Payroll"), n("未参与考核", "Not appraised"), n("提示", "Warnings"),
                       n("规则", "Rules"), n("单位汇总", "Units"), n("目标对齐", "Alignment"),
-                      n("目标调整", "Target changes"))
+                      n("目标调整", "Target changes"), n("校准", "Calibration"))
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -99,7 +101,7 @@ def column_range(sheet: str, col: int, first: int, last: int) -> str:
     return f"'{sheet}'!${letter}${first + 1}:${letter}${last + 1}"
 
 
-class _Summary(RulesSheet, PayrollSheet, UnitSheets):
+class _Summary(RulesSheet, PayrollSheet, UnitSheets, CalibrationSheet):
     def __init__(self, book, result: PeriodResult, states: Mapping[str, str] | None = None):
         self.book, self.result, self.s = book, result, Styles(book)
         self.states = states or {}  # employee → where the letter stands (工资表's 确认状态)
@@ -115,8 +117,9 @@ class _Summary(RulesSheet, PayrollSheet, UnitSheets):
     def write(self, password: str = "") -> None:
         n = self.names
         summary = self.book.add_worksheet(n.summary)
-        sheets = [self.book.add_worksheet(name)
-                  for name in (n.distribution, n.departments, n.payroll, n.not_appraised, n.warnings)]
+        sheets = [self.book.add_worksheet(name) for name in (n.distribution, n.departments)]
+        calibration = self.book.add_worksheet(n.calibration)  # after 部门统计: what HR reviews before the letters
+        sheets += [self.book.add_worksheet(name) for name in (n.payroll, n.not_appraised, n.warnings)]
         rules = self.book.add_worksheet(n.rules)
         band_rows = self.rules(rules)
         self.unit_sheets(band_rows)  # before the scorecard sheets; they print themselves
@@ -127,6 +130,7 @@ class _Summary(RulesSheet, PayrollSheet, UnitSheets):
         self.summary(summary, cells, band_rows)
         self.distribution(sheets[0])
         self.departments(sheets[1])
+        self.calibration(calibration, band_rows)
         self.payroll(sheets[2])
         self.not_appraised(sheets[3])
         self.warnings(sheets[4])
@@ -186,6 +190,10 @@ class _Summary(RulesSheet, PayrollSheet, UnitSheets):
             ws.set_row(0, height)
         return used
 
+    def reviewer(self, manager: str) -> str:
+        """直属上级 on 汇总 and 校准: the name, or words for a blank one (a group of its own on 校准)."""
+        return manager or self.say("（未填写）", "(not given)")
+
     def formula(self, ws, row, col, excel, value, fmt=None):
         ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell"), num(value))
 
@@ -208,6 +216,7 @@ class _Summary(RulesSheet, PayrollSheet, UnitSheets):
         statuses = status(True, self.prose), status(False, self.prose)
         widths = {i: 5 for i in range(len(HEAD))}  # ranks, coefficient: 5 units; headers wrap
         named = {**people_widths(self.rows, statuses), "总分": 7, "等级": 5, "备注": SUMMARY_NOTE_WIDTH,
+                 "直属上级": text_width([self.reviewer(r.employee.manager) for r in self.rows], 6, 10),
                  "等级名称": text_width([g.name for g in self.inp.grades], 6, 10)}
         money = money_widths(self.rows)
         named.update({title: money[key] for key, title in (*PAY_PARTS, ("total", "应发合计"))})
@@ -224,7 +233,7 @@ class _Summary(RulesSheet, PayrollSheet, UnitSheets):
             fit_row(ws, i, [(texts[col], width) for col, width in self.wrapped.items()])
             for name, value in (("工号", e.employee_id), ("姓名", e.name), ("公司", e.company), ("部门", e.department),
                                 ("岗位", e.role), ("考核状态", status(r.appraised, self.prose)),
-                                ("排名组", e.rank_group)):
+                                ("排名组", e.rank_group), ("直属上级", self.reviewer(e.manager))):
                 ws.write_string(i, COL[name], value, self.s.get("cell", text_wrap=COL[name] in self.wrapped))
             ws.write_string(i, COL["备注"], note, self.s.get("wrap"))
             total = cell(i, COL["总分"])
