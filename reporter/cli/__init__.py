@@ -5,7 +5,7 @@ demo-data; ``build``: build, merge; ``plan``; ``email``; ``confirm``: confirm, s
 ``options`` and the group with its error handling in ``app``.
 """
 
-from reporter.cli import build, confirm, email, history, plan, verify, workbook  # noqa: F401 - importing registers the commands
+from reporter.cli import build, calibrate, confirm, email, history, plan, verify, workbook  # noqa: F401 - importing registers the commands
 from reporter.cli.app import cli, main
 
 __all__ = ["cli", "main"]

@@ -53,6 +53,7 @@ class Manifest:
     term: str = ""  # the agreement's term (设置 责任书期限), the plan folder's name; "": the period
     appraisal_date: str = ""  # 设置 考核日期, printed on the letters; "": not set
     unanswered_after_deadline: str = "deemed_confirmed"  # 设置 逾期未回; a manifest from before it existed: default
+    calibration: dict | None = None  # the grades and 校准 settings `reporter calibrate` reads; None: an older build
 
 
 def render_manifest(result: PeriodResult, folder: Path | None = None,
@@ -89,8 +90,18 @@ def render_manifest(result: PeriodResult, folder: Path | None = None,
         "mail": {"host": s.smtp_host, "port": s.smtp_port, "security": s.smtp_security, "user": s.smtp_user,
                  "sender": s.sender, "sender_name": s.sender_name or s.company, "rate_limit": s.rate_limit},
         "recipients": recipients,
+        "calibration": calibration_settings(result),
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def calibration_settings(result: PeriodResult) -> dict:
+    """The grades (highest first) and the 校准 settings, for `reporter calibrate` (reporter.pipeline.calibrate)."""
+    s = result.input.settings
+    grades = sorted(result.input.grades, key=lambda g: g.min_score, reverse=True)
+    return {"grades": [g.grade for g in grades], "targets": [[g, f"{share:f}"] for g, share in s.grade_targets],
+            "tolerance": f"{s.calibration_tolerance:f}",
+            "budget": None if s.performance_pay_budget is None else f"{s.performance_pay_budget:f}"}
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -110,4 +121,4 @@ def read_manifest(folder: Path) -> Manifest:
                     data["appeal_deadline"], data["mail"], recipients,
                     data.get("hr_department", "人事部门"), data.get("appeal_route", ""), data.get("language", "zh"),
                     data.get("term", ""), data.get("appraisal_date", ""),
-                    data.get("unanswered_after_deadline", "deemed_confirmed"))
+                    data.get("unanswered_after_deadline", "deemed_confirmed"), data.get("calibration"))

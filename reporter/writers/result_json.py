@@ -48,6 +48,7 @@ def employee_trace(result: PeriodResult, r: EmployeeResult) -> dict:
     return {
         "period": inp.settings.period.key, "employee_id": e.employee_id, "name": e.name,
         "company": e.company, "department": e.department, "role": e.role,
+        "manager": e.manager,  # 直属上级: the reviewer `reporter calibrate` groups by
         "appraised": r.appraised,
         "not_appraised_reason": not_appraised_text(absent, prose) if absent else None,
         "not_appraised": None if absent is None else {"months_absent": _num(absent.months_absent),
