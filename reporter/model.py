@@ -57,10 +57,9 @@ class Settings:
     agreement_term: str = ""  # 责任书期限: month, quarter, half or year; blank: the period's own kind
     unit_score_rule: str = "own"  # 单位得分方式: own (the unit plan's total) or blended (with its people's average)
     unit_own_weight: Decimal = Decimal("0.7")  # 单位方案权重: the own plan's share of a blended unit score
-    # -- 校准 (calibration before the letters go out; reporter.rules.calibration) --
-    grade_targets: tuple[tuple[str, Decimal], ...] = ()  # 目标等级分布: (grade, share), highest grade first; () none
-    calibration_tolerance: Decimal = Decimal("0.1")  # 校准容差: percentage points a share may differ (0.1 = 10)
-    performance_pay_budget: Decimal | None = None  # 绩效工资预算: the period's budget for performance pay
+    grade_targets: tuple[tuple[str, Decimal], ...] = ()  # 校准 (rules.calibration): 目标等级分布, highest grade first
+    calibration_tolerance: Decimal = Decimal("0.1")  # 校准容差: percentage points (0.1 = 10)
+    performance_pay_budget: Decimal | None = None  # 绩效工资预算: performance pay's budget
 
     @property
     def term(self) -> Period:
@@ -301,8 +300,6 @@ class AppraisalInput:
 
 
 # ---- results ---------------------------------------------------------------
-
-
 # The engine states what it found as facts with their numbers; the writers
 # (reporter.writers.wording) put them into words.  No result carries a sentence.
 

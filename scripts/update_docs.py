@@ -64,6 +64,9 @@ RULE_NAMES = {
     "people_count": "单位所属员工人数", "people_average": "单位所属员工平均分",
     "unit_score_own": "单位得分（本单位方案）", "unit_score_blended": "单位得分（与员工平均加权）",
     "unit_rank": "单位排名（同级、同一上级）",
+    "grade_share": "校准：等级占比", "share_deviation": "校准：占比偏差", "off_target": "校准：偏离目标（标红）",
+    "rating_average": "校准：平均评分得分率", "rating_outlier": "校准：评分偏离", "top_heavy": "校准：高等级偏多",
+    "bottom_heavy": "校准：低等级偏多", "budget_difference": "校准：绩效工资与预算之差",
 }
 
 

@@ -44,9 +44,10 @@ LANGUAGES = ("zh", "en", "zh-en")
 CJK = re.compile(r"[\u3400-\u9fff]")
 # The words a formula's cached text value may differ by: the status the summary counts.
 STATUS = {"Appraised": "已考核", "Not appraised": "未参与考核"}
-SUMMARY_SHEETS = {"zh": ["汇总", "等级分布", "部门统计", "工资表", "未参与考核", "提示", "规则"],
-                  "en": ["Summary", "Grades", "Departments", "Payroll", "Not appraised", "Warnings", "Rules"],
-                  "zh-en": ["汇总 Summary", "等级分布 Grades", "部门统计 Departments", "工资表 Payroll",
+SUMMARY_SHEETS = {"zh": ["汇总", "等级分布", "部门统计", "校准", "工资表", "未参与考核", "提示", "规则"],
+                  "en": ["Summary", "Grades", "Departments", "Calibration", "Payroll", "Not appraised", "Warnings",
+                         "Rules"],
+                  "zh-en": ["汇总 Summary", "等级分布 Grades", "部门统计 Departments", "校准 Calibration", "工资表 Payroll",
                             "未参与考核 Not appraised", "提示 Warnings", "规则 Rules"]}
 
 
@@ -169,7 +170,7 @@ def test_an_english_workbook_holds_no_chinese_but_the_input(builds, input_book):
 def test_sheet_names_follow_the_language_and_every_formula_names_them(builds):
     for code, names in SUMMARY_SHEETS.items():
         wb = openpyxl.load_workbook(builds[code] / "summary.xlsx")
-        assert wb.sheetnames[:7] == names and all(len(n) <= 31 for n in wb.sheetnames)
+        assert wb.sheetnames[:8] == names and all(len(n) <= 31 for n in wb.sheetnames)
         formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
                     if isinstance(c.value, str) and c.value.startswith("=")]
         named = {m for f in formulas for m in re.findall(r"'([^']+)'!", f)}

@@ -57,7 +57,7 @@ def cents(value) -> D:
 def test_every_sheet_of_the_summary_has_print_settings(summary_formulas, sample_result):
     book = summary_formulas
     settings = sample_result.input.settings
-    assert len(book.sheetnames) == 10 + len(sample_result.appraised)  # the sample has the three unit sheets
+    assert len(book.sheetnames) == 11 + len(sample_result.appraised)  # the sample has the three unit sheets
     for ws in book.worksheets:
         setup = ws.page_setup
         assert setup.paperSize == 9, ws.title

@@ -181,11 +181,12 @@ def test_summary_workbook_sheets(sample_build, sample_result):
     path = sample_build / "summary.xlsx"
     wb = openpyxl.load_workbook(path)
     appraised = [r.employee.employee_id for r in sample_result.appraised]
-    assert wb.sheetnames[:10] == ["汇总", "等级分布", "部门统计", "工资表", "未参与考核", "提示", "规则",
+    assert wb.sheetnames[:11] == ["汇总", "等级分布", "部门统计", "校准", "工资表", "未参与考核", "提示", "规则",
                                   "单位汇总", "目标对齐", "目标调整"]  # the sample has units (篇七)
-    assert sorted(wb.sheetnames[10:]) == sorted(appraised)
+    assert sorted(wb.sheetnames[11:]) == sorted(appraised)
     summary = wb["汇总"]
-    assert summary.auto_filter.ref == f"A1:T{len(sample_result.results) + 1}"  # T: 排名组, read by the ranks
+    assert summary.auto_filter.ref == f"A1:U{len(sample_result.results) + 1}"  # T: 排名组, read by the ranks
+    assert summary["U1"].value == "直属上级" and summary["U2"].value == "沈国华"  # the reviewer 校准 groups by
     assert summary["T1"].value == "排名组" and summary["T2"].value == "管理层"  # HZ0001, the operations director
     assert summary["J2"].value.startswith("=COUNTIFS(")  # department rank
     values = openpyxl.load_workbook(path, data_only=True)

@@ -62,7 +62,7 @@ def cents(value) -> D:
 
 def test_unit_summary_one_row_per_unit_top_down(tmp_path):
     book = openpyxl.load_workbook(summary_of(tmp_path, unit_sheets()), data_only=True)
-    assert book.sheetnames[7:10] == list(UNIT_SHEETS)
+    assert book.sheetnames[8:11] == list(UNIT_SHEETS)
     units = by_code(book["单位汇总"])
     assert list(units) == ["JT", "HD", "HN", "HD_KF", "HD_YY", "HN_KF"]  # as 组织 lists them, top down
     level, code, name, parent, head, term, own, people, average, score, grade, rank = units["HD_KF"]
@@ -179,12 +179,12 @@ def test_unit_sheets_print_landscape_one_page_wide_with_their_titles_repeated(tm
 
 def test_without_units_no_unit_sheets_and_changes_only_when_there_are_some(tmp_path):
     book = openpyxl.load_workbook(summary_of(tmp_path, BASE, "plain"), read_only=True)
-    assert not set(UNIT_SHEETS) & set(book.sheetnames) and book.sheetnames[7] == "E001"
+    assert not set(UNIT_SHEETS) & set(book.sheetnames) and book.sheetnames[8] == "E001"
     sheets = {**BASE, "考核方案": [row + extra for row, extra in
                                  zip(BASE["考核方案"], [["原目标值", "调整原因", "批准人"], [25, "不可抗力", "陈主管"]]
                                      + [[None] * 3] * 20, strict=False)]}
     book = openpyxl.load_workbook(summary_of(tmp_path, sheets, "changed"), read_only=True)
-    assert book.sheetnames[7] == "目标调整" and not {"单位汇总", "目标对齐"} & set(book.sheetnames)
+    assert book.sheetnames[8] == "目标调整" and not {"单位汇总", "目标对齐"} & set(book.sheetnames)
     rows = rows_of(book["目标调整"])
     assert rows == [("岗位方案", "在线客服专员", "E001 张伟、E002 李娜、E003 王芳", "2026年10月", "及时响应时间", 25, 30,
                      "不可抗力", "陈主管", "考核方案", 2)]
@@ -197,7 +197,7 @@ def test_unit_sheets_in_english_and_bilingual(tmp_path, code, names):
     sheets = unit_sheets()
     sheets["设置"].append(["语言", code])
     book = openpyxl.load_workbook(summary_of(tmp_path, sheets))
-    assert book.sheetnames[7:10] == list(names)
+    assert book.sheetnames[8:11] == list(names)
     units, aligned, changes = (book[name] for name in names)
     if code == "en":  # no Chinese but what the company typed (names, items), every label English
         typed = {str(value) for rows in sheets.values() for row in rows for value in row if value is not None}

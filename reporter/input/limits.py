@@ -69,7 +69,7 @@ FILE_NAME_UNSAFE = '/\\:*?"<>|'  # reporter.writers.paths would replace them by 
 # summary workbook's own tabs (any language) take these names.
 SHEET_NAME_CHARS = 31
 RESERVED_TABS = frozenset({"summary", "grades", "departments", "payroll", "warnings", "rules", "history", "units",
-                           "alignment"})
+                           "alignment", "calibration"})
 
 
 def text_limit(sheet: str, column: str, kind: str) -> TextLimit:

@@ -46,8 +46,9 @@ def calibration_lines(facts: Calibration, lang: Language) -> list[str]:
     target = " / ".join(f"{g} {_pct(s)}" for g, s in facts.targets)
     lines = [say("仅为提示：不改动任何结果，由人事与管理者决定。", "Warnings only: nothing is changed; people decide.")]
     if target:
-        lines.append(say(f"目标等级分布：{target}；容差 ±{_points(facts.tolerance).lstrip("+")} 个百分点（{UP}{DOWN} 超出容差）",
-                         f"Target mix: {target}; tolerance ±{_points(facts.tolerance).lstrip("+")} points ({UP}{DOWN} beyond it)"))
+        tolerance = _points(facts.tolerance).lstrip("+")
+        lines.append(say(f"目标等级分布：{target}；容差 ±{tolerance} 个百分点（{UP}{DOWN} 超出容差）",
+                         f"Target mix: {target}; tolerance ±{tolerance} points ({UP}{DOWN} beyond it)"))
     else:
         lines.append(say("未设定目标等级分布（设置「目标等级分布」）：只列分布，不比较",
                          "No target mix set (设置 目标等级分布): the mix is listed, not compared"))
@@ -73,8 +74,9 @@ def outlier_lines(facts: Calibration, lang: Language) -> list[str]:
     if not outliers:
         return [say(f"偏离的考核人：无（考核 {MIN_PEOPLE} 人及以上的考核人均在容差之内）",
                     f"Outlier reviewers: none (every reviewer of {MIN_PEOPLE} or more is within the tolerance)")]
-    lines = [say(f"偏离的考核人（考核 {MIN_PEOPLE} 人及以上，超出容差 ±{_pct(facts.tolerance)}）：{len(outliers)} 位",
-                 f"Outlier reviewers ({MIN_PEOPLE} or more people, beyond ±{_pct(facts.tolerance)}): {len(outliers)}")]
+    tolerance = _points(facts.tolerance).lstrip("+")
+    lines = [say(f"偏离的考核人（考核 {MIN_PEOPLE} 人及以上，超出容差 ±{tolerance} 个百分点）：{len(outliers)} 位",
+                 f"Outlier reviewers ({MIN_PEOPLE} or more people, beyond ±{tolerance} points): {len(outliers)}")]
     everyone = facts.everyone.average_rating
     for g in outliers:
         reasons = []

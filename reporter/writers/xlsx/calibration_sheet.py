@@ -18,7 +18,7 @@ from reporter.rules.rulebook import rule
 from reporter.writers.payroll_csv import status
 from reporter.writers.xlsx.layout import num
 from reporter.writers.xlsx.pages import print_words
-from reporter.writers.xlsx.style import MONEY, fit_row, print_setup, text_width
+from reporter.writers.xlsx.style import MONEY, fit_row, print_setup, row_height, text_width
 
 FLAG_FILL = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 SHARE, DEVIATION = "0.0%", '+0.0%;-0.0%;0.0%'
@@ -34,7 +34,7 @@ def _cell(row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> s
 class CalibrationSheet:
     def calibration(self, ws, band_rows: tuple[int, int]) -> None:
         facts = self.calibration_facts = calibrate_period(self.result)
-        t, say = self.t, self.say
+        t, say = self.lang.inline, self.say  # labels on one line; the header rows (cal_headers) wrap
         n = len(facts.grades)
         self.cal_after = after = 3 + 3 * n  # 平均总分, 平均评分得分率, then the three flags
         last = after + 4
@@ -84,7 +84,7 @@ class CalibrationSheet:
     # -- the parts ---------------------------------------------------------
 
     def settings_rows(self, ws, facts: Calibration, last: int, widths) -> None:
-        t, say = self.t, self.say
+        t, say = self.lang.inline, self.say
         label = self.s.get("total")
         mix = " / ".join(f"{g} {(s * 100).normalize():f}%" for g, s in facts.targets)
         ws.write_string(0, 0, t("目标等级分布", "Target mix"), label)
@@ -120,7 +120,7 @@ class CalibrationSheet:
                    after: ("平均总分", "Average total"), after + 1: ("平均评分得分率", "Average rating"),
                    **{after + 2 + k: (zh, en) for k, (_, zh, en) in enumerate(FLAGS)}}
         ws.set_row(top, 18)
-        ws.set_row(sub, 45 if self.lang.code != "zh" else 30)
+        ws.set_row(sub, row_height(3) if self.lang.code != "zh" else row_height(2))
         for col in singles:
             ws.write_blank(top, col, None, head)
         for i, grade in enumerate(facts.grades):
@@ -205,15 +205,15 @@ class CalibrationSheet:
 
     def pay_block(self, ws, facts: Calibration, row: int, band_rows: tuple[int, int], last: int) -> int:
         """Performance pay (个人绩效提成 + 公共绩效提成) per grade, live SUMIFS over 汇总; its total against the budget."""
-        t, say = self.t, self.say
+        t, say = self.lang.inline, self.say
         span = max(1, min(3, (last - 2) // 3))
         blocks = [(3 + span * k, 2 + span * (k + 1)) for k in range(3)]
         ws.merge_range(row, 0, row, last, t("绩效工资（个人绩效提成 + 公共绩效提成）与预算",
-                                             "Performance pay (personal + shared commission) and the budget", sep=" "),
+                                             "Performance pay (personal + shared commission) and the budget"),
                        self.s.get("section"))
         row += 1
-        head = self.s.get("header")
-        ws.set_row(row, 30)
+        head, t = self.s.get("header"), self.t
+        ws.set_row(row, row_height(2))
         for col, (zh, en) in enumerate((("等级", "Grade"), ("等级名称", "Grade name"), ("绩效系数", "Pay coeff."))):
             ws.write_string(row, col, t(zh, en), head)
         for (a, b), (zh, en) in zip(blocks, (("个人绩效提成", "Personal commission"),
@@ -233,7 +233,7 @@ class CalibrationSheet:
                 self.formula(ws, row, 2, ref, band.pay_coefficient, self.s.get("cell", num="0%"))
                 where = f'{self.range["等级"]},{_cell(row, 0, col_abs=True)},{self.range["考核状态"]},"{word}"'
             else:
-                ws.merge_range(row, 0, row, 2, t("未参与考核（系数 1）", "Not appraised (coefficient 1)"),
+                ws.merge_range(row, 0, row, 2, self.lang.inline("未参与考核（系数 1）", "Not appraised (coefficient 1)"),
                                self.s.get("cell"))
                 where = f'{self.range["考核状态"]},"{absent}"'
             for (a, b), title, value in zip(blocks[:2], ("个人绩效提成", "公共绩效提成"),
@@ -243,21 +243,23 @@ class CalibrationSheet:
                          money)
             row += 1
         total = self.s.get("total", num=MONEY)
-        ws.merge_range(row, 0, row, 2, t("合计", "Total", sep=" "), self.s.get("total"))
+        ws.merge_range(row, 0, row, 2, self.lang.inline("合计", "Total"), self.s.get("total"))
         sums = [sum((getattr(p, key) for p in facts.pay), Decimal(0))
                 for key in ("personal_commission", "shared_commission")] + [facts.performance_pay]
         for (a, b), value in zip(blocks, sums, strict=True):
             self._merged(ws, row, a, b, (f"SUM({_cell(first, a)}:{_cell(row - 1, a)})", value), total)
         pay_cell = _cell(row, blocks[2][0])
         row += 1
-        ws.merge_range(row, 0, row, blocks[1][1], t("绩效工资预算", "Performance pay budget"), self.s.get("cell"))
+        ws.merge_range(row, 0, row, blocks[1][1], self.lang.inline("绩效工资预算", "Performance pay budget"),
+                       self.s.get("cell"))
         if facts.budget is None:
             self._merged(ws, row, *blocks[2], say("未设定", "Not set"), self.s.get("cell"))
             return row + 1
         self._merged(ws, row, *blocks[2], (self.cal_refs["budget"], facts.budget), money)
         row += 1
-        ws.merge_range(row, 0, row, blocks[1][1], t("差额（实际 − 预算，正数为超支）", "Difference (actual − budget; "
-                                                   "above 0 is over budget)"), self.s.get("total"))
+        ws.merge_range(row, 0, row, blocks[1][1], self.lang.inline("差额（实际 − 预算，正数为超支）", "Difference "
+                                                                 "(actual − budget; above 0 is over budget)"),
+                       self.s.get("total"))
         over = self.s.get("total", num=f"[Red]{MONEY};{MONEY}")
         self._merged(ws, row, *blocks[2], (rule("budget_difference").to_excel(
             {"performance_pay": pay_cell, "budget": self.cal_refs["budget"]}), facts.budget_difference), over)
