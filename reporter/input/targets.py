@@ -51,7 +51,7 @@ def parse_grade_targets(text: str) -> tuple[Targets, str | None]:
 def match_grades(targets: Targets, grades: Iterable[GradeBand],
                  problem: Callable[[str], None]) -> None:
     """Report a target grade the 等级 sheet lacks, and a band the target leaves out (case is ignored, like MATCH)."""
-    bands = {fold(g.grade): g.grade for g in grades}
+    bands = {fold(g.grade): g.grade for g in sorted(grades, key=lambda g: g.min_score, reverse=True)}
     named = {fold(grade) for grade, _ in targets}
     unknown = [grade for grade, _ in targets if fold(grade) not in bands]
     missing = [grade for key, grade in bands.items() if key not in named]

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from reporter.formula.criteria import equality_key
 from reporter.rules.calibration import MIN_PEOPLE, TOP_GRADES, Calibration, Group, calibrate_period
 from reporter.rules.rulebook import rule
 from reporter.writers.payroll_csv import status
@@ -29,6 +30,15 @@ FLAGS = (("rating_outlier", "评分偏离", "Rating off"), ("top_heavy", "高等
 
 def _cell(row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
     return xl_rowcol_to_cell(row, col, row_abs=row_abs, col_abs=col_abs)
+
+
+def _equal(ref: str, text: str) -> str:
+    """A COUNTIFS criterion matching cells equal to the text in ``ref``: the reference itself for plain text;
+    for a name that would read as an operator or a wildcard (<, =, *, ?, ~), ``"="`` and the name with its
+    wildcards escaped, so a manager called 王* counts only his own people."""
+    if equality_key(text) is not None:
+        return ref
+    return f'"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({ref},"~","~~"),"*","~*"),"?","~?")'
 
 
 class CalibrationSheet:
@@ -138,9 +148,9 @@ class CalibrationSheet:
         ws.write_string(row, 1, name, fmt)
         word = status(True, self.prose)
         grade_range = self.range["等级"]
-        criteria = {"everyone": "", "department": f',{self.range["公司"]},{_cell(row, 0, col_abs=True)},'
-                                                  f'{self.range["部门"]},{_cell(row, 1, col_abs=True)}',
-                    "reviewer": f',{self.range["直属上级"]},{_cell(row, 1, col_abs=True)}'}[g.kind]
+        a, b = (_equal(_cell(row, col, col_abs=True), text) for col, text in ((0, company), (1, name)))
+        criteria = {"everyone": "", "department": f',{self.range["公司"]},{a},{self.range["部门"]},{b}',
+                    "reviewer": f',{self.range["直属上级"]},{b}'}[g.kind]
         where = f'{self.range["考核状态"]},"{word}"{criteria}'
         people = _cell(row, 2)
         counts = [_cell(row, 3 + 3 * i) for i in range(len(facts.grades))]
