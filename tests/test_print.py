@@ -224,12 +224,12 @@ def test_a_scorecard_prints_legibly_and_whole(sample_result, tmp_path, which):
 @pytest.mark.slow
 def test_the_summary_prints_to_a_bounded_number_of_pages(summary_book, sample_result, tmp_path):
     """118 pages before. Now each scorecard sheet prints on the pages its planned breaks make (2, or 3 when
-    a plan too long for page 1 moves the pay to a page of its own) and no more; the seven sheets before them
-    take at most 15 (汇总 4: two halves across, 48 people two pages down; 等级分布 1, 部门统计 1, 工资表 2,
+    a plan too long for page 1 moves the pay to a page of its own) and no more; the eight sheets before them
+    take at most 17 (汇总 4: two halves across, 48 people two pages down; 等级分布 1, 部门统计 1, 校准 2, 工资表 2,
     未参与考核 1, 提示 1, 规则 4, one spare), the three unit sheets as many as their rows need.
     No character of any page is below 8 pt."""
     book = openpyxl.load_workbook(summary_book)
-    planned = sum(len(ws.row_breaks.brk) + 1 for ws in book.worksheets[10:])  # after the sample's 3 unit sheets
+    planned = sum(len(ws.row_breaks.brk) + 1 for ws in book.worksheets[11:])  # after the sample's 3 unit sheets
     assert planned == 2 * len(sample_result.appraised)  # every sample plan (≤ 14 lines) on two pages
     pdf = print_pdf(summary_book, tmp_path)
     with pdfplumber.open(pdf) as doc:
@@ -238,7 +238,7 @@ def test_the_summary_prints_to_a_bounded_number_of_pages(summary_book, sample_re
     units = [text for text, _ in pages if any(t in text.split("\n")[0] for t in unit_titles)]  # rows down
     unit_rows = sum(book[name].max_row for name in ("单位汇总", "目标对齐", "目标调整"))
     assert 3 <= len(units) <= unit_rows // 20 + 3, (len(units), unit_rows)  # 20 rows or more a page
-    assert len(pages) <= 15 + planned + len(units), len(pages)
+    assert len(pages) <= 17 + planned + len(units), len(pages)  # 校准: two pages
     small = [(i + 1, text.split("\n")[0], size) for i, (text, size) in enumerate(pages) if size < 7.95]
     assert not small, small  # page, its header line, its smallest character
     cards = [size for text, size in pages if "绩效考核表 ·" in text.split("\n")[0]]
@@ -248,6 +248,10 @@ def test_the_summary_prints_to_a_bounded_number_of_pages(summary_book, sample_re
     assert "制表" in payroll[-1][0] and "合计" in payroll[-1][0]  # totals and approval on the last page
     distribution = [text for text, _ in pages if "等级分布" in text.split("\n")[0]]
     assert len(distribution) == 1  # the table and its chart on one page
+    calibration = [text for text, _ in pages if "校准" in text.split("\n")[0]]
+    assert len(calibration) == 2 and "差额" not in calibration[0]  # one page wide; the 46 rows of groups, then
+    pay = calibration[1].split("\n")
+    assert any(line.startswith("绩效工资（") for line in pay) and "差额" in pay[-2]  # the pay block whole
 
 
 SUMMARY_SHEETS = ("考核结果汇总", "等级分布", "部门统计", "工资表", "未参与考核人员", "提示", "考核规则")

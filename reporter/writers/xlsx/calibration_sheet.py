@@ -9,6 +9,7 @@ the engine's.  Warnings only: the sheet changes nothing, a person decides.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -19,11 +20,23 @@ from reporter.rules.rulebook import rule
 from reporter.writers.payroll_csv import status
 from reporter.writers.xlsx.layout import num
 from reporter.writers.xlsx.pages import print_words
-from reporter.writers.xlsx.style import MONEY, fit_row, print_setup, row_height, text_width
+from reporter.writers.xlsx.style import (
+    DEFAULT_ROW_HEIGHT,
+    MONEY,
+    fit_row,
+    page_height,
+    print_setup,
+    row_height,
+    text_width,
+    wrapped_lines,
+)
 
 FLAG_FILL = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
-SHARE, DEVIATION = "0.0%", '+0.0%;-0.0%;0.0%'
+FLAG_FORMAT = '[Red]"●";;'  # 1 shows a red dot, 0 nothing: the same in every language (the column says what)
+SHARE, DEVIATION = "0.0%", '+0%;-0%;0%'
 TOP = 7  # the table's first row (after the settings, the rule in words and two header rows)
+LABELS = (("目标等级分布", "Target mix"), ("校准容差", "Tolerance"), ("绩效工资预算", "Performance pay budget"),
+          ("目标占比", "Target share"))
 FLAGS = (("rating_outlier", "评分偏离", "Rating off"), ("top_heavy", "高等级偏多", "Top-heavy"),
          ("bottom_heavy", "低等级偏多", "Bottom-heavy"))
 
@@ -49,16 +62,21 @@ class CalibrationSheet:
         self.cal_after = after = 3 + 3 * n  # 平均总分, 平均评分得分率, then the three flags
         last = after + 4
         names = [g.name for g in (*facts.departments, *facts.reviewers)]
-        first = text_width([g.company for g in facts.departments] + [t("目标等级分布", "Target mix")], 10, 16)
-        widths = {0: first, 1: text_width(names, 10, 14), 2: 6, after: 7, after + 1: 8}
+        # Narrow, so that five grades print one landscape page wide at 8 pt or more; names wrap.
+        first = text_width([g.company for g in facts.departments] + [t(*LABELS[-1])], 9, 10)
+        widths = {0: first, 1: text_width(names, 9, 10), 2: 4.5, after: 6, after + 1: 6.5}
         for i in range(n):
-            widths.update({3 + 3 * i: 4.5, 4 + 3 * i: 6.5, 5 + 3 * i: 6.5})
-        widths.update({after + 2 + k: 6.5 for k in range(3)})
+            widths.update({3 + 3 * i: 3.5, 4 + 3 * i: 6, 5 + 3 * i: 5})
+        widths.update({after + 2 + k: 5 for k in range(3)})
+        if self.lang.code != "zh":  # a title wraps between words (or at a hyphen), never inside one
+            for col, (_, en) in self.single_titles(after).items():
+                widths[col] = max([widths[col], *(len(word) + 1.5 for word in re.split(r"[\s-]", en))])
         for col, width in widths.items():
             ws.set_column(col, col, width)
+        self.cal_widths, self.cal_heights = widths, {}
         self.cal_refs = {"tolerance": "$B$2", "budget": "$B$3"}
         self.settings_rows(ws, facts, last, widths)
-        self.cal_headers(ws, facts, after)
+        self.cal_headers(ws, facts, after, widths)
         row = TOP
         ws.write_string(row, 0, t("目标占比", "Target share"), self.s.get("total"))
         ws.write_blank(row, 1, None, self.s.get("total"))
@@ -84,6 +102,9 @@ class CalibrationSheet:
                 self.group_row(ws, row, facts, g, g.company, label)
                 row += 1
         self.off_target_formats(ws, facts, row - 1)
+        table = sum(self.cal_heights.get(r, DEFAULT_ROW_HEIGHT) for r in range(row + 1))
+        if table + (len(facts.pay) + 5) * DEFAULT_ROW_HEIGHT + row_height(2) > page_height(80):
+            ws.set_h_pagebreaks([row + 1])  # the pay block whole on a page of its own (at 8 pt or more)
         row = self.pay_block(ws, facts, row + 1, band_rows, last)
         settings = self.inp.settings
         title = self.lang.inline("校准", "Calibration")
@@ -94,15 +115,17 @@ class CalibrationSheet:
     # -- the parts ---------------------------------------------------------
 
     def settings_rows(self, ws, facts: Calibration, last: int, widths) -> None:
-        t, say = self.lang.inline, self.say
-        label = self.s.get("total")
+        t, say = self.t, self.say
+        label = self.s.get("total", text_wrap=True)  # a label wraps in its column, its row as tall as it
         mix = " / ".join(f"{g} {(s * 100).normalize():f}%" for g, s in facts.targets)
+        for row, words in enumerate(LABELS[:3]):
+            self._fit(ws, row, [(t(*words), widths[0])])
         ws.write_string(0, 0, t("目标等级分布", "Target mix"), label)
         ws.merge_range(0, 1, 0, last, mix or say("未设定：只列分布，不比较", "Not set: the mix is shown, not compared"),
                        self.s.get("cell"))
         ws.write_string(1, 0, t("校准容差", "Tolerance"), label)
         ws.write_number(1, 1, num(facts.tolerance), self.s.get("cell", num="0.0%"))
-        ws.write_string(2, 0, t("绩效工资预算", "Perf. pay budget"), label)
+        ws.write_string(2, 0, t("绩效工资预算", "Performance pay budget"), label)
         if facts.budget is None:
             ws.write_string(2, 1, say("未设定", "Not set"), self.s.get("cell"))
         else:
@@ -117,20 +140,19 @@ class CalibrationSheet:
             f"'Top-heavy' when their people's share of the top two grades exceeds those grades' target shares "
             f"by more than the tolerance; 'Bottom-heavy' likewise for the bottom two grades.")
         total_width = sum(widths.get(c, 8.43) for c in range(1, last + 1))
-        fit_row(ws, 3, [(words, total_width)])
+        self._fit(ws, 3, [(words, total_width), (t("规则", "Rule"), widths[0])])
         ws.write_string(3, 0, t("规则", "Rule"), label)
         ws.merge_range(3, 1, 3, last, words, self.s.get("wrap", valign="top"))
 
-    def cal_headers(self, ws, facts: Calibration, after: int) -> None:
+    def cal_headers(self, ws, facts: Calibration, after: int, widths: dict[int, float]) -> None:
         """Two header rows: each grade's title over its three columns, every other title in the lower row (the
         summary streams row by row, so nothing is merged across the two)."""
         t, head = self.t, self.s.get("header")
         top, sub = TOP - 2, TOP - 1
-        singles = {0: ("公司", "Company"), 1: ("部门 / 考核人", "Department / reviewer"), 2: ("考核人数", "Appraised"),
-                   after: ("平均总分", "Average total"), after + 1: ("平均评分得分率", "Average rating"),
-                   **{after + 2 + k: (zh, en) for k, (_, zh, en) in enumerate(FLAGS)}}
+        singles = self.single_titles(after)
         ws.set_row(top, 18)
-        ws.set_row(sub, row_height(3) if self.lang.code != "zh" else row_height(2))
+        lines = max(wrapped_lines(t(zh, en), widths[col]) for col, (zh, en) in singles.items())
+        ws.set_row(sub, row_height(max(2, lines)))
         for col in singles:
             ws.write_blank(top, col, None, head)
         for i, grade in enumerate(facts.grades):
@@ -142,8 +164,16 @@ class CalibrationSheet:
                 ws.write_string(sub, 3 + 3 * i + k, t(zh, en), head)
         ws.freeze_panes(TOP, 2)
 
+    @staticmethod
+    def single_titles(after: int) -> dict[int, tuple[str, str]]:
+        """The titles of the columns that are not a grade's, by column."""
+        return {0: ("公司", "Company"), 1: ("部门 / 考核人", "Department / reviewer"), 2: ("考核人数", "Appraised"),
+                after: ("平均总分", "Average total"), after + 1: ("平均评分得分率", "Average rating"),
+                **{after + 2 + k: (zh, en) for k, (_, zh, en) in enumerate(FLAGS)}}
+
     def group_row(self, ws, row: int, facts: Calibration, g: Group, company: str, name: str) -> None:
-        fmt = self.s.get("total" if g.kind == "everyone" else "cell")
+        fmt = self.s.get("total" if g.kind == "everyone" else "cell", text_wrap=True)
+        self._fit(ws, row, [(company, self.cal_widths[0]), (name, self.cal_widths[1])])
         ws.write_string(row, 0, company, fmt)
         ws.write_string(row, 1, name, fmt)
         word = status(True, self.prose)
@@ -179,8 +209,7 @@ class CalibrationSheet:
 
     def flag_cells(self, ws, row: int, facts: Calibration, g: Group) -> None:
         after, people = self.cal_after, _cell(row, 2)
-        word = self.say("是", "Yes")
-        flag = self.s.get("cell", num=f'[Red]"{word}";;', align="center", bold=True)
+        flag = self.s.get("cell", num=FLAG_FORMAT, align="center", bold=True)
         values = {"people": people, "tolerance": self.cal_refs["tolerance"]}
         everyone_rating = _cell(self.cal_everyone, after + 1, row_abs=True, col_abs=True)
         formulas = {}
@@ -274,6 +303,13 @@ class CalibrationSheet:
         self._merged(ws, row, *blocks[2], (rule("budget_difference").to_excel(
             {"performance_pay": pay_cell, "budget": self.cal_refs["budget"]}), facts.budget_difference), over)
         return row + 1
+
+    def _fit(self, ws, row: int, texts: list[tuple[str, float]]) -> None:
+        """fit_row, remembering the row's height for the page break before the pay block."""
+        fit_row(ws, row, texts)
+        lines = max([1, *(wrapped_lines(text, width) for text, width in texts if text)])
+        if lines > 1:
+            self.cal_heights[row] = row_height(lines)
 
     def _merged(self, ws, row: int, first: int, last: int, content, fmt) -> None:
         """Text, or a (formula, cached value) pair, in the merged cells first..last of a row."""
