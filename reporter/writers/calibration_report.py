@@ -55,7 +55,7 @@ def calibration_lines(facts: Calibration, lang: Language) -> list[str]:
     unnamed = say("（未填写）", "(not given)")
     names = [f"{g.company} {g.name}" for g in facts.departments] + [g.name or unnamed for g in facts.reviewers]
     width = int(max([12, *(display_width(n) for n in names)])) + 1
-    head = say("人数", "people")
+    head = say("人数", " No.")
     lines.append(f"  {_pad('', width)}{head:>4}  " + say("等级 人数 占比", "grade count share") + "  …  "
                  + say("平均分", "average"))
     lines.append(_row(say("全体", "Everyone"), facts.everyone, width))

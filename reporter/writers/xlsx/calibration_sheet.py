@@ -98,7 +98,7 @@ class CalibrationSheet:
             ws.merge_range(row, 0, row, 2, title, self.s.get("section"))
             row += 1
             for g in groups:
-                label = g.name or say("（未填写）", "(not given)")
+                label = self.reviewer(g.name) if g.kind == "reviewer" else g.name  # as on 汇总
                 self.group_row(ws, row, facts, g, g.company, label)
                 row += 1
         self.off_target_formats(ws, facts, row - 1)
