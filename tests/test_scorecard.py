@@ -219,18 +219,18 @@ def test_sheet_password_comes_from_the_environment(tmp_path, make_book):
 
 @pytest.mark.slow
 def test_random_organisation_parity(tmp_path):
-    """A seeded synthetic group of 220 people: every formula of the summary (with all scorecard sheets)."""
+    """A seeded synthetic group of 120 people: every formula of the summary (with all scorecard sheets)."""
     from reporter.samples.demo_data import write_demo_workbook
 
     source = tmp_path / "group.xlsx"
-    write_demo_workbook(source, employees=220, seed=20261124)
+    write_demo_workbook(source, employees=120, seed=20261124)
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["build", str(source), "--out", str(out), "--only", "scorecards,summary"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     sample_cards = scorecards(out / PERIOD)[:10]
     checked = assert_parity([out / PERIOD / "summary.xlsx", *sample_cards], tmp_path / "parity")
-    assert checked > 10_000
+    assert checked > 5_000, checked  # about 55 formula cells per employee
 
 
 def summary_rows(result, sheet: str) -> list[tuple]:
