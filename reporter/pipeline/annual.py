@@ -1,0 +1,143 @@
+"""The year-end roll-up's run (`reporter annual`): history → annual figures → OUT/annual/<year>/.
+
+The year is rolled up from the history (reporter.rules.annual), then written: the annual workbook
+(annual.xlsx) and a result letter per employee (letters/<工号>.pdf).  Like a period folder, the
+year's folder appears whole or not at all (staged, then renamed into place), and an existing one is
+replaced only with ``force``; ``only`` some kinds of output replaces just those files, one atomic
+write each.  The run holds the output folder's lock, as a build does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from reporter.errors import OutputExistsError, UsageError
+from reporter.frames import open_history
+from reporter.rules.annual import AnnualResult, AnnualRow, roll_up
+from reporter.store.atomic import Leftover, clear_leftovers, output_lock, staged_folder, write_bytes_atomic
+from reporter.store.history import list_periods
+from reporter.store.journal import recover_output
+from reporter.store.private import make_private
+from reporter.writers.pdf.renderer import PdfRenderer
+from reporter.writers.xlsx.annual import render_annual_workbook
+
+from .build import DEFAULT_DB_NAME
+from .render import Progress
+
+ANNUAL_KINDS = ("workbook", "letters")
+WORKBOOK = "annual.xlsx"
+STREAMING_ROWS = 2000  # from this many employees the workbook streams its rows (XlsxWriter constant_memory)
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    year: int
+    folder: Path
+    files: tuple[Path, ...]
+    result: AnnualResult
+    partial: bool
+    skipped: tuple[AnnualRow, ...] = field(default=())  # no letter: no appraised period in the year
+    recovered: tuple[Leftover, ...] = field(default=())
+
+    @property
+    def not_eligible(self) -> tuple[AnnualRow, ...]:
+        """Who gets no year-end bonus: scored but appraised too few months, or not scored at all."""
+        return tuple(r for r in self.result.rows if not r.eligible)
+
+
+def annual_folder(out_dir: Path, year: int) -> Path:
+    return Path(out_dir) / "annual" / str(year)
+
+
+def annual(year: int, out_dir: Path = Path("output"), *, db_path: Path | None = None,
+           only: Iterable[str] | None = None, force: bool = False, progress: Progress | None = None,
+           created: datetime | None = None, templates: Path | None = None, appeal_deadline: date | None = None,
+           renderer: PdfRenderer | None = None) -> AnnualReport:
+    """Roll ``year`` up from the history (``db_path``, default OUT/reporter.sqlite) into OUT/annual/<year>/.
+
+    ``only`` limits the outputs (ANNUAL_KINDS) and makes the run partial; ``created`` dates the files
+    (default: the year's last day, so a rerun gives the same bytes); ``appeal_deadline`` overrides the
+    letters' deadline (default 设置 年度申诉截止日期, else the latest period's 申诉截止日期).
+    """
+    kinds = set(ANNUAL_KINDS if only is None else only)
+    if unknown := kinds - set(ANNUAL_KINDS):
+        raise UsageError(f"未知的输出类型 {sorted(unknown)}：可选 {', '.join(ANNUAL_KINDS)}")
+    progress = progress or Progress()
+    out_dir = Path(out_dir)
+    db_path = Path(db_path) if db_path else out_dir / DEFAULT_DB_NAME
+    with output_lock(out_dir, progress.waiting):
+        recovered = recover_output(out_dir, db_path) + clear_leftovers(out_dir / "annual")
+        progress.recovered(recovered)
+        history = open_history(db_path)
+        result = roll_up(history, year, {p: built for p, built, _ in list_periods(db_path)})
+        if appeal_deadline is not None:
+            result = replace(result, policy=replace(result.policy, appeal_deadline=appeal_deadline))
+        job = _Job(result, created or datetime(year, 12, 31), templates, renderer, progress)
+        target = annual_folder(out_dir, year)
+        if only is not None:
+            existing = [p for p in job.targets(target, kinds) if p.exists()]
+            if existing and not force:
+                raise OutputExistsError(f"{existing[0]} 已存在。如确需替换，请加 --force")
+            files = job.write(target, kinds)
+        else:
+            with staged_folder(target, force) as staging:
+                files = [target / p.relative_to(staging) for p in job.write(staging, kinds)]
+    return AnnualReport(year, target, tuple(files), result, only is not None, job.skipped, tuple(recovered))
+
+
+class _Job:
+    """The files of one roll-up, written into a folder (the staging folder, or the year's own)."""
+
+    def __init__(self, result: AnnualResult, created: datetime, templates: Path | None,
+                 renderer: PdfRenderer | None, progress: Progress):
+        self.result, self.created, self.templates, self.renderer = result, created, templates, renderer
+        self.progress = progress
+        appraised = {r.employee_id for r in result.rows if any(t is not None for t in (*r.totals, r.year_total))}
+        self.lettered = [r for r in result.rows if r.employee_id in appraised]
+        self.skipped = tuple(r for r in result.rows if r.employee_id not in appraised)
+
+    def targets(self, folder: Path, kinds: set[str]) -> list[Path]:
+        paths = [folder / WORKBOOK] if "workbook" in kinds else []
+        if "letters" in kinds:
+            paths += [folder / "letters" / f"{r.employee_id}.pdf" for r in self.lettered]
+        return paths
+
+    def write(self, folder: Path, kinds: set[str]) -> list[Path]:
+        written = []
+        if "workbook" in kinds:
+            written.append(self.workbook(folder / WORKBOOK))
+        if "letters" in kinds:
+            written += self.letters(folder / "letters")
+        return written
+
+    def workbook(self, path: Path) -> Path:
+        """Written beside its final name, then renamed: mode 0600 (it holds everyone's bonus)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.partial")
+        make_private(temporary)
+        try:
+            render_annual_workbook(self.result, str(temporary), self.created,
+                                   streaming=len(self.result.rows) >= STREAMING_ROWS)
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return path
+
+    def letters(self, folder: Path) -> list[Path]:
+        from reporter.writers.pdf.annual_letter import render_annual_letter
+
+        renderer = self.renderer or PdfRenderer(self.templates)
+        written = []
+        self.progress.start("年度通知书", len(self.lettered))
+        try:
+            for row in self.lettered:
+                path = folder / f"{row.employee_id}.pdf"
+                write_bytes_atomic(path, render_annual_letter(renderer, self.result, row, self.created))
+                written.append(path)
+                self.progress.advance()
+        finally:
+            self.progress.close()
+        return written
