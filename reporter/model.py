@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
+from reporter.annual_settings import AnnualSettings
 from reporter.errors import Problem
 from reporter.formula import Formula
 from reporter.period import Period
@@ -57,14 +58,7 @@ class Settings:
     agreement_term: str = ""  # 责任书期限: month, quarter, half or year; blank: the period's own kind
     unit_score_rule: str = "own"  # 单位得分方式: own (the unit plan's total) or blended (with its people's average)
     unit_own_weight: Decimal = Decimal("0.7")  # 单位方案权重: the own plan's share of a blended unit score
-    # 年度汇总 (reporter annual, 篇八 7): how the year-end roll-up scores, grades and pays the year.
-    annual_score_rule: str = "months"  # 年度得分方式: months (mean), quarters (weighted) or plan (the annual plan)
-    quarter_weights: tuple[Decimal, ...] = (Decimal("0.25"),) * 4  # 季度权重, Q1..Q4
-    annual_min_months: int = 6  # 年度最少考核月数: fewer appraised months, no year-end bonus
-    annual_bonus_budget: Decimal | None = None  # 年终奖预算: None pays base × coefficient unscaled
-    promotion_periods: int = 2  # 晋升连续期数: top grades in a row that make a promotion candidate
-    promotion_grades: tuple[str, ...] = ()  # 晋升等级: the top grades; () is the two highest bands
-    annual_appeal_deadline: date | None = None  # 年度申诉截止日期: None is the year's latest period's deadline
+    annual: AnnualSettings = field(default_factory=AnnualSettings)  # 年度汇总 rows (reporter annual, 篇八 7)
 
     @property
     def term(self) -> Period:
@@ -246,11 +240,6 @@ class GradeBand:
     failing: bool = False
     bonus_coefficient: Decimal | None = None  # 年终奖系数 (reporter annual); None: the pay coefficient
 
-    @property
-    def annual_coefficient(self) -> Decimal:
-        """The year-end bonus coefficient: 年终奖系数, or 绩效系数 where that is blank."""
-        return self.pay_coefficient if self.bonus_coefficient is None else self.bonus_coefficient
-
 
 @dataclass(frozen=True)
 class Pool:
@@ -311,8 +300,6 @@ class AppraisalInput:
 
 
 # ---- results ---------------------------------------------------------------
-
-
 # The engine states what it found as facts with their numbers; the writers
 # (reporter.writers.wording) put them into words.  No result carries a sentence.
 

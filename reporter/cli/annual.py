@@ -13,7 +13,15 @@ from reporter.writers.language import language
 from reporter.writers.wording import money
 
 from .app import cli, handle_errors
-from .options import ProgressBar, check_choices, db_option, force_option, out_option, split_list, templates_option
+from .options import (
+    ProgressBar,
+    check_choices,
+    db_option,
+    force_option,
+    out_option,
+    split_list,
+    templates_option,
+)
 
 LISTED = 20  # names printed per list; the workbook holds everyone
 

@@ -20,7 +20,6 @@ from types import MappingProxyType
 from reporter.errors import CellError, InputError, Problem
 from reporter.formula import FormulaError, parse_formula
 from reporter.formula.criteria import equality_key
-from reporter.input.annual_settings import annual_values, check_promotion_grades
 from reporter.input.limits import RESERVED_TABS, SHEET_NAME_CHARS, file_label, label_problem, tab_key
 from reporter.input.period_data import PERIOD_DATA_SHEETS, PeriodDataRules
 from reporter.input.plans import BUILT_IN_MEASURES, PlanRules
@@ -29,6 +28,7 @@ from reporter.input.reader import SheetData, WorkbookReader
 from reporter.input.sales import sales_from_measure
 from reporter.input.schema import SETTINGS
 from reporter.input.units import UnitRules
+from reporter.input.year_end import annual_values, check_promotion_grades
 from reporter.model import (
     HR_DEPARTMENT,
     AnnualRewardPlan,

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from reporter.errors import OutputExistsError, UsageError
-from reporter.frames import open_history
-from reporter.rules.annual import AnnualResult, AnnualRow, roll_up
+from reporter.errors import HistoryError, OutputExistsError, UsageError
+from reporter.frames import History, open_history
+from reporter.rules.annual import AnnualResult, AnnualRow, latest_policy, roll_up, year_periods
 from reporter.store.atomic import Leftover, clear_leftovers, output_lock, staged_folder, write_bytes_atomic
 from reporter.store.history import list_periods
 from reporter.store.journal import recover_output
@@ -72,7 +72,7 @@ def annual(year: int, out_dir: Path = Path("output"), *, db_path: Path | None = 
         recovered = recover_output(out_dir, db_path) + clear_leftovers(out_dir / "annual")
         progress.recovered(recovered)
         history = open_history(db_path)
-        result = roll_up(history, year, {p: built for p, built, _ in list_periods(db_path)})
+        result = roll_up_year(history, year, {p: built for p, built, _ in list_periods(db_path)})
         if appeal_deadline is not None:
             result = replace(result, policy=replace(result.policy, appeal_deadline=appeal_deadline))
         job = _Job(result, created or datetime(year, 12, 31), templates, renderer, progress)
@@ -86,6 +86,23 @@ def annual(year: int, out_dir: Path = Path("output"), *, db_path: Path | None = 
             with staged_folder(target, force) as staging:
                 files = [target / p.relative_to(staging) for p in job.write(staging, kinds)]
     return AnnualReport(year, target, tuple(files), result, only is not None, job.skipped, tuple(recovered))
+
+
+def roll_up_year(history: History, year: int, built_at: dict[str, str] | None = None) -> AnnualResult:
+    """The year's figures (reporter.rules.annual), or a HistoryError saying what the history lacks for them."""
+    layout = year_periods(history, year)
+    if layout is None:
+        known = sorted({p[:4] for p in history.periods})
+        raise HistoryError(f"历史记录 {history.path} 中没有 {year} 年的考核期间（已有年份：{'、'.join(known) or '无'}）："
+                           "请先用 reporter build 生成该年的各期结果，或检查 --out / --db")
+    policy = latest_policy(history, year, built_at or {})
+    if policy is None:
+        raise HistoryError(f"{year} 年的考核期间都是旧版本 reporter 记录的，没有记下等级与设置：请用本版本以 --force "
+                           "重新生成该年最后一个考核期间（reporter build 输入表 --force）后再运行 reporter annual")
+    if policy.score_rule == "plan" and layout[2] is None:
+        raise HistoryError(f"年度得分方式为年度方案（{policy.source} 的设置），但历史记录中没有 {year} 年度期间的结果："
+                           f"请先生成考核期间为 {year} 的年度考核，或改用月度平均、季度加权")
+    return roll_up(history, year, policy, layout)
 
 
 class _Job:

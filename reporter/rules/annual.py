@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from reporter.errors import HistoryError
 from reporter.formula import Column
 from reporter.frames import History
-from reporter.model import GradeBand
+from reporter.model import HR_DEPARTMENT, GradeBand
 from reporter.period import MONTHS, parse_period
 from reporter.rules.rulebook import band_columns, rule
 
@@ -37,7 +36,7 @@ class AnnualPolicy:
     grades: tuple[GradeBand, ...]  # ascending, as validated
     language: str = "zh"
     currency: str = "CNY"
-    hr_department: str = "人事部门"
+    hr_department: str = HR_DEPARTMENT["zh"]
     hr_signatory: str = ""
     appeal_route: str = ""
     appeal_deadline: date | None = None
@@ -149,15 +148,14 @@ def quarter_columns(periods: tuple[str, ...], quarter: int) -> tuple[int, ...]:
     return tuple(found)
 
 
-def year_periods(history: History, year: int) -> tuple[str, tuple[str, ...], str | None, tuple[str, ...]]:
-    """(kind, the period columns, the annual period or None, the ignored periods) of ``year`` in the history."""
-    recorded = [parse_period(p) for p in history.periods]
-    of_year = [p for p in recorded if p.year == year]
+Layout = tuple[str, tuple[str, ...], str | None, tuple[str, ...]]
+
+
+def year_periods(history: History, year: int) -> Layout | None:
+    """(kind, the period columns, the annual period or None, the ignored periods) of ``year``; None without any."""
+    of_year = [p for p in map(parse_period, history.periods) if p.year == year]
     if not of_year:
-        known = sorted({p.year for p in recorded})
-        listed = "、".join(map(str, known)) if known else "无"
-        raise HistoryError(f"历史记录 {history.path} 中没有 {year} 年的考核期间（已有年份：{listed}）："
-                           f"请先用 reporter build 生成该年的各期结果，或检查 --out / --db")
+        return None
     year_period = next((p.key for p in of_year if p.kind == "year"), None)
     kinds = sorted({p.kind for p in of_year if p.kind != "year"}, key=MONTHS.get)
     if not kinds:
@@ -168,24 +166,20 @@ def year_periods(history: History, year: int) -> tuple[str, tuple[str, ...], str
     return kind, periods, year_period, ignored
 
 
-def latest_policy(history: History, year: int, built_at: dict[str, str]) -> AnnualPolicy:
-    """The settings of the year's latest period that recorded them."""
-    of_year = [parse_period(p) for p in history.periods if parse_period(p).year == year]
+def latest_policy(history: History, year: int, built_at: dict[str, str]) -> AnnualPolicy | None:
+    """The settings of the year's latest period that recorded them (None: every period predates them)."""
+    of_year = [p for p in map(parse_period, history.periods) if p.year == year]
     for period in sorted(of_year, key=lambda p: (p.end, built_at.get(p.key, "")), reverse=True):
         data = history.settings(period.key)
         if data:
             return policy_from_record(period.key, data)
-    raise HistoryError(f"{year} 年的考核期间都是旧版本 reporter 记录的，没有记下等级与设置：请用新版本以 --force "
-                       f"重新生成该年最后一个考核期间（reporter build 输入表 --force）后再运行 reporter annual")
+    return None
 
 
-def roll_up(history: History, year: int, built_at: dict[str, str] | None = None) -> AnnualResult:
-    """Every employee's year, from the history's recorded periods of ``year``."""
-    kind, periods, year_period, ignored = year_periods(history, year)
-    policy = latest_policy(history, year, built_at or {})
-    if policy.score_rule == "plan" and year_period is None:
-        raise HistoryError(f"年度得分方式为年度方案（{policy.source} 的设置），但历史记录中没有 {year} 年度期间的结果："
-                           f"请先生成考核期间为 {year} 的年度考核，或改用月度平均、季度加权")
+def roll_up(history: History, year: int, policy: AnnualPolicy, layout: Layout) -> AnnualResult:
+    """Every employee's year under ``policy``, over the periods of ``layout`` (see :func:`year_periods`);
+    the annual period must be in the layout when the policy scores from it (年度方案)."""
+    kind, periods, year_period, ignored = layout
     columns = [*periods, *([year_period] if year_period and year_period not in periods else [])]
     totals, grades = (_by_employee(history.pivot(columns, field)) for field in ("total", "grade"))
     people = _people(history, set(columns))

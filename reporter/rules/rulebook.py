@@ -104,7 +104,12 @@ def band_columns(grades: tuple[GradeBand, ...]) -> dict[str, Column]:
     return {"band_grade": Column(g.grade for g in grades), "band_name": Column(g.name for g in grades),
             "band_min": Column(g.min_score for g in grades),
             "band_coefficient": Column(g.pay_coefficient for g in grades),
-            "band_bonus_coefficient": Column(g.annual_coefficient for g in grades)}
+            "band_bonus_coefficient": Column(annual_coefficient(g) for g in grades)}
+
+
+def annual_coefficient(band: GradeBand) -> Decimal:
+    """A band's year-end bonus coefficient: 年终奖系数, or 绩效系数 where that is blank."""
+    return band.pay_coefficient if band.bonus_coefficient is None else band.bonus_coefficient
 
 
 def find_grade(total: Decimal, grades: tuple[GradeBand, ...]) -> GradeBand:

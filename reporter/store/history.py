@@ -14,6 +14,7 @@ from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
+from reporter.annual_settings import ANNUAL_KEYS
 from reporter.errors import ReporterError
 from reporter.model import HistoryRecord, PeriodResult
 from reporter.store.private import connect_private
@@ -170,9 +171,7 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 
 # The settings a period's record keeps for the roll-up: policy words of the letter, and the annual rows.
 RECORDED_SETTINGS = ("company", "language", "currency", "hr_department", "hr_signatory", "appeal_route",
-                     "appeal_deadline", "letterhead_image", "seal_image", "annual_score_rule", "quarter_weights",
-                     "annual_min_months", "annual_bonus_budget", "promotion_periods", "promotion_grades",
-                     "annual_appeal_deadline")
+                     "appeal_deadline", "letterhead_image", "seal_image")
 RECORDED_BAND = ("grade", "name", "min_score", "max_score", "pay_coefficient", "training", "promotion", "level_change",
                  "salary_change", "failing", "bonus_coefficient")
 
@@ -190,6 +189,7 @@ def period_settings(result: PeriodResult) -> str:
     """The period's settings the roll-up reads (RECORDED_SETTINGS and the grade bands), as JSON."""
     s = result.input.settings
     data = {key: _plain(getattr(s, key)) for key in RECORDED_SETTINGS}
+    data.update({key: _plain(getattr(s.annual, key)) for key in ANNUAL_KEYS})
     data["grades"] = [{key: _plain(getattr(g, key)) for key in RECORDED_BAND} for g in result.input.grades]
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 

@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from reporter.period import Period
 from reporter.rules.annual import SCORE_RULES, AnnualResult
-from reporter.rules.rulebook import ANNUAL_FORMULAS, rule
+from reporter.rules.rulebook import ANNUAL_FORMULAS, annual_coefficient, rule
 from reporter.writers.language import language
 from reporter.writers.xlsx.layout import num
 from reporter.writers.xlsx.pages import print_words
@@ -141,7 +141,7 @@ class _AnnualBook:
         ws.write_row(row, 0, texts, self.s.get("header"))
 
     def people(self, ws) -> None:
-        r, t, p = self.result, self.t, self.policy
+        r, p = self.result, self.policy
         year_words = self.lang.say(f"{r.year}年度绩效汇总 · {p.company}", f"Annual results {r.year} · {p.company}")
         self.title(ws, year_words, self.last_col)
         words = [("工号", "ID"), ("姓名", "Name"), ("公司", "Company"), ("部门", "Dept."), ("岗位", "Role")]
@@ -258,7 +258,7 @@ class _AnnualBook:
             ws.write_number(i, 2, num(g.min_score), self.s.get("cell", num="0.00"))
             self.number(ws, i, 3, g.max_score, self.s.get("cell", num="0.00"))
             ws.write_number(i, 4, num(g.pay_coefficient), self.s.get("cell", num="0%"))
-            ws.write_number(i, 5, num(g.annual_coefficient), self.s.get("cell", num="0%"))
+            ws.write_number(i, 5, num(annual_coefficient(g)), self.s.get("cell", num="0%"))
             ws.write_row(i, 6, [g.training, g.promotion], wrap)
         row = BAND_ROW + len(p.grades) + 2
         ws.write_string(row, 0, t("年度规则公式（各单元格即按此计算）", "Annual rule formulas (each cell computes by one)",

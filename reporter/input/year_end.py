@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
+from reporter.annual_settings import ANNUAL_KEYS, AnnualSettings
 from reporter.errors import CellError
 from reporter.input.cells import parse_percent
 from reporter.model import GradeBand, Settings
@@ -37,7 +38,8 @@ def parse_quarter_weights(text: str) -> tuple[Decimal, ...]:
 
 
 def annual_values(values: dict, row_of: dict[str, int], problem: Callable) -> None:
-    """Turn the annual rows of ``values`` into Settings' types in place; a bad one is reported and dropped."""
+    """Move the annual rows of ``values`` into one AnnualSettings (``values["annual"]``); a bad row is reported
+    and left at its default."""
     for key in ("annual_min_months", "promotion_periods"):
         if key in values:
             values[key] = int(values[key])
@@ -49,15 +51,16 @@ def annual_values(values: dict, row_of: dict[str, int], problem: Callable) -> No
             del values["quarter_weights"]
     if "promotion_grades" in values:
         values["promotion_grades"] = tuple(split_words(values["promotion_grades"]))
+    values["annual"] = AnnualSettings(**{key: values.pop(key) for key in ANNUAL_KEYS if key in values})
 
 
 def check_promotion_grades(settings: Settings | None, grades: list[GradeBand], row: int | None,
                            problem: Callable) -> None:
     """晋升等级 must name grades of the 等级 sheet (compared ignoring case, as the workbooks' lookups do)."""
-    if settings is None or not settings.promotion_grades or not grades:
+    if settings is None or not settings.annual.promotion_grades or not grades:
         return
     known = {g.grade.casefold() for g in grades}
-    unknown = [g for g in settings.promotion_grades if g.casefold() not in known]
+    unknown = [g for g in settings.annual.promotion_grades if g.casefold() not in known]
     if unknown:
         problem(f"晋升等级 {'、'.join(unknown)} 不在「等级」表中：可用 {'、'.join(g.grade for g in grades)}",
                 "settings", row, "promotion_grades")
