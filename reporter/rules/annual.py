@@ -226,6 +226,7 @@ class _Draft:
         self.bands = band_columns(policy.grades)
         self.top = Column(policy.top_grades)
         self.quarters = [quarter_columns(periods, q) for q in range(1, 5)]
+        self.streaks: dict[tuple[str, int], int] = {}
 
     def score(self, eid: str, person: dict, totals: dict, grades: dict) -> dict:
         p = self.policy
@@ -253,11 +254,10 @@ class _Draft:
                                                                         **self.bands}))
         weight = rule("annual_bonus_weight").evaluate({"eligible": eligible, "bonus_base": person["base"] or ZERO,
                                                        "bonus_coefficient": coefficient or ZERO})
-        streaks, previous = [], ZERO
+        streaks, previous = [], 0
         for grade in row_grades:
-            previous = rule("top_streak").evaluate({"top_grades": self.top, "grade": grade,
-                                                    "previous_streak": previous})
-            streaks.append(int(previous))
+            previous = self.streak(grade, previous)
+            streaks.append(previous)
         candidate = rule("promotion_candidate").evaluate({"top_streaks": Column(streaks),
                                                           "promotion_periods": p.promotion_periods})
         return {"employee_id": eid, "name": person["name"], "company": person["company"],
@@ -266,6 +266,14 @@ class _Draft:
                 "months_appraised": int(months), "score": score, "grade": p.band(code) if code else None,
                 "eligible": bool(eligible), "bonus_base": person["base"], "coefficient": coefficient,
                 "bonus_weight": weight, "streaks": tuple(streaks), "promotion_candidate": bool(candidate)}
+
+    def streak(self, grade: str, previous: int) -> int:
+        """The top_streak rule; it depends on these two values alone, so each pair is evaluated once."""
+        key = (grade, previous)
+        if key not in self.streaks:
+            self.streaks[key] = int(rule("top_streak").evaluate({"top_grades": self.top, "grade": grade,
+                                                                 "previous_streak": previous}))
+        return self.streaks[key]
 
     def quarter(self, row_totals: tuple, q: int) -> Decimal | None:
         cells = Column(row_totals[i] for i in self.quarters[q - 1])
