@@ -25,13 +25,14 @@ from reporter.rules.rulebook import ANNUAL_FORMULAS, annual_coefficient, rule
 from reporter.writers.language import language
 from reporter.writers.xlsx.layout import num
 from reporter.writers.xlsx.pages import print_words
-from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup
+from reporter.writers.xlsx.style import MONEY, Styles, new_workbook, print_setup, row_height, wrapped_lines
 
 RULE_WORDS = {"months": ("月度平均", "Mean of months"), "quarters": ("季度加权", "Weighted quarters"),
               "plan": ("年度方案", "Annual plan")}
 KIND_WORDS = {"month": ("月度", "monthly"), "quarter": ("季度", "quarterly"), "half": ("半年度", "half-yearly"),
               "year": ("年度", "annual")}
 ROW = "#ROW#"  # stands for the row number in a formula translated once for every row (no formula holds it)
+PRINT_SCALE = 68  # percent: a year of months (or the results) across one landscape A4 page
 FIRST = 2  # data rows start here on both people sheets (row 0 the title, row 1 the column titles)
 BAND_TITLES = (("等级", "Grade"), ("等级名称", "Grade name"), ("分数下限", "Lower bound"), ("分数上限", "Upper bound"),
                ("绩效系数", "Pay coeff."), ("年终奖系数", "Bonus coeff."), ("培训强度", "Training"),
@@ -134,28 +135,39 @@ class _AnnualBook:
         for ws, title, landscape in ((people, n("年度绩效汇总", "Annual results"), True),
                                      (grades, n("等级与晋升", "Grades and promotion"), True),
                                      (params, n("参数与规则", "Parameters and rules"), False)):
-            print_setup(ws, info, title, landscape=landscape, repeat=1 if ws is not params else None)
+            # The people sheets print at a fixed scale in two parts side by side (the periods, then the
+            # results), 工号 and 姓名 repeated, page by page across then down: fitted to one page wide,
+            # thirty columns would print too small to read.
+            scale = PRINT_SCALE if ws is not params else None
+            print_setup(ws, info, title, landscape=landscape, repeat=1 if ws is not params else None, scale=scale)
             print_words(ws, info, self.lang, title)
+            if ws is not params:
+                ws.repeat_columns(0, 1)
+                ws.print_across()
+        people.set_v_pagebreaks([self.q_col])
+        grades.set_v_pagebreaks([2 + len(self.result.periods)])
 
     def title(self, ws, text: str, last_col: int) -> None:
         ws.set_row(0, 24)
         ws.merge_range(0, 0, 0, last_col, text, self.s.get("title"))
 
     def titles(self, ws, row: int, words: list[tuple[str, str]], widths: list[float]) -> None:
+        """Column titles in the workbook's language, each column wide enough for its longest English word,
+        the row as tall as the most wrapped title."""
         texts = [self.t(zh, en) for zh, en in words]
-        lines = max(text.count("\n") + 1 for text in texts)
-        english = self.lang.code != "zh"
+        lines = 1
         for col, (text, width) in enumerate(zip(texts, widths, strict=True)):
-            longest = max((len(word) for word in text.split()), default=0) + 1.5 if english else 0
-            ws.set_column(col, col, max(width, longest))
-            lines = max(lines, (2 if self.lang.bilingual else 1) + (english and len(text) > width * 1.2))
-        ws.set_row(row, 14 * lines + 4)
+            if self.lang.code != "zh":
+                width = max([width, *(len(word) + 1.5 for word in text.split())])
+            ws.set_column(col, col, width)
+            lines = max(lines, wrapped_lines(text, width))
+        ws.set_row(row, row_height(lines))
         ws.write_row(row, 0, texts, self.s.get("header"))
 
     def people(self, ws) -> None:
         r, p = self.result, self.policy
         year_words = self.lang.say(f"{r.year}年度绩效汇总 · {p.company}", f"Annual results {r.year} · {p.company}")
-        self.title(ws, year_words, self.last_col)
+        self.title(ws, year_words, self.q_col - 1)  # over the first printed part only
         words = [("工号", "ID"), ("姓名", "Name"), ("公司", "Company"), ("部门", "Dept."), ("岗位", "Role")]
         words += [(key, key) for key in r.periods]
         if self.year_col is not None:
@@ -166,13 +178,13 @@ class _AnnualBook:
                   ("年度等级", "Annual grade"), ("年终奖资格", "Bonus eligible"), ("年终奖基数", "Bonus base"),
                   ("年终奖系数", "Bonus coeff."), ("奖金权重", "Bonus weight"), ("年终奖", "Year-end bonus"),
                   ("晋升候选", "Promotion candidate")]
-        widths = [10, 9, 12, 12, 12, *([8] * (len(words) - 15)), 8, 8, 9, 8, 9, 11, 9, 12, 12, 9]
+        widths = [10, 8, 10, 10, 10, *([7.5] * (len(words) - 15)), 8, 8, 9, 8, 9, 11, 9, 12, 12, 9]
         self.titles(ws, 1, words, widths)
         cell_fmt, score = self.s.get("cell"), self.s.get("cell", num="0.00")
         money, percent = self.s.get("cell", num=MONEY), self.s.get("cell", num="0%")
         yes = self.yes_no_format(("是", "Yes"), ("否", "No"))
         candidate = self.yes_no_format(("候选", "Candidate"), ("—", "—"))
-        c = self.col
+        c, centred = self.col, self.s.get("cell", align="center")
         refs = self.refs()
         for i, row in enumerate(r.rows):
             at = FIRST + i
@@ -187,7 +199,7 @@ class _AnnualBook:
             self.formula(ws, at, c["periods"], "annual_periods", refs, row.periods_scored, cell_fmt)
             self.formula(ws, at, c["months"], "months_appraised", refs, row.months_appraised, cell_fmt)
             self.formula(ws, at, c["score"], SCORE_RULES[p.score_rule], refs, row.score, score)
-            self.formula(ws, at, c["grade"], "annual_grade", refs, row.grade.grade if row.grade else "", cell_fmt)
+            self.formula(ws, at, c["grade"], "annual_grade", refs, row.grade.grade if row.grade else "", centred)
             self.formula(ws, at, c["eligible"], "annual_eligible", refs, int(row.eligible), yes)
             self.number(ws, at, c["base"], row.bonus_base, money)
             self.formula(ws, at, c["coefficient"], "annual_bonus_coefficient", refs, row.coefficient, percent)
@@ -200,14 +212,15 @@ class _AnnualBook:
     def grades(self, ws) -> None:
         r, p = self.result, len(self.result.periods)
         self.title(ws, self.lang.say(f"{r.year}年各期等级与连续晋升等级期数", f"Grades of {r.year} and runs of top grades"),
-                   1 + 2 * p)
+                   1 + p)
         words = [("工号", "ID"), ("姓名", "Name"), *((f"{k} 等级", f"{k} grade") for k in r.periods),
                  *((f"{k} 连续", f"{k} run") for k in r.periods)]
-        self.titles(ws, 1, words, [10, 9, *([8] * (2 * p))])
+        self.titles(ws, 1, words, [10, 8, *([7.5] * (2 * p))])
         cell_fmt = self.s.get("cell")
         for i, row in enumerate(r.rows):
             at = FIRST + i
-            ws.write_row(at, 0, [row.employee_id, row.name, *row.grades], cell_fmt)
+            ws.write_row(at, 0, [row.employee_id, row.name], cell_fmt)
+            ws.write_row(at, 2, list(row.grades), self.s.get("cell", align="center"))
             for j, streak in enumerate(row.streaks):
                 previous = f"{xl_col_to_name(1 + p + j)}{ROW}" if j else "0"
                 refs = {"top_grades": self.params["top_grades"], "grade": f"{xl_col_to_name(2 + j)}{ROW}",
