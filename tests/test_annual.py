@@ -247,3 +247,28 @@ def test_an_english_letter(year_db, tmp_path):
     text = pdf_text(out / "annual" / "2026" / "letters" / "E004.pdf")
     assert "Annual Performance Result Letter" in text and "78.36" in text and "31 January 2027" in text
     assert "not appraised" in text and "合格" in text  # the band's name prints as the company typed it
+
+
+def test_a_quarterly_history(tmp_path):
+    db = tmp_path / "reporter.sqlite"
+    for q in range(1, 5):  # December's figures every quarter: E001 122.20, E002 41.00, E004 92.00; E003 absent
+        sheets = month_sheets(12, [["年度得分方式", "季度加权"], ["季度权重", "40% 20% 20% 20%"]] if q == 4 else [])
+        sheets["设置"][2][1] = f"2026-Q{q}"
+        sheets["设置"][3][1] = date(2026, 3 * q + 1, 13) if q < 4 else date(2027, 1, 13)
+        people = {row[0]: row for row in sheets["员工"][1:]}
+        people["E002"][sheets["员工"][0].index("缺勤月数")] = 0 if q in (2, 3) else 3  # appraised in Q2, Q3 only
+        record_period(db, score_period(load_input(write_book(tmp_path / f"q{q}.xlsx", sheets))), input_sha256="x",
+                      built_at=f"2026-{3 * q:02d}-28")
+    result, rows = rows_of(db)
+    assert (result.kind, result.period_months, result.periods) == ("quarter", 3, ("2026-Q1", "2026-Q2", "2026-Q3",
+                                                                                   "2026-Q4"))
+    # A quarter's score is its own total; E002 has Q2 and Q3 only: (0.2 × 41 + 0.2 × 41) / 0.4 = 41.00, and
+    # 2 quarters × 3 = 6 months appraised ≥ 6: eligible.  E004: 92.00 in every quarter, 12 months.
+    assert rows["E002"].quarters == (None, D("41.00"), D("41.00"), None) and rows["E002"].score == D("41.00")
+    assert (rows["E002"].months_appraised, rows["E002"].eligible) == (6, True)
+    assert (rows["E004"].score, rows["E004"].months_appraised) == (D("92.00"), 12)
+    sheets = month_sheets(5)
+    record_period(db, score_period(load_input(write_book(tmp_path / "m5.xlsx", sheets))), input_sha256="x",
+                  built_at="2026-06-01")
+    mixed, _ = rows_of(db)  # a month recorded too: the finest kind is rolled up, the quarters are listed
+    assert (mixed.periods, mixed.ignored) == (("2026-05",), ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"))
