@@ -249,7 +249,7 @@ def test_an_english_letter(year_db, tmp_path):
     assert "not appraised" in text and "合格" in text  # the band's name prints as the company typed it
 
 
-def test_a_quarterly_history(tmp_path):
+def quarterly_history(tmp_path: Path) -> Path:
     db = tmp_path / "reporter.sqlite"
     for q in range(1, 5):  # December's figures every quarter: E001 122.20, E002 41.00, E004 92.00; E003 absent
         sheets = month_sheets(12, [["年度得分方式", "季度加权"], ["季度权重", "40% 20% 20% 20%"]] if q == 4 else [])
@@ -259,6 +259,11 @@ def test_a_quarterly_history(tmp_path):
         people["E002"][sheets["员工"][0].index("缺勤月数")] = 0 if q in (2, 3) else 3  # appraised in Q2, Q3 only
         record_period(db, score_period(load_input(write_book(tmp_path / f"q{q}.xlsx", sheets))), input_sha256="x",
                       built_at=f"2026-{3 * q:02d}-28")
+    return db
+
+
+def test_a_quarterly_history(tmp_path):
+    db = quarterly_history(tmp_path)
     result, rows = rows_of(db)
     assert (result.kind, result.period_months, result.periods) == ("quarter", 3, ("2026-Q1", "2026-Q2", "2026-Q3",
                                                                                    "2026-Q4"))
@@ -272,3 +277,29 @@ def test_a_quarterly_history(tmp_path):
                   built_at="2026-06-01")
     mixed, _ = rows_of(db)  # a month recorded too: the finest kind is rolled up, the quarters are listed
     assert (mixed.periods, mixed.ignored) == (("2026-05",), ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"))
+
+
+@pytest.mark.slow
+def test_libreoffice_agrees_on_quarterly_and_half_year_histories(tmp_path):
+    """A quarter's cells are the quarter itself; a quarter with no period at all (a history of January to June)
+    reads an empty cell."""
+    from tests.recalc import assert_parity
+
+    quarterly = tmp_path / "quarterly"
+    quarterly.mkdir()
+    quarterly_history(quarterly)
+    first_half = tmp_path / "first-half"
+    first_half.mkdir()
+    for month in range(1, 7):
+        settings = [["年度得分方式", "季度加权"], ["季度权重", "10% 20% 30% 40%"]] if month == 6 else []
+        book = write_book(first_half / f"{month}.xlsx", month_sheets(month, settings))
+        record_period(first_half / "reporter.sqlite", score_period(load_input(book)), input_sha256="x",
+                      built_at=f"2026-{month:02d}-28")
+    _, rows = rows_of(first_half / "reporter.sqlite")
+    # E004: Q1 77.00 (as above), Q2 92.00; Q3 and Q4 drop out: (0.1 × 77 + 0.2 × 92) / 0.3 = 26.1 / 0.3 = 87.00.
+    assert rows["E004"].quarters == (D("77.00"), D("92.00"), None, None) and rows["E004"].score == D("87.00")
+    books = []
+    for out in (quarterly, first_half):
+        annual(2026, out, only=["workbook"])
+        books.append(out / "annual" / "2026" / "annual.xlsx")
+    assert assert_parity(books, tmp_path / "recalc") > 0
