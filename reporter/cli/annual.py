@@ -21,6 +21,7 @@ from .options import (
     out_option,
     split_list,
     templates_option,
+    workers_option,
 )
 
 LISTED = 20  # names printed per list; the workbook holds everyone
@@ -37,10 +38,11 @@ LISTED = 20  # names printed per list; the workbook holds everyone
 @click.option("--appeal-deadline", "appeal_deadline", type=click.DateTime(["%Y-%m-%d"]), default=None,
               metavar="YYYY-MM-DD", help="The letters' appeal deadline [default: 设置 年度申诉截止日期, else the "
                                          "year's latest period's 申诉截止日期].")
+@workers_option
 @templates_option
 @handle_errors
 def annual_command(year: int, out_dir: Path, db_path: Path | None, only: tuple[str, ...], force: bool,
-                   appeal_deadline: datetime | None, templates: Path | None):
+                   appeal_deadline: datetime | None, workers: int | None, templates: Path | None):
     """Roll the year up from the history: annual score, grade, year-end bonus, promotion candidates.
 
     \b
@@ -64,7 +66,7 @@ def annual_command(year: int, out_dir: Path, db_path: Path | None, only: tuple[s
     kinds = check_choices(split_list(only), pipeline.ANNUAL_KINDS, "--only")
     report = pipeline.annual(year, out_dir, db_path=db_path, only=kinds or None, force=force, progress=ProgressBar(),
                              created=source_date(os.environ), templates=templates,
-                             appeal_deadline=appeal_deadline.date() if appeal_deadline else None)
+                             appeal_deadline=appeal_deadline.date() if appeal_deadline else None, workers=workers)
     print_annual(report)
 
 

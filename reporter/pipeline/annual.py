@@ -9,6 +9,8 @@ write each.  The run holds the output folder's lock, as a build does.
 
 from __future__ import annotations
 
+import gc
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -25,7 +27,7 @@ from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.xlsx.annual import render_annual_workbook
 
 from .build import DEFAULT_DB_NAME
-from .render import Progress
+from .render import CHUNK, Progress, fork_pool, run_each
 
 ANNUAL_KINDS = ("workbook", "letters")
 WORKBOOK = "annual.xlsx"
@@ -55,12 +57,13 @@ def annual_folder(out_dir: Path, year: int) -> Path:
 def annual(year: int, out_dir: Path = Path("output"), *, db_path: Path | None = None,
            only: Iterable[str] | None = None, force: bool = False, progress: Progress | None = None,
            created: datetime | None = None, templates: Path | None = None, appeal_deadline: date | None = None,
-           renderer: PdfRenderer | None = None) -> AnnualReport:
+           renderer: PdfRenderer | None = None, workers: int | None = None) -> AnnualReport:
     """Roll ``year`` up from the history (``db_path``, default OUT/reporter.sqlite) into OUT/annual/<year>/.
 
     ``only`` limits the outputs (ANNUAL_KINDS) and makes the run partial; ``created`` dates the files
     (default: the year's last day, so a rerun gives the same bytes); ``appeal_deadline`` overrides the
-    letters' deadline (default 设置 年度申诉截止日期, else the latest period's 申诉截止日期).
+    letters' deadline (default 设置 年度申诉截止日期, else the latest period's 申诉截止日期); ``workers``
+    render the letters (default one per core).
     """
     kinds = set(ANNUAL_KINDS if only is None else only)
     if unknown := kinds - set(ANNUAL_KINDS):
@@ -75,7 +78,8 @@ def annual(year: int, out_dir: Path = Path("output"), *, db_path: Path | None = 
         result = roll_up_year(history, year, {p: built for p, built, _ in list_periods(db_path)})
         if appeal_deadline is not None:
             result = replace(result, policy=replace(result.policy, appeal_deadline=appeal_deadline))
-        job = _Job(result, created or datetime(year, 12, 31), templates, renderer, progress)
+        job = _Job(result, created or datetime(year, 12, 31), templates, renderer, progress,
+                   workers or os.cpu_count() or 1)
         target = annual_folder(out_dir, year)
         if only is not None:
             existing = [p for p in job.targets(target, kinds) if p.exists()]
@@ -109,9 +113,10 @@ class _Job:
     """The files of one roll-up, written into a folder (the staging folder, or the year's own)."""
 
     def __init__(self, result: AnnualResult, created: datetime, templates: Path | None,
-                 renderer: PdfRenderer | None, progress: Progress):
+                 renderer: PdfRenderer | None, progress: Progress, workers: int):
         self.result, self.created, self.templates, self.renderer = result, created, templates, renderer
-        self.progress = progress
+        self.progress, self.workers = progress, workers
+        self.letter_folder = Path()
         appraised = {r.employee_id for r in result.rows if any(t is not None for t in (*r.totals, r.year_total))}
         self.lettered = [r for r in result.rows if r.employee_id in appraised]
         self.skipped = tuple(r for r in result.rows if r.employee_id not in appraised)
@@ -144,17 +149,41 @@ class _Job:
         return path
 
     def letters(self, folder: Path) -> list[Path]:
-        from reporter.writers.pdf.annual_letter import render_annual_letter
-
-        renderer = self.renderer or PdfRenderer(self.templates)
-        written = []
-        self.progress.start("年度通知书", len(self.lettered))
+        """One letter per employee with an appraised period, rendered by ``workers`` forked processes."""
+        self.letter_folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.pdf_renderer()  # fail on missing fonts before anything is written; the workers inherit it
+        positions = list(range(len(self.lettered)))
+        tasks = [("annual_letters", positions[i:i + CHUNK]) for i in range(0, len(positions), CHUNK)]
+        pool = fork_pool(self, self.workers) if self.workers > 1 and len(positions) > CHUNK else None
+        written: list[Path] = []
+        self.progress.start("年度通知书", len(positions))
         try:
-            for row in self.lettered:
-                path = folder / f"{row.employee_id}.pdf"
-                write_bytes_atomic(path, render_annual_letter(renderer, self.result, row, self.created))
-                written.append(path)
-                self.progress.advance()
+            for (_, chunk), paths in zip(tasks, run_each(self, tasks, pool), strict=True):
+                written += paths
+                self.progress.advance(len(chunk))
         finally:
             self.progress.close()
+            if pool is not None:
+                pool.close()
+                pool.join()
+                gc.unfreeze()
         return written
+
+    def pdf_renderer(self) -> PdfRenderer:
+        if self.renderer is None:
+            self.renderer = PdfRenderer(self.templates)
+        return self.renderer
+
+    def run_task(self, task: tuple) -> list[Path]:
+        """Render and write one chunk of letters (in a worker, or here)."""
+        from reporter.writers.pdf.annual_letter import render_annual_letter
+
+        _, positions = task
+        paths = []
+        for i in positions:
+            row = self.lettered[i]
+            path = self.letter_folder / f"{row.employee_id}.pdf"
+            write_bytes_atomic(path, render_annual_letter(self.pdf_renderer(), self.result, row, self.created))
+            paths.append(path)
+        return paths
