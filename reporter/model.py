@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
+from reporter.annual_settings import AnnualSettings
 from reporter.errors import Problem
 from reporter.formula import Formula
 from reporter.period import Period
@@ -57,6 +58,7 @@ class Settings:
     agreement_term: str = ""  # 责任书期限: month, quarter, half or year; blank: the period's own kind
     unit_score_rule: str = "own"  # 单位得分方式: own (the unit plan's total) or blended (with its people's average)
     unit_own_weight: Decimal = Decimal("0.7")  # 单位方案权重: the own plan's share of a blended unit score
+    annual: AnnualSettings = field(default_factory=AnnualSettings)  # 年度汇总 rows (reporter annual, 篇八 7)
 
     @property
     def term(self) -> Period:
@@ -236,6 +238,7 @@ class GradeBand:
     level_change: str = ""
     salary_change: str = ""
     failing: bool = False
+    bonus_coefficient: Decimal | None = None  # 年终奖系数 (reporter annual); None: the pay coefficient
 
 
 @dataclass(frozen=True)
@@ -297,8 +300,6 @@ class AppraisalInput:
 
 
 # ---- results ---------------------------------------------------------------
-
-
 # The engine states what it found as facts with their numbers; the writers
 # (reporter.writers.wording) put them into words.  No result carries a sentence.
 

@@ -64,6 +64,12 @@ RULE_NAMES = {
     "people_count": "单位所属员工人数", "people_average": "单位所属员工平均分",
     "unit_score_own": "单位得分（本单位方案）", "unit_score_blended": "单位得分（与员工平均加权）",
     "unit_rank": "单位排名（同级、同一上级）",
+    "annual_periods": "年度计分期数 (reporter annual)", "months_appraised": "考核月数",
+    "annual_score_months": "年度得分（月度平均）", "quarter_score": "季度得分",
+    "annual_score_quarters": "年度得分（季度加权）", "annual_score_plan": "年度得分（年度方案）",
+    "annual_grade": "年度等级", "annual_eligible": "年终奖资格", "annual_bonus_coefficient": "年终奖系数",
+    "annual_bonus_weight": "奖金权重", "annual_bonus_weight_total": "奖金权重合计", "annual_bonus": "年终奖",
+    "annual_bonus_residue": "预算余差（舍入）", "top_streak": "连续晋升等级期数", "promotion_candidate": "晋升候选",
 }
 
 

@@ -28,6 +28,7 @@ from reporter.input.reader import SheetData, WorkbookReader
 from reporter.input.sales import sales_from_measure
 from reporter.input.schema import SETTINGS
 from reporter.input.units import UnitRules
+from reporter.input.year_end import annual_values, check_promotion_grades
 from reporter.model import (
     HR_DEPARTMENT,
     AnnualRewardPlan,
@@ -92,6 +93,7 @@ class _Validator(PlanRules, PeriodDataRules, UnitRules):
         kpis = self.kpis(measure_defs)
         plans = self.plans(kpis, measure_defs, employees)
         grades = self.grades()
+        check_promotion_grades(settings, grades, self.settings_rows.get("promotion_grades"), self.problem)
         pools = self.pools(settings)
         by_id = {e.employee_id: e for e in employees}
         absence_limit = settings.absence_limit_months if settings else Decimal(2)
@@ -159,6 +161,7 @@ class _Validator(PlanRules, PeriodDataRules, UnitRules):
         values.update({k: int(values[k]) for k in ("streak_months", "smtp_port", "rate_limit") if k in values})
         values.update({k: self.image(values[k], row_of.get(k), k) for k in ("letterhead_image", "seal_image")
                        if k in values})
+        annual_values(values, row_of, self.problem)
         if (term := values.get("agreement_term")) and MONTHS[term] < period.months:
             self.problem(f"责任书期限「{TERMS[term][0]}」短于考核期间 {period.label}：请填写{TERMS[period.kind][0]}或更长的期限，"
                          f"或留空（与考核期间相同）", "settings", row_of.get("agreement_term"), "agreement_term")
