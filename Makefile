@@ -23,7 +23,7 @@ demo: setup
 # The whole suite: what CI runs, one pytest worker per core (each worker has its own LibreOffice profile).
 test: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --durations=25
 
 # Everything but the tests marked slow (PDF rendering, LibreOffice): under a minute, for while you work,
 # one pytest worker per core.

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from reporter.errors import (
     DeliveryError,
+    HistoryError,
     InputError,
     InputFileError,
     OutputExistsError,
@@ -48,8 +49,8 @@ except PackageNotFoundError:  # running from a checkout that was never installed
     __version__ = "0+unknown"
 
 __all__ = [
-    "DeliveryError", "InputError", "InputFileError", "OutputExistsError", "Problem", "ReporterError", "UsageError",
-    "__version__", "build", "load", "merge", "open_history", "plan", "score",
+    "DeliveryError", "HistoryError", "InputError", "InputFileError", "OutputExistsError", "Problem", "ReporterError", "UsageError",
+    "__version__", "annual", "build", "load", "merge", "open_history", "plan", "score",
 ]
 
 
@@ -92,6 +93,13 @@ def plan(input_path: str | Path, out_dir: str | Path = "output", **options):
     from reporter.pipeline.plan import plan as plan_period
 
     return plan_period(Path(input_path), Path(out_dir), **options)
+
+
+def annual(year: int, out_dir: str | Path = "output", **options):
+    """The year-end roll-up into ``out_dir/annual/<year>/`` (reporter.pipeline.annual.annual): AnnualReport."""
+    from reporter.pipeline.annual import annual as roll_up_year
+
+    return roll_up_year(year, Path(out_dir), **options)
 
 
 def open_history(path: str | Path):

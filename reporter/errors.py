@@ -65,6 +65,10 @@ class UsageError(ReporterError, ValueError):
     """A library call with arguments that cannot work (an unknown output kind, shard 3 of 2 …)."""
 
 
+class HistoryError(ReporterError):
+    """The history lacks what a command needs (no period of the year asked for, no grade bands recorded …)."""
+
+
 class OutputExistsError(ReporterError):
     """A build would overwrite results that already exist."""
 

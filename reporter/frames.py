@@ -120,6 +120,7 @@ class HistoryRow:
     department_rank: int | None
     role_rank: int | None
     pay_total: Decimal
+    bonus_base: Decimal | None = None  # the 岗位工资 of that period (None: recorded before reporter annual)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,21 @@ class History:
     def periods(self) -> list[str]:
         return sorted({r.period for r in self.rows})
 
+    def settings(self, period: str) -> dict:
+        """The settings recorded with a period (reporter.store.history.period_settings); {} before they were."""
+        from reporter.store.history import read_settings
+
+        return read_settings(self.path, period)
+
+    def pivot(self, periods: list[str], values: str) -> pd.DataFrame:
+        """Employees × ``periods`` of one field of the appraised results (``total`` or ``grade``), exact:
+        the cells hold the recorded Decimal or text, None where the employee was not appraised that period."""
+        records = [{"employee_id": r.employee_id, "period": r.period, values: getattr(r, values)}
+                   for r in self.rows if r.appraised and r.period in periods]
+        frame = pd.DataFrame(records, columns=["employee_id", "period", values])
+        table = frame.pivot(index="employee_id", columns="period", values=values).reindex(columns=periods)
+        return table.astype(object).where(table.notna(), None)
+
     def to_frame(self) -> pd.DataFrame:
         """One row per employee and period, oldest period first; the same dtypes as a period's frame."""
         records = [{
@@ -140,9 +156,10 @@ class History:
             "name": r.name, "company": r.company, "department": r.department, "role": r.role,
             "appraised": r.appraised, "total": _score(r.total), "grade": r.grade,
             "department_rank": r.department_rank, "role_rank": r.role_rank, "pay_total_cents": cents(r.pay_total),
+            "bonus_base_cents": cents(r.bonus_base),
         } for r in self.rows]
         columns = ["period", "period_start", "employee_id", "name", "company", "department", "role", "appraised",
-                   "total", "grade", "department_rank", "role_rank", "pay_total_cents"]
+                   "total", "grade", "department_rank", "role_rank", "pay_total_cents", "bonus_base_cents"]
         frame = _typed(pd.DataFrame(records, columns=columns))
         frame["period"] = frame["period"].astype(pd.CategoricalDtype(self.periods, ordered=True))
         return frame.set_index(["period", "employee_id"], drop=False)
@@ -153,6 +170,7 @@ def open_history(path: str | Path) -> History:
     from reporter.store.history import read_results
 
     path = Path(path)
-    rows = tuple(HistoryRow(p, e, n, c, d, role, bool(a), None if t is None else Decimal(t), g, dr, rr, Decimal(pay))
-                 for p, e, n, c, d, role, a, t, g, dr, rr, pay in read_results(path))
+    rows = tuple(HistoryRow(p, e, n, c, d, role, bool(a), None if t is None else Decimal(t), g, dr, rr, Decimal(pay),
+                            None if base is None else Decimal(base))
+                 for p, e, n, c, d, role, a, t, g, dr, rr, pay, base in read_results(path))
     return History(path, rows)

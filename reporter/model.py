@@ -1,8 +1,5 @@
-"""The validated input and the computed results, as frozen dataclasses without I/O.
-
-Everything downstream of validation (scoring, writers, mail) reads these and
-never the workbook, so a writer cannot see a value the engine did not check.
-"""
+"""The validated input and the computed results, as frozen dataclasses without I/O: everything downstream
+of validation (scoring, writers, mail) reads these, never the workbook, so a writer sees only checked values."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
+from reporter.annual_settings import AnnualSettings
 from reporter.errors import Problem
 from reporter.formula import Formula
 from reporter.period import Period
@@ -60,6 +58,7 @@ class Settings:
     grade_targets: tuple[tuple[str, Decimal], ...] = ()  # 校准 (rules.calibration): 目标等级分布, highest grade first
     calibration_tolerance: Decimal = Decimal("0.1")  # 校准容差: percentage points (0.1 = 10)
     performance_pay_budget: Decimal | None = None  # 绩效工资预算: performance pay's budget
+    annual: AnnualSettings = field(default_factory=AnnualSettings)  # 年度汇总 rows (reporter annual, 篇八 7)
 
     @property
     def term(self) -> Period:
@@ -239,6 +238,7 @@ class GradeBand:
     level_change: str = ""
     salary_change: str = ""
     failing: bool = False
+    bonus_coefficient: Decimal | None = None  # 年终奖系数 (reporter annual); None: the pay coefficient
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,12 @@ RULE_NAMES = {
     "grade_share": "校准：等级占比", "share_deviation": "校准：占比偏差", "off_target": "校准：偏离目标（标红）",
     "rating_average": "校准：平均评分得分率", "rating_outlier": "校准：评分偏离", "top_heavy": "校准：高等级偏多",
     "bottom_heavy": "校准：低等级偏多", "budget_difference": "校准：绩效工资与预算之差",
+    "annual_periods": "年度计分期数 (reporter annual)", "months_appraised": "考核月数",
+    "annual_score_months": "年度得分（月度平均）", "quarter_score": "季度得分",
+    "annual_score_quarters": "年度得分（季度加权）", "annual_score_plan": "年度得分（年度方案）",
+    "annual_grade": "年度等级", "annual_eligible": "年终奖资格", "annual_bonus_coefficient": "年终奖系数",
+    "annual_bonus_weight": "奖金权重", "annual_bonus_weight_total": "奖金权重合计", "annual_bonus": "年终奖",
+    "annual_bonus_residue": "预算余差（舍入）", "top_streak": "连续晋升等级期数", "promotion_candidate": "晋升候选",
 }
 
 

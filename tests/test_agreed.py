@@ -131,6 +131,8 @@ def test_a_history_file_of_the_previous_schema_gains_the_table(tmp_path, make_bo
     with sqlite3.connect(db) as conn:  # as the code before agreed_lines left it: version 1, no table
         conn.execute("DROP TABLE agreed_lines")
         conn.execute("ALTER TABLE results DROP COLUMN improvement")  # a later version's column
+        conn.execute("ALTER TABLE results DROP COLUMN bonus_base")  # v8's
+        conn.execute("ALTER TABLE periods DROP COLUMN settings")
         conn.execute("PRAGMA user_version = 1")
     inp = agree(db, book)
     assert agreed_problems(db, inp) == ()
@@ -147,6 +149,8 @@ def test_a_history_file_of_schema_2_gains_where_each_agreement_was_issued(tmp_pa
         conn.execute("ALTER TABLE agreed_lines DROP COLUMN issued_in")
         conn.execute("DROP TABLE amendments")
         conn.execute("ALTER TABLE results DROP COLUMN improvement")  # a later version's column
+        conn.execute("ALTER TABLE results DROP COLUMN bonus_base")  # v8's
+        conn.execute("ALTER TABLE periods DROP COLUMN settings")
         conn.execute("PRAGMA user_version = 2")
     agreed = load_agreed(db, "2026-10")
     assert {a.issued_in for lines in agreed.values() for a in lines} == {""}  # kept, issued where unknown

@@ -91,3 +91,22 @@ def test_two_thousand_load_and_score(tmp_path):
     inp = load_input(path)
     result = score_period(inp)
     assert len(result.results) == 2000
+
+
+def test_same_people_every_month(tmp_path):
+    """One seed, any month of the year: the same people; their months' numbers and absences differ."""
+    people = {}
+    for month in ("2026-01", "2026-07", "2026-12"):
+        path = tmp_path / f"{month}.xlsx"
+        write_demo_workbook(path, 60, 9, period=month)
+        inp = load_input(path)
+        assert inp.settings.period.key == month
+        people[month] = inp
+    first, *others = people.values()
+    same = lambda inp: [(e.employee_id, e.name, e.email, e.company, e.department, e.role, e.manager,  # noqa: E731
+                         e.hire_date, e.position_pay) for e in inp.employees]
+    for inp in others:
+        assert same(inp) == same(first)
+        assert inp.measures != first.measures
+    absent = {m: {e.employee_id for e in inp.employees if e.months_absent} for m, inp in people.items()}
+    assert all(absent.values()) and len(set(map(frozenset, absent.values()))) > 1

@@ -303,10 +303,12 @@ def test_a_history_file_of_the_previous_schema_gains_the_documents_table(tmp_pat
 
     db = tmp_path / "old.sqlite"
     connect_history(db).close()
-    with sqlite3.connect(db) as conn:  # as the schema before documents (and the units after them) left it
+    with sqlite3.connect(db) as conn:  # as the schema before documents (and the units, v8's columns after) left it
         conn.execute("DROP TABLE documents")
         conn.execute("DROP TABLE unit_results")
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 2}")
+        conn.execute("ALTER TABLE results DROP COLUMN bonus_base")
+        conn.execute("ALTER TABLE periods DROP COLUMN settings")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 3}")
     assert current_documents(db, "letter", "2026-10") == {}
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

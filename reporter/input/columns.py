@@ -75,6 +75,11 @@ UNIT_SCORE_RULES = {  # 设置 单位得分方式
     "own": ("本单位方案", "own", "own plan"),
     "blended": ("与员工平均加权", "blended", "blended with people"),
 }
+ANNUAL_SCORE_RULES = {  # 设置 年度得分方式 (reporter annual)
+    "months": ("月度平均", "months", "mean of months"),
+    "quarters": ("季度加权", "quarters", "weighted quarters"),
+    "plan": ("年度方案", "plan", "annual plan"),
+}
 YES_NO = {
     True: ("是", "Y", "yes", "true", "1"),
     False: ("否", "N", "no", "false", "0"),
@@ -95,6 +100,7 @@ CHOICES = {
     "level": LEVELS,
     "dimension": DIMENSIONS,
     "unit_score_rule": UNIT_SCORE_RULES,
+    "annual_score_rule": ANNUAL_SCORE_RULES,
 }
 
 

@@ -154,7 +154,7 @@ class PlanRules:
             bands.append((r.number, GradeBand(
                 v["grade"], v["name"], v["min_score"], v.get("max_score"), v["pay_coefficient"],
                 v.get("training") or "", v.get("promotion") or "", v.get("level_change") or "",
-                v.get("salary_change") or "", bool(v.get("failing")))))
+                v.get("salary_change") or "", bool(v.get("failing")), v.get("bonus_coefficient"))))
         bands.sort(key=lambda b: b[1].min_score)
         if len({b.grade.lower() for _, b in bands}) != len(bands):  # the workbooks' MATCH ignores case
             self.problem("等级代码重复（不区分大小写）", "grades", bands[0][0] if bands else None, "grade")

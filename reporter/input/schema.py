@@ -99,6 +99,25 @@ SETTINGS = Sheet(
         C("performance_pay_budget", "绩效工资预算", "performance_pay_budget", "money", False,
           "本期绩效工资（个人绩效提成 + 公共绩效提成）的预算；填写后「校准」页与 reporter calibrate 比较实际合计与预算",
           "0", "1000000000", example=("",)),
+        # 年度汇总 (reporter annual): the year-end roll-up over the recorded periods of a year.
+        C("annual_score_rule", "年度得分方式", "annual_score_rule", "annual_score_rule", False,
+          "reporter annual 的年度得分：月度平均（默认，全年已考核各期总分的平均）、季度加权（各季度已考核各期的平均，"
+          "按季度权重加权；没有得分的季度不计，其余权重按比例放大）或 年度方案（该年度期间本身的总分）",
+          example=("月度平均",)),
+        C("quarter_weights", "季度权重", "quarter_weights", "text", False,
+          "年度得分方式为季度加权时第一至第四季度的权重，四个百分比以空格分隔，合计 100%，如 20% 20% 30% 30%；"
+          "默认各 25%", example=("25% 25% 25% 25%",)),
+        C("annual_min_months", "年度最少考核月数", "annual_min_months", "count", False,
+          "全年至少考核（已评分）的月数，达到才有年终奖；季度考核每季计 3 个月，默认 6", "0", "12", example=("6",)),
+        C("annual_bonus_budget", "年终奖预算", "annual_bonus_budget", "money", False,
+          "年终奖总额：每人年终奖 = 预算 × 本人（年终奖基数 × 年终奖系数）÷ 全体合计，四舍五入到分；"
+          "留空则不按预算缩放，年终奖 = 年终奖基数（岗位工资）× 年终奖系数", "0.01", "100000000000", example=("",)),
+        C("promotion_periods", "晋升连续期数", "promotion_periods", "count", False,
+          "连续若干期获得晋升等级即列为晋升候选（仅供人事部门参考），默认 2", "1", "12", example=("2",)),
+        C("promotion_grades", "晋升等级", "promotion_grades", "text", False,
+          "计入晋升连续期数的等级代码，以空格分隔，如 S A；留空则为最高的两个等级", example=("",)),
+        C("annual_appeal_deadline", "年度申诉截止日期", "annual_appeal_deadline", "date", False,
+          "年度考核结果通知书的申诉截止日期；留空则为该年最后一个考核期间的申诉截止日期", example=("",)),
         C("rate_limit", "每分钟发送上限", "rate_limit", "count", False, "默认 30 封/分钟", "1", "10000", example=("30",)),
     ),
 )
@@ -259,6 +278,8 @@ GRADES = Sheet(
         C("level_change", "岗位级别", "level_change", "text", False, example=("不变", "降一级")),
         C("salary_change", "岗位工资调整", "salary_change", "text", False, example=("不变", "下调 10%")),
         C("failing", "不及格", "failing", "yes_no", False, example=("否", "是")),
+        C("bonus_coefficient", "年终奖系数", "bonus_coefficient", "percent", False,
+          "reporter annual 的年终奖系数；留空则取绩效系数", low="0", high="10", example=("", "")),
     ),
 )
 

@@ -30,6 +30,7 @@ from reporter.input.sales import sales_from_measure
 from reporter.input.schema import SETTINGS
 from reporter.input.targets import in_band_order, match_grades, parse_grade_targets
 from reporter.input.units import UnitRules
+from reporter.input.year_end import annual_values, check_promotion_grades
 from reporter.model import (
     HR_DEPARTMENT,
     AnnualRewardPlan,
@@ -98,6 +99,7 @@ class _Validator(PlanRules, PeriodDataRules, UnitRules):
             match_grades(settings.grade_targets, grades, lambda message: self.problem(
                 message, "settings", self.settings_rows.get("grade_targets"), "grade_targets"))
             settings = replace(settings, grade_targets=in_band_order(settings.grade_targets, grades))
+        check_promotion_grades(settings, grades, self.settings_rows.get("promotion_grades"), self.problem)
         pools = self.pools(settings)
         by_id = {e.employee_id: e for e in employees}
         absence_limit = settings.absence_limit_months if settings else Decimal(2)
@@ -169,6 +171,7 @@ class _Validator(PlanRules, PeriodDataRules, UnitRules):
             values["grade_targets"], wrong = parse_grade_targets(values["grade_targets"])
             if wrong:
                 self.problem(wrong, "settings", row_of.get("grade_targets"), "grade_targets")
+        annual_values(values, row_of, self.problem)
         if (term := values.get("agreement_term")) and MONTHS[term] < period.months:
             self.problem(f"责任书期限「{TERMS[term][0]}」短于考核期间 {period.label}：请填写{TERMS[period.kind][0]}或更长的期限，"
                          f"或留空（与考核期间相同）", "settings", row_of.get("agreement_term"), "agreement_term")

@@ -188,6 +188,22 @@ def _run_in_worker(task: tuple) -> list[Path]:
     return _worker_job.run_task(task)
 
 
+def fork_pool(job, workers: int):
+    """``workers`` forked processes holding ``job`` (anything with ``run_task(task) -> list[Path]``: a
+    RenderJob, or the year-end letters' job), each ending with its parent; the caller closes and joins it,
+    then calls ``gc.unfreeze()``."""
+    gc.collect()
+    gc.freeze()  # keep the inherited objects' pages shared: the collector would touch them all
+    return multiprocessing.get_context("fork").Pool(
+        workers, initializer=_start_worker, initargs=(job, os.getpid(), threading.get_ident()),
+        maxtasksperchild=TASKS_PER_WORKER)
+
+
+def run_each(job, tasks: list[tuple], pool):
+    """Each task's written paths, in order: in the pool's workers, or here without a pool."""
+    return pool.imap(_run_in_worker, tasks) if pool is not None else map(job.run_task, tasks)
+
+
 def employee_paths(folder: Path, r: EmployeeResult) -> dict[str, Path]:
     trace, letter, agreement, *scorecard = employee_files(folder, r)
     paths = {"results": trace, "letters": letter, "agreements": agreement}
@@ -226,7 +242,7 @@ class Renderer:
 
     def run_tasks(self, stage: str, tasks: list[tuple], sizes: list[int], pool) -> None:
         self.progress.start(STAGE_NAMES[stage], sum(sizes))
-        results = pool.imap(_run_in_worker, tasks) if pool is not None else map(self.job.run_task, tasks)
+        results = run_each(self.job, tasks, pool)
         for paths, size in zip(results, sizes, strict=True):
             self.written += paths
             self.progress.advance(size)
@@ -283,11 +299,7 @@ class Renderer:
             self.job.pdf_renderer()  # fail on missing fonts before anything is written; forks inherit it
         pool = None
         if self.workers > 1 and len(chosen) > CHUNK:
-            gc.collect()
-            gc.freeze()  # keep the inherited objects' pages shared: the collector would touch them all
-            pool = multiprocessing.get_context("fork").Pool(
-                self.workers, initializer=_start_worker, initargs=(self.job, os.getpid(), threading.get_ident()),
-                maxtasksperchild=TASKS_PER_WORKER)
+            pool = fork_pool(self.job, self.workers)
         try:
             for kind in EMPLOYEE_KINDS:
                 if kind == "results" or kind in self.kinds:

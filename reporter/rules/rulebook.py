@@ -62,6 +62,48 @@ RULE_FORMULAS = {
     # Performance pay (个人绩效提成 + 公共绩效提成 of everyone) against 设置 绩效工资预算: above 0 is over budget.
     "budget_difference": "ROUND(performance_pay - budget, 2)",
 }
+# 年度汇总 (篇八 7, reporter annual): one employee's row of a year's recorded periods.  period_totals are
+# the totals of the year's periods (months, or quarters …), a blank cell where not appraised; "<>" counts
+# and sums the filled cells.  score_totals are the cells the annual score is drawn from: period_totals,
+# or for 年度方案 the annual period's own total.
+_QUARTER_WEIGHTED = " + ".join(f'IF(COUNTIFS(q{q}_totals, "<>") = 0, 0, q{q}_weight * q{q})' for q in range(1, 5))
+_QUARTER_WEIGHTS = " + ".join(f'IF(COUNTIFS(q{q}_totals, "<>") = 0, 0, q{q}_weight)' for q in range(1, 5))
+ANNUAL_FORMULAS = {
+    "annual_periods": 'COUNTIFS(score_totals, "<>")',
+    # Months appraised: periods with a total × months per period (1 a month, 3 a quarter …).
+    "months_appraised": 'COUNTIFS(period_totals, "<>") * period_months',
+    # 年度得分方式 月度平均: the mean of the appraised periods' totals.
+    "annual_score_months": 'IF(annual_periods = 0, "", ROUND(SUMIF(score_totals, "<>") / annual_periods, 2))',
+    # A quarter's score: the mean of its appraised periods' totals (quarter_totals: its months, or the
+    # quarter or half-year period holding it); blank when none.
+    "quarter_score": 'IF(COUNTIFS(quarter_totals, "<>") = 0, "", '
+                     'ROUND(SUMIF(quarter_totals, "<>") / COUNTIFS(quarter_totals, "<>"), 2))',
+    # 季度加权: the quarter scores by 季度权重; a quarter without a score drops out, the others' weights
+    # are scaled up to 100 %.
+    "annual_score_quarters": f'IF(annual_periods = 0, "", ROUND(({_QUARTER_WEIGHTED}) / ({_QUARTER_WEIGHTS}), 2))',
+    # 年度方案: the annual period's own total.
+    "annual_score_plan": 'IF(annual_periods = 0, "", ROUND(SUMIF(score_totals, "<>"), 2))',
+    # The annual grade: the grade rule on the annual score (total); none without a score.
+    "annual_grade": f'IF(annual_periods = 0, "", {RULE_FORMULAS["grade"]})',
+    # Eligible for the year-end bonus (1) when scored and appraised at least 年度最少考核月数.
+    "annual_eligible": 'IF(annual_periods = 0, 0, IF(months_appraised >= min_months, 1, 0))',
+    # 年终奖系数 of the annual grade (the 等级 sheet's column, or 绩效系数 where it is blank).
+    "annual_bonus_coefficient": 'IF(annual_periods = 0, "", INDEX(band_bonus_coefficient, MATCH(grade, band_grade, 0)))',
+    # Bonus weight = base (岗位工资) × coefficient, to the cent; the bonus itself without a budget.
+    "annual_bonus_weight": "IF(eligible = 0, 0, ROUND(bonus_base * bonus_coefficient, 2))",
+    "annual_bonus_weight_total": 'SUMIF(bonus_weights, ">0")',
+    # With 年终奖预算: the budget shared in proportion to the weights, each rounded half away from zero to
+    # the cent; what rounding leaves (annual_bonus_residue, a few cents either way) is shown, not shared out.
+    "annual_bonus": "IF(bonus_budget = 0, bonus_weight, ROUND(bonus_budget * bonus_weight / bonus_weight_total, 2))",
+    "annual_bonus_residue": 'IF(bonus_budget = 0, 0, bonus_budget - SUMIF(bonuses, ">0"))',
+    # Promotion: the run of top grades (晋升等级) up to a period, reset by any other grade or a period not
+    # appraised; a candidate has a run of at least 晋升连续期数.
+    "top_streak": 'IF(COUNTIFS(top_grades, grade & "") = 0, 0, previous_streak + 1)',
+    "promotion_candidate": 'IF(COUNTIFS(top_streaks, ">=" & promotion_periods) = 0, 0, 1)',
+}
+RULE_FORMULAS.update(ANNUAL_FORMULAS)
+# The rules of the year-end workbook only: a period's 规则 sheet does not list them.
+ANNUAL_RULES = tuple(ANNUAL_FORMULAS)
 # The rules that are measures a plan line can score (input.plans.ADJUSTMENT_MEASURES).
 ADJUSTMENT_RULES = ("bonus_points", "penalty_points")
 
@@ -76,7 +118,13 @@ def band_columns(grades: tuple[GradeBand, ...]) -> dict[str, Column]:
     """The grade table as the columns the rules read, in the validated ascending order."""
     return {"band_grade": Column(g.grade for g in grades), "band_name": Column(g.name for g in grades),
             "band_min": Column(g.min_score for g in grades),
-            "band_coefficient": Column(g.pay_coefficient for g in grades)}
+            "band_coefficient": Column(g.pay_coefficient for g in grades),
+            "band_bonus_coefficient": Column(annual_coefficient(g) for g in grades)}
+
+
+def annual_coefficient(band: GradeBand) -> Decimal:
+    """A band's year-end bonus coefficient: 年终奖系数, or 绩效系数 where that is blank."""
+    return band.pay_coefficient if band.bonus_coefficient is None else band.bonus_coefficient
 
 
 def find_grade(total: Decimal, grades: tuple[GradeBand, ...]) -> GradeBand:

@@ -3,8 +3,11 @@
 ``write_demo_workbook(path, employees, seed)`` writes a valid input workbook for
 load tests and demos.  The KPI library, measures, role plans and grade bands are
 the seed's, from ``reporter.samples.kpi_library`` (as in ``sample_inputs/make_sample.py``);
-the people and their numbers come from ``random.Random(seed)``, so the same seed
-gives the same bytes.  Every org carries
+the people come from ``random.Random(seed)`` and each period's numbers from a generator
+seeded by the seed and the period, so the same seed gives the same bytes, and the
+same people (IDs, names, companies, roles, managers, hire dates, pay) in every
+period from 2026 on: twelve monthly workbooks of one seed built into one folder
+make a year of history.  Every org carries
 edge cases: people absent three months (not appraised), a zero divisor (uv = 0),
 zero bad reviews, formula-like text ('=...', '+...', '@...') that must stay text,
 and per company a star (three months first → one-time bonus) and a failing
@@ -129,13 +132,19 @@ PERFECT = {
 }
 
 
+# Hire dates are drawn before this day, whatever the period, so every period of a seed has the same people
+# (a period before it draws them before its own start instead).
+HIRED_BEFORE = date(2026, 1, 1)
+
+
 def _people(rng: random.Random, n: int, period) -> list[dict]:
     companies = [REGIONS[i % len(REGIONS)] + (str(i // len(REGIONS) + 1) if i >= len(REGIONS) else "") + "公司"
                  for i in range(n // 250 + 2)]
     staff = n - len(companies)
     name = lambda: rng.choice(SURNAMES) + rng.choice(GIVEN)  # noqa: E731
-    first_hire = period.start - timedelta(days=3700)
-    span = (period.start - first_hire).days - 1
+    hired_before = min(period.start, HIRED_BEFORE)
+    first_hire = hired_before - timedelta(days=3700)
+    span = (hired_before - first_hire).days - 1
     people: list[dict] = []
     for c, company in enumerate(companies):
         size = staff // len(companies) + (c < staff % len(companies))
@@ -153,34 +162,41 @@ def _people(rng: random.Random, n: int, period) -> list[dict]:
     return people
 
 
+def _pick(rng: random.Random, pool: list[dict], k: int, special: str) -> list[dict]:
+    """``k`` people of ``pool`` without a special role yet, now marked ``special``."""
+    chosen = rng.sample([e for e in pool if not e["special"]], k)
+    for e in chosen:
+        e["special"] = special
+    return chosen
+
+
 def _mark_specials(rng: random.Random, people: list[dict], period) -> None:
-    """Stars, failing, absent, a zero divisor and formula-like names, each on different people."""
+    """Stars, failing, a zero divisor and formula-like names, each on different people, the same every period."""
     free = [e for e in people if e["role"] != DIR]
-    taken: set[str] = set()
 
     def pick(pool, k, special):
-        chosen = rng.sample([e for e in pool if e["id"] not in taken], k)
-        for e in chosen:
-            e["special"] = special
-            taken.add(e["id"])
-        return chosen
+        return _pick(rng, pool, k, special)
 
-    old = period.start - timedelta(days=1000)  # in the history of a yearly period too
+    old = min(period.start, HIRED_BEFORE) - timedelta(days=1000)  # in the history of a yearly period too
     for c, company in enumerate(dict.fromkeys(e["company"] for e in people)):
         mine = [e for e in free if e["company"] == company]
         dept = [CS, DES, PROMO, CAMP][c % 4]
         for e in pick([e for e in mine if e["role"] == dept], 1, "star") + pick(mine, 1, "failing"):
             e["hire"] = min(e["hire"], old)
     pick([e for e in free if e["role"] == PROMO], 1, "uv0")
-    for e in pick(free, max(1, len(people) // 100), "absent"):
-        e["absent"] = 3
     for e, text in zip(pick(free, len(INJECTED_NAMES), "injected"), INJECTED_NAMES, strict=True):
         e["name"] = text
 
 
-def _generate(rng: random.Random, n: int, period) -> tuple[list[dict], list[tuple], list[tuple]]:
+def _generate(seed: int, n: int, period) -> tuple[random.Random, list[dict], list[tuple], list[tuple]]:
+    """The people (from the seed alone) and this period's numbers (from the seed and the period), and the
+    generator of the period, to draw the rest of its workbook from."""
+    rng = random.Random(seed)
     people = _people(rng, n, period)
     _mark_specials(rng, people, period)
+    rng = random.Random(f"{seed}/{period.key}")
+    for e in _pick(rng, [e for e in people if e["role"] != DIR], max(1, len(people) // 100), "absent"):
+        e["absent"] = 3  # absent this period: not appraised (a different few each period)
     adjustments = []
     due = round(52 * period.months / 12)  # weekly reports due: 4 a month, 13 a quarter, 52 a year
     for e in people:
@@ -222,7 +238,7 @@ def _generate(rng: random.Random, n: int, period) -> tuple[list[dict], list[tupl
                              company_campaign_target=max(10000, round(c_gmv / rng.uniform(0.8, 1.1), -4)))
         director["reward"] = [round(gmv * 12, -4), round(gmv * 12 * rng.uniform(0.75, 1.1), -2), P("0.3%"),
                               round(c_gmv * 12, -4), round(c_gmv * 12 * rng.uniform(0.75, 1.1), -2), P("0.5%"), P("80%")]
-    return people, adjustments, _history(rng, people, period.previous())
+    return rng, people, adjustments, _history(rng, people, period.previous())
 
 
 def _history(rng: random.Random, people: list[dict], p1) -> list[tuple]:
@@ -294,8 +310,7 @@ def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "20
     if employees < 20:
         raise UsageError("示例工作簿至少需要 20 名员工")
     per = parse_period(period)
-    rng = random.Random(seed)
-    people, adjustments, history = _generate(rng, employees, per)
+    rng, people, adjustments, history = _generate(seed, employees, per)
     after = per.end + timedelta(days=1)
     appraisal_day = date(after.year, after.month, 6)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False, "in_memory": True})

@@ -7,12 +7,14 @@ text so that nothing is lost to floating point.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
+from reporter.annual_settings import ANNUAL_KEYS
 from reporter.errors import ReporterError
 from reporter.model import HistoryRecord, PeriodResult
 from reporter.store.private import connect_private
@@ -157,8 +159,39 @@ CREATE TABLE IF NOT EXISTS unit_results (
     PRIMARY KEY (period, unit)
 );
 """
-_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS, _CONFIRMATIONS, _IMPROVEMENT, _DOCUMENTS, _UNITS)
+# What the year-end roll-up (reporter annual) needs of each period: the company's settings then (JSON, see
+# period_settings) and each result's bonus base (岗位工资).  Periods recorded before have '{}' and NULL.
+_ANNUAL = """
+ALTER TABLE periods ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE results ADD COLUMN bonus_base TEXT;
+"""
+_MIGRATIONS = (_SCHEMA, _AGREED, _AMENDMENTS, _CONFIRMATIONS, _IMPROVEMENT, _DOCUMENTS, _UNITS, _ANNUAL)
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+# The settings a period's record keeps for the roll-up: policy words of the letter, and the annual rows.
+RECORDED_SETTINGS = ("company", "language", "currency", "hr_department", "hr_signatory", "appeal_route",
+                     "appeal_deadline", "letterhead_image", "seal_image")
+RECORDED_BAND = ("grade", "name", "min_score", "max_score", "pay_coefficient", "training", "promotion", "level_change",
+                 "salary_change", "failing", "bonus_coefficient")
+
+
+def _plain(value):
+    """A settings value as JSON holds it: decimals and dates as text, tuples as lists."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)  # Decimal, date
+
+
+def period_settings(result: PeriodResult) -> str:
+    """The period's settings the roll-up reads (RECORDED_SETTINGS and the grade bands), as JSON."""
+    s = result.input.settings
+    data = {key: _plain(getattr(s, key)) for key in RECORDED_SETTINGS}
+    data.update({key: _plain(getattr(s.annual, key)) for key in ANNUAL_KEYS})
+    data["grades"] = [{key: _plain(getattr(g, key)) for key in RECORDED_BAND} for g in result.input.grades]
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -205,15 +238,15 @@ def write_period(conn, result: PeriodResult, *, input_sha256: str, built_at: str
     conn.execute("DELETE FROM results WHERE period = ?", (s.period.key,))
     conn.execute("DELETE FROM unit_results WHERE period = ?", (s.period.key,))
     conn.execute("DELETE FROM periods WHERE period = ?", (s.period.key,))
-    conn.execute("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?)",
+    conn.execute("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                  (s.period.key, s.company, result.input.source, input_sha256, built_at,
-                  len(result.results), len(result.appraised)))
+                  len(result.results), len(result.appraised), period_settings(result)))
     conn.executemany(
-        "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(s.period.key, r.employee.employee_id, r.employee.name, r.employee.company, r.employee.department,
           r.employee.role, int(r.appraised), None if r.total is None else str(r.total),
           r.grade.grade if r.grade else None, r.department_rank, r.role_rank, str(r.pay.total),
-          r.review.improvement if r.review else "")
+          r.review.improvement if r.review else "", str(r.employee.position_pay))
          for r in result.results])
     conn.executemany(
         "INSERT INTO unit_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -238,10 +271,18 @@ def list_periods(path: Path) -> list[tuple[str, str, int]]:
 
 def read_results(path: Path) -> list[tuple]:
     """Every built period's results, oldest first: (period, employee_id, name, company, department, role,
-    appraised, total, grade, department_rank, role_rank, pay_total), decimals as text."""
+    appraised, total, grade, department_rank, role_rank, pay_total, bonus_base), decimals as text."""
     if not Path(path).is_file():
         raise ReporterError(f"{path} 不存在：历史记录由 reporter build 写在 --out 文件夹中（reporter.sqlite）")
     with closing(_connect(Path(path))) as conn:
         return conn.execute(
             "SELECT period, employee_id, name, company, department, role, appraised, total, grade, department_rank, "
-            "role_rank, pay_total FROM results ORDER BY period, rowid").fetchall()
+            "role_rank, pay_total, bonus_base FROM results ORDER BY period, rowid").fetchall()
+
+
+def read_settings(path: Path, period: str) -> dict:
+    """The settings recorded with ``period`` (see period_settings); {} for a period recorded before v8."""
+    with closing(_connect(Path(path))) as conn:
+        row = conn.execute("SELECT settings FROM periods WHERE period = ?", (period,)).fetchone()
+    return json.loads(row[0]) if row else {}
+

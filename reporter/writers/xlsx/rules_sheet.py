@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reporter.rules.engine import TOTAL_FORMULA
 from reporter.rules.pay import PAY_FORMULAS
-from reporter.rules.rulebook import RULE_FORMULAS
+from reporter.rules.rulebook import ANNUAL_RULES, RULE_FORMULAS
 from reporter.rules.scoring import METHOD_FORMULAS
 from reporter.writers.wording import METHOD_NAMES, METHOD_NAMES_EN
 from reporter.writers.xlsx.layout import num
@@ -26,8 +26,10 @@ DIRECTIONS = {"higher": ("越高越好", "higher is better"), "lower": ("越低�
 
 
 def every_rule() -> list[tuple[str, str]]:
-    """Every rule's name and formula text but the scoring methods', in the order a scorecard applies them."""
-    return [("total", TOTAL_FORMULA), *RULE_FORMULAS.items(), *PAY_FORMULAS.items()]
+    """Every rule's name and formula text but the scoring methods' (and the year-end ones, see
+    reporter.writers.xlsx.annual), in the order a scorecard applies them."""
+    period_rules = [(name, text) for name, text in RULE_FORMULAS.items() if name not in ANNUAL_RULES]
+    return [("total", TOTAL_FORMULA), *period_rules, *PAY_FORMULAS.items()]
 
 
 class RulesSheet:
