@@ -40,6 +40,14 @@ def _text(x: float, y: float, text: str, *, fill: str = "#333", anchor: str = "m
             f"{escape(text)}</text>")
 
 
+def _value(x: float, y: float, value: Decimal, fill: str, bold: bool = False) -> str:
+    """A point's value on a white ground, so it stays legible where a line crosses it."""
+    text = _fmt(value)
+    width = _width(text) + 0.6
+    return (f'<rect x="{x - width / 2:.2f}" y="{y - FONT * 0.78:.2f}" width="{width:.2f}" height="{FONT * 0.9:.2f}" '
+            f'fill="white" fill-opacity="0.85"/>' + _text(x, y, text, fill=fill, bold=bold))
+
+
 def _lines(points: list[tuple[float, float] | None], colour: str, dashed: bool) -> list[str]:
     """One polyline per run of consecutive points: a gap breaks the line."""
     runs, run = [], []
@@ -101,11 +109,11 @@ def trend_svg(trend: Trend, lang: Language) -> str:
             dy = 3.3 if own_above else -1.2
             parts.append(f'<rect x="{x - 0.55:.2f}" y="{theirs[1] - 0.55:.2f}" width="1.1" height="1.1" '
                          f'fill="white" stroke="{PEERS}" stroke-width="0.3"/>')
-            parts.append(_text(x, theirs[1] + dy, _fmt(p.department_average), fill="#666"))
+            parts.append(_value(x, theirs[1] + dy, p.department_average, "#666"))
         if mine is not None:
             dy = -1.2 if own_above else 3.3
             parts.append(f'<circle cx="{x:.2f}" cy="{mine[1]:.2f}" r="0.7" fill="{OWN}"/>')
-            parts.append(_text(x, mine[1] + dy, _fmt(p.total), fill=OWN, bold=True))
+            parts.append(_value(x, mine[1] + dy, p.total, OWN, bold=True))
         else:
             parts.append(_text(x, AXIS - 1.0, "—", fill="#777"))
     body = "".join(_legend(lang) + parts)
