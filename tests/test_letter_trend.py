@@ -147,8 +147,8 @@ def test_the_notes_say_what_is_left_out():
     holed = Trend("E1", (TrendPoint("2026-08", D("80"), None, True), TrendPoint("2026-09", None, None),
                          TrendPoint("2026-10", D("82"), D("77"))))
     assert trend_context(holed, Language("zh"))["trend"]["note"] == (
-        "图中“—”表示该期未参与考核。本部门参与考核不足 3 人的期间，不显示部门平均。")
-    assert "at least 3 of its people" in trend_context(holed, Language("en"))["trend"]["note"]
+        "“—”：该期未参与考核。本部门考核不足 3 人的期间不显示部门平均。")
+    assert "fewer than 3 of its people" in trend_context(holed, Language("en"))["trend"]["note"]
     svg = ET.fromstring(str(trend_context(holed, Language("en"))["trend"]["svg"]))
     assert len(svg.findall(f"{SVG}polyline")) == 0 and len(svg.findall(f"{SVG}circle")) == 2
 
@@ -169,8 +169,8 @@ def test_the_letters_draw_the_chart_and_hold_no_one_elses_total(tmp_path):
     assert "本人" in zhang and "部门平均" in zhang and "8月" in zhang and "85.73" in zhang
     assert zhang.count("122.20") == 6  # the total row, the conclusion, last period's plan and 3 points
     assert "41.00" not in zhang and "94.00" not in zhang  # nobody else's total
-    assert "85.73" in li and "122.20" not in li and "图中“—”表示该期未参与考核" in li
-    assert "本部门参与考核不足3人的期间，不显示部门平均" in liu and "85.73" not in liu
+    assert "85.73" in li and "122.20" not in li and "“—”：该期未参与考核" in li
+    assert "本部门考核不足3人的期间不显示部门平均" in liu and "85.73" not in liu
     assert "部门平均" not in wang  # not appraised: no results, no chart
     for eid in ("E001", "E002", "E004"):
         with pdfplumber.open(letters / f"{eid}.pdf") as pdf:
@@ -179,3 +179,24 @@ def test_the_letters_draw_the_chart_and_hold_no_one_elses_total(tmp_path):
     # HR re-issues 张伟's letter alone: the chart is drawn from the same history (October's own rows replaced).
     build(october, out, employee_ids=["E001"], force=True, options=options)
     assert squeeze(pdftext(letters / "E001.pdf")) == zhang
+
+
+@pytest.mark.slow
+def test_the_chart_and_its_notes_add_no_page_to_the_samples_letters(sample_result):
+    """The tallest chart there is (a gap and a withheld average: both notes) beside every appraised letter."""
+    import io
+    from datetime import datetime
+
+    from pypdf import PdfReader
+
+    from reporter.writers.pdf.documents import render_letter
+    from reporter.writers.pdf.renderer import PdfRenderer
+
+    renderer, pages = PdfRenderer(), {}
+    points = (TrendPoint("2026-05", D("100.00"), None, withheld=True), TrendPoint("2026-06", None, D("80.00")),
+              *(TrendPoint(f"2026-{m:02d}", D("75.50"), D("81.25")) for m in (7, 8, 9, 10)))
+    for r in sample_result.appraised:
+        trend = Trend(r.employee.employee_id, points)
+        data = render_letter(renderer, sample_result, r, datetime(2026, 10, 31), None, trend)
+        pages[r.employee.employee_id] = len(PdfReader(io.BytesIO(data)).pages)
+    assert len(pages) > 40 and max(pages.values()) == 2, {k: v for k, v in pages.items() if v > 2}

@@ -103,10 +103,11 @@ def trend_svg(trend: Trend, lang: Language) -> str:
         if lang.year_tick(period) != year:
             year = lang.year_tick(period)
             parts.append(_text(x, AXIS + 6.4, year, fill="#777"))
-        # The higher value is written above its point, the lower one beneath: they never overlap.
+        # The higher value is written above its point, the lower one beneath: they never overlap.  Alone
+        # (in a gap) the average's value goes above, clear of the dash on the axis.
         own_above = theirs is None or mine is None or p.total >= p.department_average
         if theirs is not None:
-            dy = 3.3 if own_above else -1.2
+            dy = 3.3 if own_above and mine is not None else -1.2
             parts.append(f'<rect x="{x - 0.55:.2f}" y="{theirs[1] - 0.55:.2f}" width="1.1" height="1.1" '
                          f'fill="white" stroke="{PEERS}" stroke-width="0.3"/>')
             parts.append(_value(x, theirs[1] + dy, p.department_average, "#666"))
@@ -127,9 +128,8 @@ def trend_context(trend: Trend | None, lang: Language) -> dict:
         return {"trend": None}
     notes = []
     if any(p.total is None for p in trend.points):
-        notes.append(lang.say("图中“—”表示该期未参与考核。", "A dash marks a period without an appraisal."))
+        notes.append(lang.say("“—”：该期未参与考核。", "—: not appraised that period."))
     if trend.withheld:
-        notes.append(lang.say(f"本部门参与考核不足 {MIN_PEERS} 人的期间，不显示部门平均。",
-                              f"The department's average is shown only for periods in which at least {MIN_PEERS} "
-                              "of its people were appraised."))
+        notes.append(lang.say(f"本部门考核不足 {MIN_PEERS} 人的期间不显示部门平均。",
+                              f"No department average where fewer than {MIN_PEERS} of its people were appraised."))
     return {"trend": {"svg": Markup(trend_svg(trend, lang)), "note": ("" if lang.prose == "zh" else " ").join(notes)}}
