@@ -182,21 +182,41 @@ def test_the_letters_draw_the_chart_and_hold_no_one_elses_total(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_chart_and_its_notes_add_no_page_to_the_samples_letters(sample_result):
-    """The tallest chart there is (a gap and a withheld average: both notes) beside every appraised letter."""
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_chart_and_its_notes_add_no_page_to_the_samples_letters(tmp_path, language):
+    """The tallest chart there is (a gap and a withheld average: both notes) in every appraised letter of the
+    sample, as a build prints it: with its verification code, and last period's improvement plan on record.
+    A few English letters need the chart in a block of its own after the figures (render_with_trend)."""
     import io
     from datetime import datetime
 
+    import openpyxl
     from pypdf import PdfReader
 
+    from reporter.pipeline.issue import letter_stamps
     from reporter.writers.pdf.documents import render_letter
     from reporter.writers.pdf.renderer import PdfRenderer
+    from tests.conftest import SAMPLE
 
+    book = openpyxl.load_workbook(SAMPLE)
+    settings = book["设置"]
+    settings.append(["语言", language])
+    book.save(tmp_path / "2026-10.xlsx")
+    for row in settings.iter_rows(min_row=2):
+        if row[0].value in ("考核期间", "考核日期", "申诉截止日期"):
+            row[1].value = "2026-09" if row[0].value == "考核期间" else row[1].value.replace(month=10)
+    book.save(tmp_path / "2026-09.xlsx")
+    db = tmp_path / "reporter.sqlite"
+    record_period(db, score_period(load_input(tmp_path / "2026-09.xlsx")), input_sha256="x", built_at="x")
+    result = score_period(load_input(tmp_path / "2026-10.xlsx"), load_history(db, before="2026-10"))
+    assert result.input.settings.language == language
+    stamps = letter_stamps(result, db, issued_on=date(2026, 11, 1))
     renderer, pages = PdfRenderer(), {}
     points = (TrendPoint("2026-05", D("100.00"), None, withheld=True), TrendPoint("2026-06", None, D("80.00")),
               *(TrendPoint(f"2026-{m:02d}", D("75.50"), D("81.25")) for m in (7, 8, 9, 10)))
-    for r in sample_result.appraised:
-        trend = Trend(r.employee.employee_id, points)
-        data = render_letter(renderer, sample_result, r, datetime(2026, 10, 31), None, trend)
-        pages[r.employee.employee_id] = len(PdfReader(io.BytesIO(data)).pages)
+    for r in result.appraised:
+        eid = r.employee.employee_id
+        data = render_letter(renderer, result, r, datetime(2026, 10, 31), stamps[eid], Trend(eid, points))
+        pages[eid] = len(PdfReader(io.BytesIO(data)).pages)
+    assert sum(r.previous is not None and bool(r.previous.improvement) for r in result.appraised) > 40
     assert len(pages) > 40 and max(pages.values()) == 2, {k: v for k, v in pages.items() if v > 2}

@@ -26,7 +26,7 @@ from reporter.store.documents import DocumentStamp
 from reporter.writers.language import ZH, Language, language
 from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import FONTS, PdfRenderer, RenderError
-from reporter.writers.pdf.trend_chart import trend_context
+from reporter.writers.pdf.trend_chart import render_with_trend
 from reporter.writers.pdf.verification import verification_context
 from reporter.writers.wording import (
     absence_rule,
@@ -346,13 +346,13 @@ def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult
     """The letter; ``stamp`` (its recorded version) puts the verification code and QR code on every page;
     ``trend`` (reporter.rules.trend) draws the chart of the employee's last totals."""
     period, lang = result.input.settings.period, document_language(result)
-    context = letter_context(result, r) | verification_context(stamp, lang) | trend_context(trend, lang)
+    context = letter_context(result, r) | verification_context(stamp, lang)
     if stamp is not None and stamp.appeal_deadline:  # a re-issued letter answers by its own deadline
         context["appeal_deadline"] = lang.date(date.fromisoformat(stamp.appeal_deadline))
     check_glyphs(context, r.employee)
-    return renderer.render("letter.html.j2", context,
-                           identifier=f"letter/{period.key}/{r.employee.employee_id}",
-                           created=created)
+    return render_with_trend(lambda c: renderer.render("letter.html.j2", c, created=created,
+                                                       identifier=f"letter/{period.key}/{r.employee.employee_id}"),
+                             context, trend, lang)
 
 
 @cache

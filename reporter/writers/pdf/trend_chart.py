@@ -8,6 +8,8 @@ letter's language.  Text is escaped; coordinates are millimetres (the viewBox is
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from decimal import Decimal
 
 from markupsafe import Markup, escape
@@ -17,12 +19,13 @@ from reporter.rules.trend import MIN_PEERS, Trend
 from reporter.writers.language import Language
 from reporter.writers.pdf.renderer import FONTS
 
-WIDTH, HEIGHT = 78.0, 32.0  # mm
+WIDTH, HEIGHT = 78.0, 26.2  # mm
 FONT = 2.85  # mm: 8.1 pt, no smaller than any other text of the letter (print.css)
 LEFT, RIGHT = 7.0, WIDTH - 7.0  # the first and the last point (room for their values either side)
-TOP, BOTTOM = 7.4, 21.0  # the highest and the lowest value
-AXIS = 25.0
+TOP, BOTTOM = 7.0, 15.4  # the highest and the lowest value (the legend is above TOP's value)
+AXIS = 19.4
 OWN, PEERS = "#1f3864", "#8c8c8c"
+LETTER_PAGES = 2  # what a letter with a standard plan fits (docs/outputs.md); the chart should not add a third
 
 
 def _fmt(value: Decimal) -> str:
@@ -67,10 +70,10 @@ def _legend(lang: Language) -> list[str]:
     parts, x = [], 0.5
     for words, colour, dashed in ((("本人", "You"), OWN, False), (("部门平均", "Department average"), PEERS, True)):
         dash = ' stroke-dasharray="1.2 0.8"' if dashed else ""
-        parts.append(f'<line x1="{x:.2f}" y1="1.7" x2="{x + 4:.2f}" y2="1.7" stroke="{colour}" '
+        parts.append(f'<line x1="{x:.2f}" y1="1.5" x2="{x + 4:.2f}" y2="1.5" stroke="{colour}" '
                      f'stroke-width="{0.35 if dashed else 0.5}"{dash}/>')
         label = lang.inline(*words)
-        parts.append(_text(x + 5, 2.6, label, anchor="start"))
+        parts.append(_text(x + 5, 2.4, label, anchor="start"))
         x += 5 + _width(label) + 3
     return parts
 
@@ -99,10 +102,10 @@ def trend_svg(trend: Trend, lang: Language) -> str:
         period = parse_period(p.period)
         parts.append(f'<line x1="{x:.2f}" y1="{AXIS}" x2="{x:.2f}" y2="{AXIS + 0.8}" stroke="#999" '
                      'stroke-width="0.25"/>')
-        parts.append(_text(x, AXIS + 3.2, lang.period_tick(period)))
+        parts.append(_text(x, AXIS + 3.0, lang.period_tick(period)))
         if lang.year_tick(period) != year:
             year = lang.year_tick(period)
-            parts.append(_text(x, AXIS + 6.4, year, fill="#777"))
+            parts.append(_text(x, AXIS + 6.0, year, fill="#777"))
         # The higher value is written above its point, the lower one beneath: they never overlap.  Alone
         # (in a gap) the average's value goes above, clear of the dash on the axis.
         own_above = theirs is None or mine is None or p.total >= p.department_average
@@ -123,7 +126,8 @@ def trend_svg(trend: Trend, lang: Language) -> str:
 
 
 def trend_context(trend: Trend | None, lang: Language) -> dict:
-    """What the letter's template prints: the chart, and a note when a gap or a withheld average needs one."""
+    """What the letter's template prints: the chart, and a note when a gap or a withheld average needs one
+    (``trend`` None: no chart)."""
     if trend is None:
         return {"trend": None}
     notes = []
@@ -132,4 +136,23 @@ def trend_context(trend: Trend | None, lang: Language) -> dict:
     if trend.withheld:
         notes.append(lang.say(f"本部门考核不足 {MIN_PEERS} 人的期间不显示部门平均。",
                               f"No department average where fewer than {MIN_PEERS} of its people were appraised."))
-    return {"trend": {"svg": Markup(trend_svg(trend, lang)), "note": ("" if lang.prose == "zh" else " ").join(notes)}}
+    return {"trend": {"svg": Markup(trend_svg(trend, lang)), "note": ("" if lang.prose == "zh" else " ").join(notes),
+                      "apart": False}}
+
+
+def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def render_with_trend(render: Callable[[dict], bytes], context: dict, trend: Trend | None, lang: Language) -> bytes:
+    """The letter with its chart beside the conclusion's figures; where that would take it past
+    :data:`LETTER_PAGES` pages, the chart in a block of its own after them (which may start the next page),
+    if that takes fewer pages.  Only such letters are laid out twice."""
+    context = context | trend_context(trend, lang)
+    beside = render(context)
+    if trend is None or page_count(beside) <= LETTER_PAGES:
+        return beside
+    apart = render(context | {"trend": {**context["trend"], "apart": True}})
+    return apart if page_count(apart) < page_count(beside) else beside
