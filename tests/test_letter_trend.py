@@ -25,7 +25,7 @@ from reporter.rules.engine import score_period
 from reporter.rules.trend import PastResult, Trend, TrendPoint, employee_trends
 from reporter.store.history import load_history, record_period
 from reporter.writers.language import Language
-from reporter.writers.pdf.trend_chart import trend_context, trend_svg
+from reporter.writers.pdf.trend_chart import render_with_trend, trend_context, trend_svg
 from tests.conftest import BASE, write_book
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -220,3 +220,35 @@ def test_the_chart_and_its_notes_add_no_page_to_the_samples_letters(tmp_path, la
         pages[eid] = len(PdfReader(io.BytesIO(data)).pages)
     assert sum(r.previous is not None and bool(r.previous.improvement) for r in result.appraised) > 40
     assert len(pages) > 40 and max(pages.values()) == 2, {k: v for k, v in pages.items() if v > 2}
+
+
+def pdf_of(pages: int) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, data = PdfWriter(), io.BytesIO()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    writer.write(data)
+    return data.getvalue()
+
+
+@pytest.mark.parametrize(("beside", "apart", "plain", "kept"), [
+    (2, None, None, "beside"),  # fits: laid out once
+    (3, 2, None, "apart"),  # the chart in a block of its own after the figures
+    (3, 3, 2, "plain"),  # the chart would cost a sheet either way: the letter as without it
+    (3, 3, 3, "beside"),  # a letter that is long anyway keeps its chart
+])
+def test_the_chart_never_adds_a_page(beside, apart, plain, kept):
+    trend = Trend("E1", (TrendPoint("2026-09", D("80"), D("75")), TrendPoint("2026-10", D("82"), D("77"))))
+    layouts = []
+
+    def render(context):
+        layout = "plain" if context["trend"] is None else "apart" if context["trend"]["apart"] else "beside"
+        layouts.append(layout)
+        return pdf_of({"beside": beside, "apart": apart, "plain": plain}[layout]) + layout.encode()
+
+    data = render_with_trend(render, {"total": "82.00"}, trend, Language("zh"))
+    assert data.endswith(kept.encode()) and layouts == ["beside", "apart", "plain"][:len(layouts)]
+    assert len(layouts) == 1 + (apart is not None) + (plain is not None)
