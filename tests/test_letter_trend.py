@@ -211,15 +211,20 @@ def test_the_chart_and_its_notes_add_no_page_to_the_samples_letters(tmp_path, la
     result = score_period(load_input(tmp_path / "2026-10.xlsx"), load_history(db, before="2026-10"))
     assert result.input.settings.language == language
     stamps = letter_stamps(result, db, issued_on=date(2026, 11, 1))
-    renderer, pages = PdfRenderer(), {}
+    renderer, pages, charted = PdfRenderer(), {}, set()
     points = (TrendPoint("2026-05", D("100.00"), None, withheld=True), TrendPoint("2026-06", None, D("80.00")),
               *(TrendPoint(f"2026-{m:02d}", D("75.50"), D("81.25")) for m in (7, 8, 9, 10)))
     for r in result.appraised:
         eid = r.employee.employee_id
         data = render_letter(renderer, result, r, datetime(2026, 10, 31), stamps[eid], Trend(eid, points))
-        pages[eid] = len(PdfReader(io.BytesIO(data)).pages)
+        pdf = PdfReader(io.BytesIO(data))
+        pages[eid] = len(pdf.pages)
+        if any(legend in page.extract_text() for page in pdf.pages for legend in ("部门平均", "Department average")):
+            charted.add(eid)
     assert sum(r.previous is not None and bool(r.previous.improvement) for r in result.appraised) > 40
     assert len(pages) > 40 and max(pages.values()) == 2, {k: v for k, v in pages.items() if v > 2}
+    # Without a page to spare a letter goes without the chart (render_with_trend): a few English ones.
+    assert len(charted) >= len(pages) - (0 if language == "zh" else 4), sorted(set(pages) - charted)
 
 
 def pdf_of(pages: int) -> bytes:
