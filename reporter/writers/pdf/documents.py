@@ -238,7 +238,7 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
         "appraisal_date": day(s.appraisal_date) if s.appraisal_date else "—",
         "interview_date": day(review.interview_date) if review and review.interview_date else "—",
         "comment": review.comment if review else "", "improvement": review.improvement if review else "",
-        "previous_improvement": previous_improvement(r, lang),
+        "previous_improvement": previous_improvement(r, lang), "trend": None,  # render_letter may draw one
         "appeal_deadline": lang.date(s.appeal_deadline),
         "hr_signatory": s.hr_signatory, "appeal_route": s.appeal, "hr_department": s.hr_department,
         "pay": pay_rows(result, r, lang),
