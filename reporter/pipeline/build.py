@@ -24,10 +24,11 @@ from reporter.errors import InputError, OutputExistsError, Problem, ReporterErro
 from reporter.input.validate import load_input
 from reporter.model import AppraisalInput, EmployeeResult, PeriodResult
 from reporter.rules.engine import score_period
+from reporter.rules.trend import Trend, employee_trends, past_results
 from reporter.store.agreed import agreed_problems
 from reporter.store.atomic import Leftover, crash_point, output_lock, staged_folder, write_bytes_atomic
 from reporter.store.documents import DocumentStamp, current_documents, insert_documents
-from reporter.store.history import list_periods, load_history, write_period
+from reporter.store.history import list_periods, load_history, read_results, write_period
 from reporter.store.journal import StatementLog, commit_journal, recover_output, write_journal
 from reporter.store.kept import carry_over
 from reporter.writers.manifest import MANIFEST, render_manifest
@@ -114,6 +115,11 @@ def score_input(input_path: Path, db_path: Path | None) -> PeriodResult:
     return score_period(inp, stored)
 
 
+def letter_trends(db_path: Path, result: PeriodResult) -> dict[str, Trend]:
+    """Each letter's trend chart, from the history as it stands (this period's rows come from ``result``)."""
+    return employee_trends(past_results(read_results(db_path)) if Path(db_path).is_file() else [], result)
+
+
 def in_shard(employee_id: str, shard: tuple[int, int]) -> bool:
     """Shard K of N (1-based) holds the IDs whose CRC-32 is K-1 modulo N: stable as people join or leave."""
     k, n = shard
@@ -142,10 +148,10 @@ def select_employees(result: PeriodResult, employee_ids: Iterable[str] = (),
 
 def _job(result: PeriodResult, folder: Path, options: RenderOptions, named: Iterable[str] = (),
          stamps: Mapping[str, Mapping[str, DocumentStamp]] | None = None,
-         states: Mapping[str, str] | None = None) -> RenderJob:
+         states: Mapping[str, str] | None = None, trends: Mapping[str, Trend] | None = None) -> RenderJob:
     created = options.created or result.input.settings.period.document_date
     return RenderJob(result, folder, created, options.sheet_password, options.templates, options.renderer,
-                     frozenset(named), stamps or {}, states or {})
+                     frozenset(named), stamps or {}, states or {}, trends or {})
 
 
 def _states(result: PeriodResult, db_path: Path, letters: Mapping[str, DocumentStamp] | None,
@@ -247,6 +253,7 @@ def _build(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departm
     issued_on = _issued_on(result, now)
     stamps = _stamps(result, db_path, kinds, selected, named, shard, (change_reason, approved_by), issued_on)
     built = period in {p for p, _, _ in list_periods(db_path)}
+    trends = letter_trends(db_path, result) if "letters" in kinds else {}
 
     if selected is not None or only is not None:
         chosen_ids = {r.employee.employee_id for r in chosen}
@@ -254,7 +261,7 @@ def _build(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departm
         if reissued and built and shard is None:
             kinds.add("summary")  # corrected figures: the period's summary, payroll and history follow them
         states = _states(result, db_path, stamps.get("letters"), issued_on) if "summary" in kinds else {}
-        renderer = Renderer(_job(result, target, options, named, stamps, states), kinds, progress, workers)
+        renderer = Renderer(_job(result, target, options, named, stamps, states, trends), kinds, progress, workers)
         existing = [p for p in renderer.targets(chosen) if p.exists()]
         if existing and not force:
             raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些文件，请加 --force")
@@ -274,7 +281,8 @@ def _build(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departm
 
     states = _states(result, db_path, stamps.get("letters"), issued_on)
     with staged_folder(target, force) as staging:
-        renderer = Renderer(_job(result, staging, options, named, stamps, states), kinds, progress, workers)
+        renderer = Renderer(_job(result, staging, options, named, stamps, states, trends), kinds, progress,
+                            workers)
         renderer.run(chosen)
         written = [target / p.relative_to(staging) for p in renderer.written]
         kept = [target / p.relative_to(staging) for p in carry_over(target, staging)]

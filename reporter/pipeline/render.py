@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reporter.model import EmployeeResult, PeriodResult
+from reporter.rules.trend import Trend
 from reporter.store.atomic import write_bytes_atomic
 from reporter.store.documents import DocumentStamp
 from reporter.writers.manifest import MANIFEST, render_manifest
@@ -82,6 +83,8 @@ class RenderJob:
     stamps: Mapping[str, Mapping[str, DocumentStamp]] = field(default_factory=dict)
     # employee → where the letter stands as issued (reporter.pipeline.settle), for payroll.csv and 工资表
     states: Mapping[str, str] = field(default_factory=dict)
+    # employee → the facts of the letter's trend chart (reporter.rules.trend), from the history as it stood
+    trends: Mapping[str, Trend] = field(default_factory=dict)
 
     def has_agreement(self, r: EmployeeResult) -> bool:
         """Someone not appraised (absent for the period) gets no agreement unless HR names them."""
@@ -105,7 +108,8 @@ class RenderJob:
             return render_result_json(self.result, r)
         stamp = self.stamps.get(kind, {}).get(r.employee.employee_id)
         if kind == "letters":
-            return render_letter(self.pdf_renderer(), self.result, r, self.created, stamp)
+            return render_letter(self.pdf_renderer(), self.result, r, self.created, stamp,
+                                 self.trends.get(r.employee.employee_id))
         if kind == "agreements":
             return render_agreement(self.pdf_renderer(), self.result, r, self.created, stamp)
         return render_scorecard(self.result, r, self.sheet_password, self.created)

@@ -95,6 +95,19 @@ class Language:
             return f"H{period.number} {period.year}"
         return f"{period.year}"
 
+    def period_tick(self, period: Period) -> str:
+        """A period on a chart's axis, without its year (see :meth:`year_tick`): 10月 / Oct, 第3季度 / Q3."""
+        if period.kind == "year":
+            return self.period_label(period)
+        if self.prose == "en":
+            return MONTHS[period.number - 1][:3] if period.kind == "month" else self.period_label(period).split()[0]
+        return {"month": f"{period.number}月", "quarter": f"第{period.number}季度",
+                "half": "上半年" if period.number == 1 else "下半年"}[period.kind]
+
+    def year_tick(self, period: Period) -> str:
+        """The year beneath an axis's ticks (where it starts or changes); none for a year's own tick."""
+        return "" if period.kind == "year" else self.say(f"{period.year}年", f"{period.year}")
+
 
 ZH = Language("zh")
 

@@ -21,10 +21,12 @@ from reporter.period import parse_period
 from reporter.rules.alignment import supported_line
 from reporter.rules.pay import years_of_service
 from reporter.rules.scoring import line_parameters
+from reporter.rules.trend import Trend
 from reporter.store.documents import DocumentStamp
 from reporter.writers.language import ZH, Language, language
 from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import FONTS, PdfRenderer, RenderError
+from reporter.writers.pdf.trend_chart import render_with_trend
 from reporter.writers.pdf.verification import verification_context
 from reporter.writers.wording import (
     absence_rule,
@@ -236,7 +238,7 @@ def letter_context(result: PeriodResult, r: EmployeeResult) -> dict:
         "appraisal_date": day(s.appraisal_date) if s.appraisal_date else "—",
         "interview_date": day(review.interview_date) if review and review.interview_date else "—",
         "comment": review.comment if review else "", "improvement": review.improvement if review else "",
-        "previous_improvement": previous_improvement(r, lang),
+        "previous_improvement": previous_improvement(r, lang), "trend": None,  # render_letter may draw one
         "appeal_deadline": lang.date(s.appeal_deadline),
         "hr_signatory": s.hr_signatory, "appeal_route": s.appeal, "hr_department": s.hr_department,
         "pay": pay_rows(result, r, lang),
@@ -340,16 +342,17 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
 
 
 def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime,
-                  stamp: DocumentStamp | None = None) -> bytes:
-    """The letter; ``stamp`` (its recorded version) puts the verification code and QR code on every page."""
-    period = result.input.settings.period
-    context = letter_context(result, r) | verification_context(stamp, document_language(result))
+                  stamp: DocumentStamp | None = None, trend: Trend | None = None) -> bytes:
+    """The letter; ``stamp`` (its recorded version) puts the verification code and QR code on every page;
+    ``trend`` (reporter.rules.trend) draws the chart of the employee's last totals."""
+    period, lang = result.input.settings.period, document_language(result)
+    context = letter_context(result, r) | verification_context(stamp, lang)
     if stamp is not None and stamp.appeal_deadline:  # a re-issued letter answers by its own deadline
-        context["appeal_deadline"] = document_language(result).date(date.fromisoformat(stamp.appeal_deadline))
+        context["appeal_deadline"] = lang.date(date.fromisoformat(stamp.appeal_deadline))
     check_glyphs(context, r.employee)
-    return renderer.render("letter.html.j2", context,
-                           identifier=f"letter/{period.key}/{r.employee.employee_id}",
-                           created=created)
+    return render_with_trend(lambda c: renderer.render("letter.html.j2", c, created=created,
+                                                       identifier=f"letter/{period.key}/{r.employee.employee_id}"),
+                             context, trend, lang)
 
 
 @cache
