@@ -296,13 +296,17 @@ def _write_sheet(wb, f: dict, key: str, rows, headers=None, kinds=None):
     return ws
 
 
-def _settings_rows(per, appraisal_day: date, pct, money) -> list[tuple]:
+def _settings_rows(per, appraisal_day: date, pct, money, employees: int) -> list[tuple]:
     return [("公司名称", "云栖电子商务集团有限公司"), ("考核期间", per.key), ("币种", "CNY"),
             ("考核日期", appraisal_day), ("申诉截止日期", appraisal_day + timedelta(days=7)),
             ("考核人", "部门负责人"), ("人事负责人", "集团人力资源部 周敏"), ("提成销售额度量", "own_gmv"), ("公共提成比例", (0.005, pct)),
             ("连续第一奖励", (200, money)), ("连续月数", 3), ("缺勤上限月数", 2),
             ("工龄工资每年", (50, money)), ("工龄工资上限", (500, money)),
-            ("人事部门名称", "集团人力资源部"), ("申诉方式", "以书面形式向集团人力资源部提出")]
+            ("人事部门名称", "集团人力资源部"), ("申诉方式", "以书面形式向集团人力资源部提出"),
+            # Calibration and the year-end roll-up: a target mix, budgets that grow with the group.
+            ("目标等级分布", "S 10% / A 20% / B 40% / C 20% / D 10%"),
+            ("绩效工资预算", (round(employees * 550 * per.months, -2), money)),
+            ("年终奖预算", (round(employees * 8000, -3), money))]
 
 
 def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "2026-10") -> None:
@@ -328,7 +332,7 @@ def write_demo_workbook(path: Path, employees: int, seed: int, period: str = "20
     for r, line in enumerate([f"云栖电商集团 {per.label} 绩效考核输入（合成演示数据，随机种子 {seed}，{employees} 人）",
                               "由 reporter.samples.demo_data 生成；姓名、工号、邮箱均为虚构，邮箱使用 example.com 保留域名。"]):
         intro.write_string(r, 0, line)
-    settings = _settings_rows(per, appraisal_day, f["pct"], f["money"])
+    settings = _settings_rows(per, appraisal_day, f["pct"], f["money"], employees)
     sheet("settings", settings, ["项目", "值"], ["text", "text"])
     pools = {e["company"]: e["company"][:-2] + "客服" for e in people}
     team = Counter(e["company"] for e in people if e["role"] == CS)
