@@ -98,6 +98,15 @@ def test_weighted_quarters_and_a_budget_with_rounding_worked_by_hand(year_db, tm
     assert (result.weight_total, result.residue) == (D("18900.00"), D("0.01"))
 
 
+def test_a_budget_nobody_qualifies_for_is_not_shared(year_db, tmp_path):
+    # 年度最少考核月数 12: E001 and E004 have 11 appraised months, E002 5, E003 none, so nobody qualifies.
+    # Every weight is 0 and so is every bonus (no division by the zero total); the budget is left whole.
+    result, rows = rows_of(with_december(year_db, tmp_path, [["年度最少考核月数", 12], ["年终奖预算", 10000]]))
+    assert not any(r.eligible for r in rows.values())
+    assert {r.bonus for r in rows.values()} == {D("0")}
+    assert (result.weight_total, result.residue) == (D("0"), D("10000"))
+
+
 def test_the_annual_plan_rule_scores_from_the_year_period(year_db, tmp_path):
     db = with_december(year_db, tmp_path, [["年度得分方式", "年度方案"]])
     with pytest.raises(HistoryError, match="没有 2026 年度期间"):

@@ -21,6 +21,7 @@ import pdfplumber
 import pytest
 
 from reporter.input.validate import load_input
+from reporter.model import HistoryRecord
 from reporter.rules.engine import score_period
 from reporter.rules.trend import PastResult, Trend, TrendPoint, employee_trends
 from reporter.store.history import load_history, record_period
@@ -123,6 +124,22 @@ def test_three_appraised_show_the_average_two_do_not_and_other_companies_and_kin
     assert trends["E001"].points[0] == TrendPoint("2026-09", D("90"), D("73.34"))  # 220.01 / 3, rounded
     assert trends["E004"].points[0] == TrendPoint("2026-09", D("50"), None, withheld=True)  # two appraised
     assert [p.period for p in trends["E002"].points] == ["2026-09", "2026-10"]  # the quarter is ignored
+
+
+def test_the_input_history_sheet_draws_the_employees_own_totals_where_nothing_was_recorded(three_months):
+    """Totals typed into 历史 name no department: the employee's line, no average; a recorded period wins."""
+    folder, db, results = three_months
+    typed = [HistoryRecord("2026-07", "E001", D("77.5"), "B"), HistoryRecord("2026-07", "E002", D("66"), "C"),
+             HistoryRecord("2026-07", "E004", D("55"), "C"),  # three people: still no department average
+             HistoryRecord("2026-09", "E001", D("1"), "D"),  # September was built: the history wins
+             HistoryRecord("2026-Q2", "E001", D("1"), "D")]  # another kind of period: ignored
+    trend = employee_trends(recorded(db), results["2026-10"], imported=typed)["E001"]
+    assert trend.points[0] == TrendPoint("2026-07", D("77.5"), None)
+    assert [p.period for p in trend.points] == ["2026-07", "2026-08", "2026-09", "2026-10"]
+    assert trend.points[2].total != D("1")
+    only_typed = employee_trends([], results["2026-10"], imported=typed)
+    assert [(p.period, p.total, p.department_average) for p in only_typed["E001"].points][0] == (
+        "2026-07", D("77.5"), None)
 
 
 def test_the_chart_is_well_formed_svg_with_every_value_and_period(three_months):
@@ -239,13 +256,13 @@ def pdf_of(pages: int) -> bytes:
     return data.getvalue()
 
 
-@pytest.mark.parametrize(("beside", "apart", "plain", "kept"), [
+@pytest.mark.parametrize(("beside", "plain", "apart", "kept"), [
     (2, None, None, "beside"),  # fits: laid out once
-    (3, 2, None, "apart"),  # the chart in a block of its own after the figures
-    (3, 3, 2, "plain"),  # the chart would cost a sheet either way: the letter as without it
-    (3, 3, 3, "beside"),  # a letter that is long anyway keeps its chart
+    (3, 3, None, "beside"),  # a letter long anyway keeps its chart: laid out twice
+    (3, 2, 2, "apart"),  # the chart in a block of its own after the figures
+    (3, 2, 3, "plain"),  # the chart would cost a sheet either way: the letter as without it
 ])
-def test_the_chart_never_adds_a_page(beside, apart, plain, kept):
+def test_the_chart_never_adds_a_page(beside, plain, apart, kept):
     trend = Trend("E1", (TrendPoint("2026-09", D("80"), D("75")), TrendPoint("2026-10", D("82"), D("77"))))
     layouts = []
 
@@ -255,5 +272,5 @@ def test_the_chart_never_adds_a_page(beside, apart, plain, kept):
         return pdf_of({"beside": beside, "apart": apart, "plain": plain}[layout]) + layout.encode()
 
     data = render_with_trend(render, {"total": "82.00"}, trend, Language("zh"))
-    assert data.endswith(kept.encode()) and layouts == ["beside", "apart", "plain"][:len(layouts)]
-    assert len(layouts) == 1 + (apart is not None) + (plain is not None)
+    assert data.endswith(kept.encode()) and layouts == ["beside", "plain", "apart"][:len(layouts)]
+    assert len(layouts) == 1 + (plain is not None) + (apart is not None)

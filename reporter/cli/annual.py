@@ -93,7 +93,10 @@ def print_annual(report: pipeline.AnnualReport) -> None:
     eligible = [r for r in rows if r.eligible]
     click.echo(say(f"  年终奖：{len(eligible)} 人，合计 {money(result.bonus_total)}",
                    f"  Year-end bonus: {len(eligible)} people, total {money(result.bonus_total)}"))
-    if p.budget is not None:
+    if p.budget is not None and not result.bonus_total:
+        click.echo(say(f"    预算 {money(p.budget)} 未分配：无人符合发放条件", f"    budget {money(p.budget)} not shared: "
+                       "nobody qualifies"))
+    elif p.budget is not None:
         click.echo(say(f"    预算 {money(p.budget)}，舍入余差 {money(result.residue)}",
                        f"    budget {money(p.budget)}, rounding residue {money(result.residue)}"))
     missing = [r for r in eligible if r.bonus_base is None]

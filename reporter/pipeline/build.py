@@ -117,7 +117,8 @@ def score_input(input_path: Path, db_path: Path | None) -> PeriodResult:
 
 def letter_trends(db_path: Path, result: PeriodResult) -> dict[str, Trend]:
     """Each letter's trend chart, from the history as it stands (this period's rows come from ``result``)."""
-    return employee_trends(past_results(read_results(db_path)) if Path(db_path).is_file() else [], result)
+    return employee_trends(past_results(read_results(db_path)) if Path(db_path).is_file() else [], result,
+                           imported=result.input.history)
 
 
 def in_shard(employee_id: str, shard: tuple[int, int]) -> bool:

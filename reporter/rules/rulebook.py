@@ -94,7 +94,9 @@ ANNUAL_FORMULAS = {
     "annual_bonus_weight_total": 'SUMIF(bonus_weights, ">0")',
     # With 年终奖预算: the budget shared in proportion to the weights, each rounded half away from zero to
     # the cent; what rounding leaves (annual_bonus_residue, a few cents either way) is shown, not shared out.
-    "annual_bonus": "IF(bonus_budget = 0, bonus_weight, ROUND(bonus_budget * bonus_weight / bonus_weight_total, 2))",
+    # A weight of 0 gets 0 (so a year in which nobody qualifies divides nothing by zero).
+    "annual_bonus": "IF(bonus_budget = 0, bonus_weight, "
+                    "IF(bonus_weight = 0, 0, ROUND(bonus_budget * bonus_weight / bonus_weight_total, 2)))",
     "annual_bonus_residue": 'IF(bonus_budget = 0, 0, bonus_budget - SUMIF(bonuses, ">0"))',
     # Promotion: the run of top grades (晋升等级) up to a period, reset by any other grade or a period not
     # appraised; a candidate has a run of at least 晋升连续期数.

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reporter.model import PeriodResult
+from reporter.model import HistoryRecord, PeriodResult
 from reporter.period import parse_period
 from reporter.rules.units import people_average
 
@@ -66,8 +66,8 @@ def past_results(rows: Iterable[tuple]) -> list[PastResult]:
 @dataclass(frozen=True)
 class _Row:
     employee_id: str
-    company: str
-    department: str
+    company: str | None  # None: a period of the input's history sheet, which names no department
+    department: str | None
     total: Decimal | None  # None: not appraised
 
 
@@ -77,14 +77,16 @@ def _current_rows(result: PeriodResult) -> list[_Row]:
 
 
 def employee_trends(history: Iterable[PastResult], result: PeriodResult, *, periods: int = PERIODS,
-                    min_peers: int = MIN_PEERS) -> dict[str, Trend]:
+                    min_peers: int = MIN_PEERS, imported: Iterable[HistoryRecord] = ()) -> dict[str, Trend]:
     """Each employee appraised this period with a total in at least two of the chart's periods, by 工号.
 
     ``history`` holds the recorded results of any periods (:class:`PastResult`, or the rows of
     ``reporter.open_history(path).rows``); this period's own
     recorded rows, if any, are replaced by ``result``, and periods of another kind or after this one
     are ignored.  The window is the last ``periods`` recorded periods up to this one; the periods
-    before the employee's first total in it are dropped.
+    before the employee's first total in it are dropped.  ``imported``: earlier totals typed into the
+    input's history sheet (历史), for the periods nothing was recorded for; they name no department, so
+    those periods show the employee's own total without a department average.
     """
     current = result.input.settings.period
     by_period: dict[str, list[_Row]] = {}
@@ -93,6 +95,11 @@ def employee_trends(history: Iterable[PastResult], result: PeriodResult, *, peri
         if p.kind == current.kind and p < current:
             by_period.setdefault(h.period, []).append(
                 _Row(h.employee_id, h.company, h.department, h.total if h.appraised else None))
+    recorded = set(by_period)
+    for h in imported:
+        p = parse_period(h.period)
+        if p.kind == current.kind and p < current and h.period not in recorded:
+            by_period.setdefault(h.period, []).append(_Row(h.employee_id, None, None, h.total))
     window = sorted(by_period, key=parse_period)[-(periods - 1):] if periods > 1 else []
     frames = {key: by_period[key] for key in window} | {current.key: _current_rows(result)}
     averages = {key: _department_averages(rows, min_peers) for key, rows in frames.items()}
@@ -122,7 +129,7 @@ def _department_averages(rows: list[_Row], min_peers: int) -> dict[tuple[str, st
     """(company, department) → (its appraised people's average, or None and True when fewer than min_peers)."""
     totals: dict[tuple[str, str], list[Decimal]] = {}
     for row in rows:
-        if row.total is not None:
+        if row.total is not None and row.department is not None:
             totals.setdefault((row.company, row.department), []).append(row.total)
     return {unit: (people_average(values), False) if len(values) >= min_peers else (None, True)
             for unit, values in totals.items()}

@@ -147,16 +147,17 @@ def page_count(pdf: bytes) -> int:
 
 
 def render_with_trend(render: Callable[[dict], bytes], context: dict, trend: Trend | None, lang: Language) -> bytes:
-    """The letter with its chart beside the conclusion's figures.  Where that would take it past
-    :data:`LETTER_PAGES` pages: the chart in a block of its own after them (which may start the next page);
-    where that would too, the letter without the chart, if that takes fewer pages — the chart never costs
-    a sheet of paper.  Only such letters are laid out more than once."""
+    """The letter with its chart beside the conclusion's figures.  Where that takes it past
+    :data:`LETTER_PAGES` pages and the letter without the chart would be shorter, the chart goes in a
+    block of its own after the figures (which may start the next page) if that is as short, else the
+    letter goes without it: the chart never costs a sheet of paper.  A letter long anyway (a bilingual
+    one) keeps the chart after two layouts; only a letter the chart would lengthen is laid out three times."""
     with_chart = context | trend_context(trend, lang)
     beside = render(with_chart)
     if trend is None or page_count(beside) <= LETTER_PAGES:
         return beside
-    apart = render(with_chart | {"trend": {**with_chart["trend"], "apart": True}})
-    if page_count(apart) <= LETTER_PAGES:
-        return apart
     plain = render(context | {"trend": None})
-    return plain if page_count(plain) < page_count(beside) else beside
+    if page_count(plain) >= page_count(beside):
+        return beside
+    apart = render(with_chart | {"trend": {**with_chart["trend"], "apart": True}})
+    return apart if page_count(apart) <= page_count(plain) else plain
