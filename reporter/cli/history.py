@@ -30,8 +30,9 @@ def history_command(out_dir: Path, db_path: Path | None, out_file: Path | None):
     history.xlsx holds 员工趋势 (each employee's total and grade per period),
     部门趋势 (each department's average per period, a live AVERAGEIFS over
     明细, with a line chart and a column chart of the latest period) and 明细
-    (every recorded result). The terminal shows the departments' averages
-    over the latest periods.
+    (every recorded result), in the 语言 recorded with the latest period
+    (Employee trends, Department trends, Records in English). The terminal
+    shows the departments' averages over the latest periods.
 
     \b
     Examples:
