@@ -21,8 +21,8 @@ from reporter.frames import open_history
 from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
 from reporter.store.history import load_history, record_period
-from tests.test_letters import pdftext
 from tests.recalc import assert_parity
+from tests.test_letters import pdftext
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
 EMPLOYEES = 20
