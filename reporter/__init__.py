@@ -95,6 +95,15 @@ def plan(input_path: str | Path, out_dir: str | Path = "output", **options):
     return plan_period(Path(input_path), Path(out_dir), **options)
 
 
+def calibrate(period_dir: str | Path):
+    """The calibration facts of a built period folder, as ``reporter calibrate`` prints them: a
+    :class:`reporter.rules.calibration.Calibration` (``.everyone``, ``.departments``, ``.reviewers``,
+    ``.outliers``, ``.pay``, ``.budget_difference``).  Reads the folder only."""
+    from reporter.pipeline.calibrate import calibrate_folder
+
+    return calibrate_folder(Path(period_dir))[1]
+
+
 def annual(year: int, out_dir: str | Path = "output", **options):
     """The year-end roll-up into ``out_dir/annual/<year>/`` (reporter.pipeline.annual.annual): AnnualReport."""
     from reporter.pipeline.annual import annual as roll_up_year

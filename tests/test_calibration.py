@@ -29,6 +29,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+import reporter
 from reporter.cli import cli
 from reporter.errors import InputError
 from reporter.input.targets import parse_grade_targets
@@ -196,6 +197,10 @@ def test_reporter_calibrate_on_a_built_period(tmp_path):
     assert "李经理（3 人）：平均评分得分率 60.0%，全体 75.0%（-15.0 个百分点）" in out
     assert "合计 6,050.00" in out and "预算 6,000.00，超支 50.00" in out
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before  # reads only
+    facts = reporter.calibrate(folder)  # the Python API: the same facts
+    assert [(g.name, g.people, g.rating_outlier, g.top_heavy) for g in facts.outliers] == [
+        ("李经理", 3, True, False), ("王经理", 4, True, True)]
+    assert (facts.performance_pay, facts.budget_difference) == (D("6050.00"), D("50.00"))
     old_folder(folder)
     result = CliRunner().invoke(cli, ["calibrate", str(folder)])
     assert result.exit_code != 0 and "较早的版本" in result.output and "重新运行 reporter build" in result.output
