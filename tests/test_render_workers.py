@@ -43,7 +43,7 @@ def forked_children(pid: int) -> list[int]:
     """The children of ``pid`` running its own command line: the forked render workers."""
     try:
         command = (PROC / str(pid) / "cmdline").read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone (ProcessLookupError: it exited while being read)
         return []
     children = []
     for entry in PROC.iterdir():
@@ -51,7 +51,7 @@ def forked_children(pid: int) -> list[int]:
             try:
                 if (entry / "cmdline").read_bytes() == command:
                     children.append(int(entry.name))
-            except FileNotFoundError:
+            except (FileNotFoundError, ProcessLookupError):  # a short-lived child that exited while we looked
                 continue
     return children
 
