@@ -206,7 +206,7 @@ def test_overflowing_cells_are_detected(renderer, sample_result, tmp_path):
     html = renderer.html("letter.html.j2", {**letter_context(sample_result, r), "created": "2026-10-31T00:00:00Z"})
     nowrap = CSS(string="td { white-space: nowrap; word-break: normal; overflow-wrap: normal }")
     data = HTML(string=html, base_url=renderer.templates.as_uri() + "/").write_pdf(
-        stylesheets=[renderer.css, nowrap], font_config=renderer.font_config)
+        stylesheets=[*renderer.css, nowrap], font_config=renderer.font_config)
     path = tmp_path / "nowrap.pdf"
     path.write_bytes(data)
     assert any(kind == "cell" for _, _, kind in words_outside_cells(path))

@@ -172,7 +172,9 @@ class _Job:
 
     def pdf_renderer(self) -> PdfRenderer:
         if self.renderer is None:
-            self.renderer = PdfRenderer(self.templates)
+            from reporter.writers.pdf.documents import document_characters
+
+            self.renderer = PdfRenderer(self.templates, document_characters(self.lettered))
         return self.renderer
 
     def run_task(self, task: tuple) -> list[Path]:

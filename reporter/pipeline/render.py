@@ -30,7 +30,7 @@ from reporter.store.documents import DocumentStamp
 from reporter.writers.manifest import MANIFEST, render_manifest
 from reporter.writers.paths import batch_path, department_label, employee_files, unit_paths
 from reporter.writers.payroll_csv import render_payroll_csv
-from reporter.writers.pdf.documents import render_agreement, render_letter
+from reporter.writers.pdf.documents import document_characters, render_agreement, render_letter
 from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.pdf.unit_documents import render_unit_letter
@@ -97,9 +97,10 @@ class RenderJob:
         return paths
 
     def pdf_renderer(self) -> PdfRenderer:
-        """The process's renderer, built on first use (fonts checked, stylesheet parsed once)."""
+        """The process's renderer, built on first use (fonts checked and reduced to the input's characters,
+        stylesheet parsed once)."""
         if self.renderer is None:
-            self.renderer = PdfRenderer(self.templates)
+            self.renderer = PdfRenderer(self.templates, document_characters(self.result.input))
         return self.renderer
 
     def render_data(self, kind: str, r: EmployeeResult) -> bytes:

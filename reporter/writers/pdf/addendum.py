@@ -27,7 +27,6 @@ from reporter.writers.pdf.documents import (
     percent,
     target_text,
 )
-from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import PdfRenderer
 
 TITLE = ("目标责任书变更补充协议", "Amendment to the Target Responsibility Agreement")
@@ -92,8 +91,6 @@ def render_addendum(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResu
         return None
     check_glyphs(context, r.employee)
     lang, period = context["lang"], result.input.settings.period
-    copies = [renderer.render("addendum.html.j2", {**context, "original": lang.inline(*mark)},
-                              identifier=f"addendum/{period.key}/{r.employee.employee_id}/{number or 1}/{mark[0]}",
-                              created=created)
-              for mark in ORIGINALS]
-    return merge_for_duplex(copies)
+    return renderer.render_originals("addendum.html.j2", context, [lang.inline(*mark) for mark in ORIGINALS],
+                                     identifier=f"addendum/{period.key}/{r.employee.employee_id}/{number or 1}",
+                                     created=created)

@@ -24,7 +24,6 @@ from reporter.rules.scoring import line_parameters
 from reporter.rules.trend import Trend
 from reporter.store.documents import DocumentStamp
 from reporter.writers.language import ZH, Language, language
-from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import FONTS, PdfRenderer, RenderError
 from reporter.writers.pdf.trend_chart import render_with_trend
 from reporter.writers.pdf.verification import verification_context
@@ -385,6 +384,11 @@ def context_texts(value) -> list[str]:
     return []
 
 
+def document_characters(value) -> str:
+    """Every character of the strings in ``value`` (a model, a context), once: what the reduced faces keep."""
+    return "".join(sorted(set().union(*map(set, context_texts(value)))))
+
+
 def check_glyphs(context: dict, e: Employee) -> None:
     """Fail naming the employee and the character rather than print a silent □ where no font has it."""
     charset = font_charset()
@@ -401,13 +405,11 @@ ORIGINALS = (("甲方执", "Party A's copy"), ("乙方执", "Party B's copy"))  
 
 def render_agreement(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult, created: datetime,
                      stamp: DocumentStamp | None = None) -> bytes:
-    """The two originals, marked 甲方执 and 乙方执 (Party A's copy ...), each starting on a right-hand page."""
+    """The two originals, marked 甲方执 and 乙方执 (Party A's copy ...), each starting on a right-hand page:
+    one layout, each original's mark stamped in its pages' header (PdfRenderer.render_originals)."""
     term = result.input.settings.term
     lang = document_language(result)
     context = agreement_context(result, r, renderer.templates) | verification_context(stamp, lang)
     check_glyphs(context, r.employee)
-    # The PDF's /ID keeps the Chinese mark whatever the language: the same document gets the same ID.
-    copies = [renderer.render("agreement.html.j2", {**context, "original": lang.inline(*mark)},
-                              identifier=f"agreement/{term.key}/{r.employee.employee_id}/{mark[0]}", created=created)
-              for mark in ORIGINALS]
-    return merge_for_duplex(copies)
+    return renderer.render_originals("agreement.html.j2", context, [lang.inline(*mark) for mark in ORIGINALS],
+                                     identifier=f"agreement/{term.key}/{r.employee.employee_id}", created=created)

@@ -2,9 +2,10 @@
 
 One :class:`PdfRenderer` per process holds everything that is costly to set
 up and the same for every document: the Jinja2 environment, one
-FontConfiguration and the parsed print stylesheet.  The renderer fetches
-nothing but files under the template folder and ``data:`` URIs; a template
-that asks for anything else fails the build.
+FontConfiguration, the parsed print stylesheet and the reduced CJK faces
+(reporter.writers.pdf.fonts).  The renderer fetches nothing but files under
+the template folder, its reduced faces and ``data:`` URIs; a template that
+asks for anything else fails the build.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import escape
 
 from reporter.errors import ReporterError
+from reporter.writers.pdf.fonts import font_face_css, reduced_faces
 from reporter.writers.templates import default_templates
 
 FONTS = ("Noto Serif CJK SC",)  # one family, regular and bold: each PDF subsets two faces, not four
@@ -51,11 +54,11 @@ def check_subsetting() -> None:
                           "apt-get install libharfbuzz-subset0")
 
 
-def _make_fetcher(root: Path):
+def _make_fetcher(root: Path, faces: frozenset[Path] = frozenset()):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class TemplateFolderFetcher(URLFetcher):
-        """Serves files under the template folder and data: URIs; refuses everything else."""
+        """Serves files under the template folder, the reduced faces and data: URIs; refuses everything else."""
 
         def __init__(self):
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
@@ -68,7 +71,7 @@ def _make_fetcher(root: Path):
             parts = urlsplit(url)
             if parts.scheme == "file" and not parts.netloc:
                 path = Path(unquote(parts.path)).resolve()
-                if path.is_relative_to(self.root) and path.is_file():
+                if (path.is_relative_to(self.root) or path in faces) and path.is_file():
                     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                     return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
             self.refused.append(url)
@@ -78,7 +81,10 @@ def _make_fetcher(root: Path):
 
 
 class PdfRenderer:
-    def __init__(self, templates: Path | None = None):
+    """``characters``: what the documents will print beyond the reduced faces' base set (the period's input),
+    so that they set in the reduced faces too."""
+
+    def __init__(self, templates: Path | None = None, characters: str = ""):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -95,16 +101,48 @@ class PdfRenderer:
             loaders.append(jinja2.FileSystemLoader(Path(default_templates()).resolve()))
         self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.fetcher = _make_fetcher(self.templates)
+        try:
+            faces = reduced_faces(characters)
+        except OSError:
+            faces = ()  # the stylesheet's next family, the full face, sets every character (only slower)
+        self._stamps: dict[tuple[str, str], bytes] = {}
+        self.fetcher = _make_fetcher(self.templates, frozenset(face.path.resolve() for face in faces))
         self.font_config = FontConfiguration()
-        self.css = CSS(filename=str(self.templates / "print.css"), font_config=self.font_config,
-                       url_fetcher=self.fetcher)
+        self.css = [CSS(string=font_face_css(faces), font_config=self.font_config, url_fetcher=self.fetcher),
+                    CSS(filename=str(self.templates / "print.css"), font_config=self.font_config,
+                        url_fetcher=self.fetcher)]
 
     def html(self, template: str, context: dict) -> str:
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateError as err:
             raise RenderError(f"模板 {template} 出错：{err}") from err
+
+    def render_originals(self, template: str, context: dict, marks: list[str], *, identifier: str,
+                         created: datetime) -> bytes:
+        """A document made in several originals (一式两份: 甲方执, 乙方执), typeset once: the body is laid out
+        with room for the mark in every page's header, and each original is those pages with its mark
+        stamped there (:func:`stamp_originals`), so the originals cannot differ in anything but the mark."""
+        from reporter.writers.pdf.print_batch import stamp_originals
+
+        body = self.render(template, {**context, "original": marks[0]}, identifier=identifier, created=created)
+        return stamp_originals(body, [self.original_stamp(mark, context["lang"].html_lang) for mark in marks])
+
+    def original_stamp(self, mark: str, html_lang: str) -> bytes:
+        """A page with nothing but the mark in the header, where the body left room for it (made once)."""
+        from weasyprint import HTML
+
+        key = (mark, html_lang)
+        if key not in self._stamps:
+            html = (f'<!DOCTYPE html><html lang="{escape(html_lang)}"><head><meta charset="utf-8"><style>'
+                    "@page { @top-left { content: none !important } @top-right { content: none !important }"
+                    " @bottom-left { content: none !important } @bottom-center { content: none !important }"
+                    " @bottom-right { content: none !important } }"
+                    f'</style></head><body><div class="original-stamp">{escape(mark)}</div></body></html>')
+            self._stamps[key] = HTML(string=html, base_url=self.templates.as_uri() + "/", url_fetcher=self.fetcher
+                                     ).render(stylesheets=self.css, font_config=self.font_config).write_pdf(
+                                         pdf_identifier=b"original-stamp")
+        return self._stamps[key]
 
     def render(self, template: str, context: dict, *, identifier: str, created: datetime) -> bytes:
         """One PDF; ``identifier`` (period and employee) becomes the PDF's /ID, so bytes are reproducible."""
@@ -114,7 +152,7 @@ class PdfRenderer:
         html = self.html(template, {**context, "created": stamp})
         self.fetcher.refused.clear()
         document = HTML(string=html, base_url=self.templates.as_uri() + "/", url_fetcher=self.fetcher).render(
-            stylesheets=[self.css], font_config=self.font_config)
+            stylesheets=self.css, font_config=self.font_config)
         if self.fetcher.refused:
             raise RenderError(f"模板 {template} 试图读取模板目录以外的资源：{self.fetcher.refused[0]}")
         return document.write_pdf(pdf_identifier=identifier.encode("utf-8"))

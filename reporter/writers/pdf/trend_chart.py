@@ -17,7 +17,10 @@ from markupsafe import Markup, escape
 from reporter.period import parse_period
 from reporter.rules.trend import MIN_PEERS, Trend
 from reporter.writers.language import Language
+from reporter.writers.pdf.fonts import FAMILY
 from reporter.writers.pdf.renderer import FONTS
+
+SVG_FONTS = f"'{FAMILY}', '{FONTS[0]}'"  # the reduced face, then the full one (print.css's order)
 
 WIDTH, HEIGHT = 78.0, 26.2  # mm
 FONT = 2.85  # mm: 8.1 pt, no smaller than any other text of the letter (print.css)
@@ -122,7 +125,7 @@ def trend_svg(trend: Trend, lang: Language) -> str:
             parts.append(_text(x, AXIS - 1.0, "—", fill="#777"))
     body = "".join(_legend(lang) + parts)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" width="{WIDTH}mm" height="{HEIGHT}mm" '
-            f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONTS[0]}" font-size="{FONT}">{body}</svg>')
+            f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{SVG_FONTS}" font-size="{FONT}">{body}</svg>')
 
 
 def trend_context(trend: Trend | None, lang: Language) -> dict:

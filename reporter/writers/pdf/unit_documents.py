@@ -35,7 +35,6 @@ from reporter.writers.pdf.documents import (
     sentence,
     target_text,
 )
-from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.wording import METHOD_NAMES, METHOD_NAMES_EN, explain_line, fmt_number
 
@@ -282,7 +281,5 @@ def render_unit_agreement(renderer: PdfRenderer, inp: AppraisalInput, plan: Unit
     lang = language(inp.settings.language)
     context = unit_agreement_context(inp, plan)
     check_glyphs(context, context["employee"])
-    copies = [renderer.render("unit_agreement.html.j2", {**context, "original": lang.inline(*mark)},
-                              identifier=f"unit-agreement/{plan.term.key}/{plan.unit}/{mark[0]}", created=created)
-              for mark in ORIGINALS]
-    return merge_for_duplex(copies)
+    return renderer.render_originals("unit_agreement.html.j2", context, [lang.inline(*mark) for mark in ORIGINALS],
+                                     identifier=f"unit-agreement/{plan.term.key}/{plan.unit}", created=created)
