@@ -1,8 +1,8 @@
 """Benchmark a whole period cycle of a synthetic group, `reporter plan` then `reporter build`, against floors.
 
-    python bench/run.py                    # 1,000 employees
-    python bench/run.py --employees 10000  # the big run
-    python bench/run.py --workers 1        # one process, for comparison
+    python bench/run.py                          # 1,000 employees
+    python bench/run.py --employees 1000 10000   # both sizes, and how the CPU scales between them
+    python bench/run.py --workers 1              # one process, for comparison
 
 The plan run opens the period (an agreement and a tracking scorecard per employee, print batches);
 the build closes it (scorecards, review letters, print batches, summary). For each run it prints,
@@ -10,7 +10,9 @@ per stage, employees per second, CPU milliseconds per PDF page or per scorecard,
 ratio to two floors measured in the same run: a trivial one-page PDF in the same CJK font (bare, and
 with our stylesheet) and the build's scorecard cells written with bare XlsxWriter. Then the whole
 cycle: plan + build CPU seconds per employee, in bare one-page PDFs. It also prints the wall time
-and the peak memory of each run's process tree (PSS, sampled every 0.1 s). Results also go to
+and the peak memory of each run's process tree (PSS, sampled every 0.1 s), and each figure beside
+its target (issue 16). Then each lever of the PDF renderer off and on for the same documents
+(bench/levers.py), and, for two sizes, the ratio of their CPU. Results also go to
 bench/results.json so runs can be compared. This is a measurement, not a test: it asserts nothing.
 
 CPU time is measured, not estimated: this process and its workers, reaped or running, read from
@@ -37,6 +39,7 @@ from pathlib import Path
 
 import openpyxl
 import xlsxwriter
+from levers import measure_levers  # bench/levers.py, beside this script
 from pypdf import PdfReader
 
 from reporter.pipeline.build import RenderOptions, build
@@ -161,19 +164,22 @@ def pdf_pages(paths: Iterable[Path]) -> int:
 def trivial_pdf_floors(repeat: int = 30) -> dict[str, float]:
     """Wall and CPU seconds for a one-page PDF: bare (one line in the same CJK font), and with our stylesheet."""
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    renderer = PdfRenderer()
+    renderer = PdfRenderer()  # ours: the reduced faces and our stylesheet
     bare = '<p style="font-family: \'Noto Serif CJK SC\'">一页中文。</p>'
     styled = '<html lang="zh-CN"><body><h1 class="doc-title">页</h1><p>一页中文。<strong>粗体</strong></p></body></html>'
 
-    def timed(name, html, **options):
-        HTML(string=html).render(font_config=renderer.font_config, **options).write_pdf()
+    def timed(name, html, font_config, **options):
+        HTML(string=html).render(font_config=font_config, **options).write_pdf()
         start, cpu = time.perf_counter(), time.process_time()
         for _ in range(repeat):
-            HTML(string=html).render(font_config=renderer.font_config, **options).write_pdf()
+            HTML(string=html).render(font_config=font_config, **options).write_pdf()
         return {name: (time.perf_counter() - start) / repeat, f"{name}_cpu": (time.process_time() - cpu) / repeat}
 
-    return {**timed("page", bare), **timed("styled_page", styled, stylesheets=[renderer.css])}
+    # The bare page is WeasyPrint as installed: its own font configuration, the full face, no stylesheet.
+    return {**timed("page", bare, FontConfiguration()),
+            **timed("styled_page", styled, renderer.font_config, stylesheets=renderer.css)}
 
 
 def bare_xlsxwriter_floor(scorecards: list[Path], repeat: int = 3) -> dict[str, float]:
@@ -244,17 +250,70 @@ def print_run(title: str, summary: dict) -> None:
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--employees", type=int, default=1000)
+    parser.add_argument("--employees", type=int, nargs="+", default=[1000],
+                        help="one or more sizes, e.g. 1000 10000: each is a whole cycle, and the last line "
+                             "compares their CPU (linear in employees?)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--levers", type=int, default=10, metavar="N",
+                        help="measure each renderer lever off and on for N employees (0: not)")
     args = parser.parse_args(argv)
     options = RenderOptions(workers=args.workers)
+    runs, levers = [], {}
+    for employees in args.employees:
+        result, scored = cycle_run(employees, args.seed, options, args.workers)
+        runs.append(result)
+        if args.levers and not levers:
+            print("measuring the renderer's levers, off and on …", flush=True)
+            levers = measure_levers(scored, scored.input.settings.period.document_date, args.levers)
+        print_cycle(result)
+    if levers:
+        print(f"levers (CPU per document, off → on, the same {args.levers} employees, interleaved):")
+        for name, lever in levers.items():
+            print(f"  {left(name, 52)}{lever['off_ms']:>8} → {lever['on_ms']:>7} ms  × {lever['ratio']}")
+    scaling = {}
+    if len(runs) > 1:
+        small, large = runs[0], runs[-1]
+        scaling = {"employees": [small["employees"], large["employees"]],
+                   "cpu_ratio": round(large["cycle"]["cpu_seconds"] / small["cycle"]["cpu_seconds"], 2),
+                   "employee_ratio": round(large["employees"] / small["employees"], 2)}
+        print(f"scaling: {scaling['employee_ratio']}× the employees took {scaling['cpu_ratio']}× the CPU "
+              f"(target ≤ {SCALING_TARGET} for 1,000 → 10,000)")
+    summary = {"runs": runs, "levers": levers, "scaling": scaling}
+    args.out.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"written {args.out}")
+    return summary
 
+
+# Issue 16's targets: each a ratio to a floor measured in the same run.
+PAGE_TARGET, SCORECARD_TARGET, CYCLE_TARGET, SCALING_TARGET, MEMORY_TARGET_GIB = 2.0, 1.5, 10.0, 10.5, 1.5
+
+
+def targets(result: dict) -> list[tuple[str, float, float]]:
+    """(what, measured, target) for each of issue 16's ratios in one run."""
+    plan = {row["stage"]: row for row in result["plan"]["stages"]}
+    build = {row["stage"]: row for row in result["stages"]}
+    rows = []
+    for label, stages, stage, key, target in (
+            ("review letters: CPU per page ÷ bare page", build, "确认书", "ratio_to_trivial_page", PAGE_TARGET),
+            ("agreements: CPU per page ÷ bare page", plan, "责任书", "ratio_to_trivial_page", PAGE_TARGET),
+            ("scorecards ÷ bare XlsxWriter", build, "评分卡", "ratio_to_bare_xlsxwriter", SCORECARD_TARGET),
+            ("tracking scorecards ÷ bare XlsxWriter", plan, "评分卡", "ratio_to_bare_xlsxwriter", SCORECARD_TARGET)):
+        if key in stages.get(stage, {}):
+            rows.append((label, stages[stage][key], target))
+    rows.append(("whole cycle: bare pages of CPU per employee", result["cycle"]["bare_page_floors_per_employee"],
+                 CYCLE_TARGET))
+    rows.append(("peak memory, GiB PSS", round(result["cycle"]["peak_memory_pss_mib"] / 1024, 2), MEMORY_TARGET_GIB))
+    return rows
+
+
+def cycle_run(employees: int, seed: int, options: RenderOptions, workers: int | None) -> tuple[dict, object]:
+    """One whole period (plan, then build) of a synthetic group: the figures, and the scored period."""
     with tempfile.TemporaryDirectory(prefix="reporter-bench-") as tmp:
         tmp = Path(tmp)
         source = tmp / "group.xlsx"
-        write_demo_workbook(source, employees=args.employees, seed=args.seed)
+        write_demo_workbook(source, employees=employees, seed=seed)
         # The plan first, into the same output folder: the build then finds what was agreed in its history.
         planned = measure(lambda clock: plan(source, tmp / "out", progress=clock, options=options))
         built = measure(lambda clock: build(source, tmp / "out", progress=clock, options=options))
@@ -270,14 +329,13 @@ def main(argv=None) -> dict:
 
     n = len(built.report.result.results)
     appraised = len(built.report.result.appraised)
-    workers = args.workers or os.cpu_count() or 1
     plan_counts = {"employees": n, "scorecards": tracking, "agreements": n, "print": n}
     build_counts = {"employees": n, "results": n, "scorecards": appraised, "letters": n, "agreements": n, "print": n,
                     "summary": n}
     cycle_cpu = planned.cpu + built.cpu
     result = {
         "date": date.today().isoformat(),
-        "employees": n, "appraised": appraised, "workers": workers, "seed": args.seed,
+        "employees": n, "appraised": appraised, "workers": workers or os.cpu_count() or 1, "seed": seed,
         "machine": f"{platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()}",
         # the build (the period's end), as before; the plan and the whole cycle below
         "total_seconds": round(built.seconds, 1), "cpu_seconds": round(built.cpu, 1),
@@ -296,20 +354,28 @@ def main(argv=None) -> dict:
                  "stages": stage_rows(planned, "validation + layout", plan_counts, plan_pages, floors)},
         "cycle": {"wall_seconds": round(planned.seconds + built.seconds, 1), "cpu_seconds": round(cycle_cpu, 1),
                   "cpu_seconds_per_employee": round(cycle_cpu / n, 3),
-                  "bare_page_floors_per_employee": round(cycle_cpu / n / floors["page_cpu"], 1)},
+                  "bare_page_floors_per_employee": round(cycle_cpu / n / floors["page_cpu"], 1),
+                  "peak_memory_pss_mib": round(max(planned.peak_memory, built.peak_memory) / 2**20)},
     }
-    print(f"{n} employees ({appraised} appraised), {workers} workers, {result['machine']}")
+    result["targets"] = [{"what": what, "measured": value, "target": target} for what, value, target in targets(result)]
+    return result, built.report.result
+
+
+def print_cycle(result: dict) -> None:
+    print(f"{result['employees']} employees ({result['appraised']} appraised), {result['workers']} workers, "
+          f"{result['machine']}")
     print_run("reporter plan (the period's start: agreements, tracking scorecards, print batches)", result["plan"])
     print_run("reporter build (the period's end: scorecards, letters, print batches, summary)", result)
     cycle, f = result["cycle"], result["floors"]
     print(f"whole cycle: {cycle['wall_seconds']} s wall, {cycle['cpu_seconds']} s CPU = "
           f"{cycle['cpu_seconds_per_employee']} s per employee = {cycle['bare_page_floors_per_employee']} "
           "bare one-page PDFs per employee")
-    print(f"floors (CPU): trivial page {f['trivial_pdf_page_cpu_ms']} ms (with our stylesheet "
+    print(f"floors (CPU): bare page {f['trivial_pdf_page_cpu_ms']} ms (a page with our stylesheet and faces "
           f"{f['styled_trivial_pdf_page_cpu_ms']} ms), bare XlsxWriter scorecard {f['bare_xlsxwriter_scorecard_cpu_ms']} ms")
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"written {args.out}")
-    return result
+    print("targets:")
+    for row in result["targets"]:
+        met = "met" if row["measured"] <= row["target"] else "NOT met"
+        print(f"  {left(row['what'], 48)}{row['measured']:>8}  (≤ {row['target']}: {met})")
 
 
 if __name__ == "__main__":

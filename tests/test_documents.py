@@ -123,6 +123,8 @@ def test_agreement_is_two_marked_originals(sample_build, sample_result):
         first, second = pages[:half], pages[-half:]
         assert all("甲方执" in p and "乙方执" not in p for p in first), e.employee_id
         assert all("乙方执" in p and "甲方执" not in p for p in second), e.employee_id
+        # one layout, two marks: the originals cannot differ in anything else
+        assert [p.replace("甲方执", "") for p in first] == [p.replace("乙方执", "") for p in second], e.employee_id
         assert len(pages) == 2 * half + half % 2 and (len(pages) - half) % 2 == 0  # original 2 starts on an odd page
         for original in (first, second):
             text = "".join(original)

@@ -27,7 +27,7 @@ from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.xlsx.annual import render_annual_workbook
 
 from .build import DEFAULT_DB_NAME
-from .render import CHUNK, Progress, fork_pool, run_each
+from .render import CHUNK, Progress, fewer_collections, fork_pool, run_each
 
 ANNUAL_KINDS = ("workbook", "letters")
 WORKBOOK = "annual.xlsx"
@@ -159,9 +159,10 @@ class _Job:
         written: list[Path] = []
         self.progress.start("年度通知书", len(positions))
         try:
-            for (_, chunk), paths in zip(tasks, run_each(self, tasks, pool), strict=True):
-                written += paths
-                self.progress.advance(len(chunk))
+            with fewer_collections():
+                for (_, chunk), paths in zip(tasks, run_each(self, tasks, pool), strict=True):
+                    written += paths
+                    self.progress.advance(len(chunk))
         finally:
             self.progress.close()
             if pool is not None:

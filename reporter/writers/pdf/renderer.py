@@ -82,9 +82,10 @@ def _make_fetcher(root: Path, faces: frozenset[Path] = frozenset()):
 
 class PdfRenderer:
     """``characters``: what the documents will print beyond the reduced faces' base set (the period's input),
-    so that they set in the reduced faces too."""
+    so that they set in the reduced faces too; ``reduce_fonts=False`` sets every document in the full face
+    (slower: the benchmark measures the difference)."""
 
-    def __init__(self, templates: Path | None = None, characters: str = ""):
+    def __init__(self, templates: Path | None = None, characters: str = "", reduce_fonts: bool = True):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -102,7 +103,7 @@ class PdfRenderer:
         self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         try:
-            faces = reduced_faces(characters)
+            faces = reduced_faces(characters) if reduce_fonts else ()
         except OSError:
             faces = ()  # the stylesheet's next family, the full face, sets every character (only slower)
         self._stamps: dict[tuple[str, str], bytes] = {}

@@ -1,0 +1,79 @@
+"""Each lever of the PDF renderer, measured off and on for the same documents in the same process.
+
+Interleaved (off, on, off, on … one employee after another) so that a machine busy with other work slows
+both alike; CPU time of this process only.  Used by bench/run.py, which prints the ratios.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from reporter.model import PeriodResult
+from reporter.pipeline.render import RENDER_GC_THRESHOLD
+from reporter.writers.pdf.documents import (
+    ORIGINALS,
+    agreement_context,
+    document_characters,
+    document_language,
+    render_agreement,
+    render_letter,
+)
+from reporter.writers.pdf.print_batch import merge_for_duplex
+from reporter.writers.pdf.renderer import PdfRenderer
+from reporter.writers.pdf.verification import verification_context
+
+
+def agreement_typeset_twice(renderer: PdfRenderer, result: PeriodResult, r, created: datetime) -> bytes:
+    """The agreement as made before the stamp: each original laid out on its own, then joined."""
+    lang = document_language(result)
+    context = agreement_context(result, r, renderer.templates) | verification_context(None, lang)
+    copies = [renderer.render("agreement.html.j2", {**context, "original": lang.inline(*mark)},
+                              identifier=f"agreement/{r.employee.employee_id}/{mark[0]}", created=created)
+              for mark in ORIGINALS]
+    return merge_for_duplex(copies)
+
+
+def _with_gc(threshold: tuple[int, int, int], render: Callable[[], bytes]) -> bytes:
+    before = gc.get_threshold()
+    gc.set_threshold(*threshold)
+    try:
+        return render()
+    finally:
+        gc.set_threshold(*before)
+
+
+def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) -> dict[str, dict]:
+    """CPU milliseconds per document with each lever off and on, and on ÷ off."""
+    reduced = PdfRenderer(None, document_characters(result.input))
+    full = PdfRenderer(None, reduce_fonts=False)
+    default_gc = gc.get_threshold()
+    levers: dict[str, tuple[Callable, Callable]] = {
+        "reduced CJK faces (letters)": (lambda r: render_letter(full, result, r, created),
+                                        lambda r: render_letter(reduced, result, r, created)),
+        "originals typeset once, marks stamped (agreements)": (
+            lambda r: agreement_typeset_twice(reduced, result, r, created),
+            lambda r: render_agreement(reduced, result, r, created)),
+        "fewer garbage collections (letters)": (
+            lambda r: _with_gc((700, 10, 10), lambda: render_letter(reduced, result, r, created)),
+            lambda r: _with_gc(RENDER_GC_THRESHOLD, lambda: render_letter(reduced, result, r, created))),
+    }
+    people = [r for r in result.results if r.appraised][:sample]
+    cpu = {name: [0.0, 0.0] for name in levers}
+    for pair in levers.values():  # once each, untimed: the first document loads the fonts
+        for render in pair:
+            render(people[0])
+    gc.set_threshold(*RENDER_GC_THRESHOLD)  # as the build renders; the GC lever sets its own
+    try:
+        for r in people:
+            for name, pair in levers.items():
+                for i, render in enumerate(pair):
+                    start = time.process_time()
+                    render(r)
+                    cpu[name][i] += time.process_time() - start
+    finally:
+        gc.set_threshold(*default_gc)
+    return {name: {"off_ms": round(off * 1000 / len(people), 1), "on_ms": round(on * 1000 / len(people), 1),
+                   "ratio": round(on / off, 2)} for name, (off, on) in cpu.items()}
