@@ -33,6 +33,11 @@ def pdftext(path: Path, *, page: int | None = None) -> str:
     return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def is_qr_code(size: tuple[str, str]) -> bool:
+    """The size (pdfimages' width and height) of a verification QR code: 4 pixels per module, versions 1–10."""
+    return size[0] == size[1] and int(size[0]) in {4 * (17 + 4 * version) for version in range(1, 11)}
+
+
 def squeeze(text: str) -> str:
     """pdftotext spaces CJK text unpredictably; compare without whitespace."""
     return re.sub(r"\s+", "", text)
@@ -274,7 +279,8 @@ def test_html_in_names_and_comments_is_text(tmp_path, base_sheets, make_book):
     assert '<imgsrc="file:///etc/hostname">' in text  # printed as text, not fetched
     assert "file:///etc/passwd" in text and "<script>" in text
     images = subprocess.run(["pdfimages", "-list", str(letter)], capture_output=True, text=True, check=True).stdout
-    assert len(images.strip().splitlines()) == 2  # the header lines only: no image at all
+    sizes = [tuple(line.split()[3:5]) for line in images.strip().splitlines()[2:]]
+    assert all(is_qr_code(size) for size in sizes)  # no image but the verification code's QR
     attachments = subprocess.run(["pdfdetach", "-list", str(letter)], capture_output=True, text=True, check=True).stdout
     assert attachments.startswith("0 embedded files")
 
@@ -338,7 +344,8 @@ def test_letterhead_and_seal_images_come_from_the_settings(tmp_path, base_sheets
     def images(path):
         listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
         rows = [line.split() for line in listing.strip().splitlines()[2:]]
-        return [row for row in rows if row[2] == "image"]  # an alpha channel is listed as an extra "smask"
+        # an alpha channel is listed as an extra "smask"; the verification code's QR is not the company's
+        return [row for row in rows if row[2] == "image" and not is_qr_code((row[3], row[4]))]
 
     # the letter's company sign-off carries the seal; the agreement is two originals, each with both
     assert sorted((row[3], row[4]) for row in images(out / "2026-10" / "letters" / "E001.pdf")) == [

@@ -1,8 +1,9 @@
 """What a document prints about its own version: the verification code, its QR code, and a change note.
 
-The QR code is drawn by segno as a PNG of one pixel per module in a ``data:`` URI, so the renderer
+The QR code is drawn by segno as a PNG of 4 × 4 pixels per module in a ``data:`` URI, so the renderer
 fetches nothing; the stylesheet prints it without smoothing (``image-rendering: pixelated``), so every
-module is a sharp square at any size.  (As SVG, each module was a path drawn on every page: a twentieth
+module is a sharp square at any size (at one pixel per module, poppler's scaling blurs it past what a
+scanner reads).  (As SVG, each module was a path drawn on every page: a twentieth
 of a letter's CPU.)  A change note
 (version 2 and later) says what changed in the figures, why and who approved it, in the document's
 language; it is written once, when the version is first issued, and recorded with it.
@@ -75,10 +76,10 @@ def supersession_note(stamp: DocumentStamp, lang: Language) -> str:
 
 
 def qr_data_uri(code: str) -> str:
-    """The QR code of ``code`` (its text is the code itself) as a PNG data: URI, one pixel per module."""
+    """The QR code of ``code`` (its text is the code itself) as a PNG data: URI, 4 × 4 pixels per module."""
     import segno
 
-    return segno.make(code, error="m", micro=False).png_data_uri(scale=1, border=0)
+    return segno.make(code, error="m", micro=False).png_data_uri(scale=4, border=0)
 
 
 def verification_context(stamp: DocumentStamp | None, lang: Language) -> dict:
