@@ -5,7 +5,7 @@
 
 Starts a Dask scheduler and two single-threaded workers on 127.0.0.1, then builds the same synthetic
 group twice with the same document date: `--workers 2` (two forked processes) and `--cluster` (the two
-workers render, this process writes). It prints each run's wall and CPU seconds, CPU being this process
+workers render, this process writes; the workers' profiler off, as docs/performance.md advises). It prints each run's wall and CPU seconds, CPU being this process
 and everything it started (the forked pool, or the scheduler and both workers: the cluster's own work
 counts), read from getrusage and /proc as bench/run.py does, and the ratios cluster / local. Both
 periods' files are compared byte for byte. A measurement, not a test: it asserts nothing else.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,9 @@ from reporter.pipeline.build import RenderOptions, build
 from reporter.samples.demo_data import write_demo_workbook
 
 CREATED = datetime(2026, 11, 3, 9, 0)
+# As docs/performance.md advises: Dask's statistical profiler, sampling each worker thread every 10 ms,
+# costs about a tenth of the rendering CPU on WeasyPrint's deep stacks.
+WORKER_ENVIRONMENT = {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
 
 
 @contextlib.contextmanager
@@ -38,11 +42,12 @@ def loopback_cluster(folder: Path, workers: int = 2) -> Iterator[str]:
     import distributed
 
     started: list[subprocess.Popen] = []
+    env = {**os.environ, **WORKER_ENVIRONMENT}
 
     def start(*args: str) -> None:
         log = open(folder / f"{args[0]}-{len(started)}.log", "wb")  # noqa: SIM115 - lives as long as the process
         started.append(subprocess.Popen([sys.executable, "-m", "dask", *args, "--no-dashboard"], cwd=folder,
-                                        stdout=log, stderr=subprocess.STDOUT))
+                                        env=env, stdout=log, stderr=subprocess.STDOUT))
 
     try:
         scheduler_file = folder / "scheduler.json"
