@@ -19,6 +19,7 @@ from .app import cli, handle_errors
 from .options import (
     ProgressBar,
     check_choices,
+    cluster_option,
     db_option,
     department_option,
     employee_option,
@@ -38,10 +39,10 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def render_options(workers: int | None, templates: Path | None) -> pipeline.RenderOptions:
+def render_options(workers: int | None, templates: Path | None, cluster: str | None = None) -> pipeline.RenderOptions:
     """Rendering options: the template folder, and from the environment the sheet password and SOURCE_DATE_EPOCH."""
     return pipeline.RenderOptions(workers=workers, sheet_password=os.environ.get(SHEET_PASSWORD_VARIABLE, ""),
-                                  created=pipeline.source_date(os.environ), templates=templates)
+                                  created=pipeline.source_date(os.environ), templates=templates, cluster=cluster)
 
 
 def _parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -70,11 +71,12 @@ def _parse_shard(text: str | None) -> tuple[int, int] | None:
 @templates_option
 @click.option("--shard", metavar="K/N", default=None,
               help="Render only shard K of N of the employees (split by ID, stable); combine with `reporter merge`.")
+@cluster_option
 @reissue_options
 @handle_errors
 def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departments: tuple[str, ...],
           only: tuple[str, ...], force: bool, db_path: Path | None, workers: int | None, templates: Path | None,
-          shard: str | None, change_reason: str, approved_by: str):
+          shard: str | None, cluster: str | None, change_reason: str, approved_by: str):
     """Validate INPUT, score every employee and write the period's results.
 
     \b
@@ -125,12 +127,13 @@ def build(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], depart
       reporter build 2026-10.xlsx --templates ./our-templates --force   # own layout
       reporter build 2026-10.xlsx --shard 1/4 --out /shared/shard-1   # on four machines,
       reporter merge 2026-10.xlsx /shared/shard-* --out output        # then combine
+      reporter build 2026-10.xlsx --cluster tcp://10.0.0.5:8786       # on a Dask cluster
     """
     kinds = check_choices(split_list(only), KINDS, "--only")
     report = pipeline.build(input_path, out_dir, employee_ids=split_list(employee_ids),
                             departments=split_list(departments), only=kinds or None, force=force,
                             db_path=db_path, shard=_parse_shard(shard), now=_now, progress=ProgressBar(),
-                            options=render_options(workers, templates), change_reason=change_reason,
+                            options=render_options(workers, templates, cluster), change_reason=change_reason,
                             approved_by=approved_by)
     print_summary(report)
 

@@ -50,6 +50,15 @@ def workers_option(func):
                         help="Processes rendering the files [default: one per CPU core].")(func)
 
 
+def cluster_option(func):
+    return click.option("--cluster", "cluster", default=None, metavar="ADDRESS",
+                        help="Render the employees' files on a Dask cluster: the scheduler's address, e.g. "
+                             "tcp://10.0.0.5:8786 (start it with `dask scheduler`, and `dask worker ADDRESS` on "
+                             "each machine, every one with this version of reporter). This machine writes the "
+                             "files. Not with --workers or --shard; needs pip install 'reporter[cluster]'. See "
+                             "docs/performance.md.")(func)
+
+
 def templates_option(func):
     return click.option("--templates", "templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
                         default=None, metavar="DIR",

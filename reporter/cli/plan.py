@@ -13,6 +13,7 @@ from .app import cli, handle_errors
 from .build import render_options
 from .options import (
     ProgressBar,
+    cluster_option,
     db_option,
     department_option,
     employee_option,
@@ -38,9 +39,10 @@ from .options import (
 @db_option()
 @workers_option
 @templates_option
+@cluster_option
 @handle_errors
 def plan(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departments: tuple[str, ...], force: bool,
-         reissue: bool, db_path: Path | None, workers: int | None, templates: Path | None):
+         reissue: bool, db_path: Path | None, workers: int | None, templates: Path | None, cluster: str | None):
     """Open a period: agreements, amendments and tracking scorecards.
 
     \b
@@ -84,7 +86,7 @@ def plan(input_path: Path, out_dir: Path, employee_ids: tuple[str, ...], departm
     """
     report = pipeline.plan(input_path, out_dir, employee_ids=split_list(employee_ids),
                            departments=split_list(departments), force=force, reissue=reissue,
-                           progress=ProgressBar(), options=render_options(workers, templates), db_path=db_path)
+                           progress=ProgressBar(), options=render_options(workers, templates, cluster), db_path=db_path)
     print_plan_summary(report)
 
 

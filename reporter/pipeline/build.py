@@ -69,6 +69,8 @@ class RenderOptions:
     ``templates`` is a company's own template folder (default: the bundled one); ``renderer`` a
     ready :class:`PdfRenderer` to reuse.  ``sheet_password`` protects the scorecards' formula cells
     (default: protected without a password, so HR can unprotect deliberately but not by accident).
+    ``cluster`` is a Dask scheduler's address (``tcp://10.0.0.5:8786``): the employees' files are rendered
+    by its workers and written here (reporter.pipeline.cluster); it excludes ``workers`` and a shard.
     """
 
     workers: int | None = None  # default: one per core
@@ -76,6 +78,16 @@ class RenderOptions:
     created: datetime | None = None
     templates: Path | None = None
     renderer: PdfRenderer | None = None
+    cluster: str | None = None
+
+
+def check_cluster(options: RenderOptions, shard: tuple[int, int] | None = None) -> None:
+    if options.cluster is None:
+        return
+    if shard is not None:
+        raise UsageError("--cluster 与 --shard 不能同时使用：集群已把整期分给各台机器；分片只用于离线批处理，再用 reporter merge 合并")
+    if options.workers is not None:
+        raise UsageError("--cluster 与 --workers 不能同时使用：集群上的进程数由各台机器的 dask worker --nworkers 决定")
 
 
 def source_date(environ: Mapping[str, str]) -> datetime | None:
@@ -224,6 +236,7 @@ def build(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Ite
     version, which needs ``change_reason`` and ``approved_by`` (see :mod:`reporter.pipeline.issue`).
     """
     _check_kinds(only, shard)
+    check_cluster(options, shard)
     progress = progress or Progress()
     out_dir = Path(out_dir)
     db_path = Path(db_path) if db_path else out_dir / DEFAULT_DB_NAME
@@ -262,7 +275,8 @@ def _build(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departm
         if reissued and built and shard is None:
             kinds.add("summary")  # corrected figures: the period's summary, payroll and history follow them
         states = _states(result, db_path, stamps.get("letters"), issued_on) if "summary" in kinds else {}
-        renderer = Renderer(_job(result, target, options, named, stamps, states, trends), kinds, progress, workers)
+        renderer = Renderer(_job(result, target, options, named, stamps, states, trends), kinds, progress, workers,
+                            options.cluster)
         existing = [p for p in renderer.targets(chosen) if p.exists()]
         if existing and not force:
             raise OutputExistsError(f"{existing[0]} 已存在。如确需替换这些文件，请加 --force")
@@ -283,7 +297,7 @@ def _build(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departm
     states = _states(result, db_path, stamps.get("letters"), issued_on)
     with staged_folder(target, force) as staging:
         renderer = Renderer(_job(result, staging, options, named, stamps, states, trends), kinds, progress,
-                            workers)
+                            workers, options.cluster)
         renderer.run(chosen)
         written = [target / p.relative_to(staging) for p in renderer.written]
         kept = [target / p.relative_to(staging) for p in carry_over(target, staging)]

@@ -56,7 +56,7 @@ from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.unit_documents import render_unit_agreement
 from reporter.writers.xlsx.tracking import render_tracking_scorecard
 
-from .build import DEFAULT_DB_NAME, RenderOptions, file_sha256, select_employees
+from .build import DEFAULT_DB_NAME, RenderOptions, check_cluster, file_sha256, select_employees
 from .issue import agreement_stamps, written_documents
 from .render import Progress, Renderer, RenderJob
 
@@ -185,6 +185,12 @@ class PlanJob(RenderJob):
             written += [p for i in task[1] if (p := self.render_employee_file("addenda", i)) is not None]
         return written
 
+    def task_files(self, task: tuple) -> list[tuple[Path, bytes]]:
+        made = super().task_files(task)
+        if task[0] == "agreements":  # an agreement and its addendum are issued together
+            made += [m for i in task[1] if (m := self.employee_file("addenda", i)) is not None]
+        return made
+
     def render_batch(self, kind: str, label: str, members: list[str], copies: int) -> Path:
         documents = [(self.folder / kind / f"{stem}.pdf").read_bytes() for stem in members]
         path = plan_batch_path(self.folder, self.period, kind, label)
@@ -267,6 +273,7 @@ def plan(input_path: Path, out_dir: Path = Path("output"), *, employee_ids: Iter
     told: ``ids`` is None after a full run, else the sorted IDs of a partial one.
     """
     progress, options = progress or Progress(), options or RenderOptions()
+    check_cluster(options)
     db_path = Path(db_path) if db_path else Path(out_dir) / DEFAULT_DB_NAME
     with output_lock(Path(out_dir), progress.waiting):
         recovered = recover_output(Path(out_dir), db_path)
@@ -311,7 +318,7 @@ def _plan(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departme
         if target.exists():  # the term's earlier runs, linked not copied: a rewritten file gets a new inode
             shutil.copytree(target, staging, copy_function=os.link, dirs_exist_ok=True)
         job.folder = staging
-        renderer = Renderer(job, set(PLAN_KINDS), progress, workers)
+        renderer = Renderer(job, set(PLAN_KINDS), progress, workers, options.cluster)
         renderer.run(chosen, batches=False)
         if selected is None:  # the units' agreements: each plan's once, again only with --reissue
             units = [("unit_agreement", i) for i, p in enumerate(inp.unit_plans)

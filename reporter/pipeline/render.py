@@ -120,13 +120,25 @@ class RenderJob:
             return render_agreement(self.pdf_renderer(), self.result, r, self.created, stamp)
         return render_scorecard(self.result, r, self.sheet_password, self.created)
 
-    def render_employee_file(self, kind: str, index: int) -> Path | None:
+    def employee_file(self, kind: str, index: int) -> tuple[Path, bytes] | None:
+        """One employee's file of one kind: where it goes and its bytes (None: they have none of that kind)."""
         r = self.result.results[index]
         path = self.paths(r).get(kind)
         if path is None:
             return None  # no scorecard, nor unless named an agreement, for someone not appraised
-        write_bytes_atomic(path, self.render_data(kind, r))
-        return path
+        return path, self.render_data(kind, r)
+
+    def render_employee_file(self, kind: str, index: int) -> Path | None:
+        made = self.employee_file(kind, index)
+        if made is None:
+            return None
+        write_bytes_atomic(*made)
+        return made[0]
+
+    def task_files(self, task: tuple) -> list[tuple[Path, bytes]]:
+        """An employee task's files as (path, bytes), not written: what a cluster's worker sends back."""
+        kind, indices = task
+        return [made for i in indices if (made := self.employee_file(kind, i)) is not None]
 
     def render_batch(self, kind: str, label: str, members: list[str], copies: int) -> Path:
         documents = [(self.folder / kind / f"{eid}.pdf").read_bytes() for eid in members]
@@ -237,8 +249,10 @@ def employee_paths(folder: Path, r: EmployeeResult) -> dict[str, Path]:
 class Renderer:
     """Writes the chosen kinds of output for the chosen employees into the job's folder."""
 
-    def __init__(self, job: RenderJob, kinds: set[str], progress: Progress, workers: int):
+    def __init__(self, job: RenderJob, kinds: set[str], progress: Progress, workers: int,
+                 cluster: str | None = None):
         self.job, self.kinds, self.progress, self.workers = job, kinds, progress, workers
+        self.cluster = cluster  # a Dask scheduler's address: the employees' files are rendered there
         self.written: list[Path] = []
         self.skipped: list[str] = []
 
@@ -264,6 +278,10 @@ class Renderer:
 
     def run_tasks(self, stage: str, tasks: list[tuple], sizes: list[int], pool) -> None:
         self.progress.start(STAGE_NAMES[stage], sum(sizes))
+        if hasattr(pool, "run_tasks"):  # a cluster (reporter.pipeline.cluster): it writes, we report
+            self.written += pool.run_tasks(tasks, sizes, self.progress)
+            self.progress.close()
+            return
         results = run_each(self.job, tasks, pool)
         for paths, size in zip(results, sizes, strict=True):
             self.written += paths
@@ -320,17 +338,22 @@ class Renderer:
         if self.kinds & {"letters", "agreements"}:
             self.job.pdf_renderer()  # fail on missing fonts before anything is written; forks inherit it
         pool = None
-        if self.workers > 1 and len(chosen) > CHUNK:
+        if self.cluster is not None:
+            from .cluster import ClusterPool  # imports Dask only when a cluster is asked for
+
+            pool = ClusterPool(self.cluster, self.job)
+        elif self.workers > 1 and len(chosen) > CHUNK:
             pool = fork_pool(self.job, self.workers)
+        local = None if self.cluster is not None else pool  # print batches read the folder: made here
         try:
             with fewer_collections():
                 for kind in EMPLOYEE_KINDS:
                     if kind == "results" or kind in self.kinds:
                         self.run_tasks(kind, *self.employee_tasks(kind, chosen), pool)
                 if batches and self.kinds & {"letters", "agreements"}:
-                    self.run_tasks("print", *self.batch_tasks(chosen), pool)
+                    self.run_tasks("print", *self.batch_tasks(chosen), local)
                 if units := self.unit_tasks():
-                    self.run_tasks("units", units, [1] * len(units), pool)
+                    self.run_tasks("units", units, [1] * len(units), local)
         finally:
             if pool is not None:
                 pool.close()
