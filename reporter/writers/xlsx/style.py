@@ -6,6 +6,7 @@ workbook here and looked up by name; nothing creates a format per cell.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from datetime import datetime
@@ -178,6 +179,7 @@ def fit_row(ws, row: int, texts: list[tuple[str, float]], minimum: float = 0) ->
         ws.set_row(row, max(minimum, row_height(lines) if lines > 1 else DEFAULT_ROW_HEIGHT))
 
 
+@functools.lru_cache(maxsize=8192)  # the same labels, standards and bands on every employee's scorecard
 def wrapped_lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column of ``width`` units, counted generously.
 
