@@ -12,6 +12,7 @@ import unicodedata
 from datetime import datetime
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 INPUT_FILL = "#FFF2CC"  # the yellow HR recognises as "you may type here"
@@ -67,40 +68,58 @@ def display_width(text: str, wide: float = 2) -> float:
     return sum(wide if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+ROLES = {
+    "title": {"bold": True, "font_size": 16, "align": "center"},
+    "subtitle": {"font_size": 11, "align": "center"},
+    "label": {"bold": True, "bg_color": "#F2F2F2", "border": 1},
+    "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "text_wrap": True},
+    "section": {"bold": True, "font_size": 11, "bottom": 2},
+    "total": {"bold": True, "border": 1, "bg_color": "#F2F2F2"},
+    "wrap": {"text_wrap": True, "border": 1, "valign": "top"},
+    "cell": {"border": 1},
+    "sign": {"bottom": 1},
+    "note": {"italic": True, "font_color": "#595959"},
+}
+BASE = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "vcenter"}
+# A format's state as XlsxWriter's Format builds it from its properties (and the workbook's defaults), by
+# Styles.get's key: a scorecard workbook's ~40 formats are copies of these, not built property by property.
+_PROTOTYPES: dict[tuple, dict] = {}
+
+
 class Styles:
     """Named formats of one workbook."""
 
     def __init__(self, book: xlsxwriter.Workbook):
         self.book = book
         self._cache: dict[tuple, object] = {}
-        base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "vcenter"}
-        self.base = base
+        self._defaults = tuple(sorted(book.default_format_properties.items()))
 
     def get(self, name: str = "", *, num: str | None = None, input_cell: bool = False, **extra):
         """A format by role: '', 'title', 'subtitle', 'label', 'header', 'total', 'wrap', 'section'."""
-        key = (name, num, input_cell, tuple(sorted(extra.items())))
-        if key in self._cache:
-            return self._cache[key]
-        props = dict(self.base)
-        props.update({
-            "title": {"bold": True, "font_size": 16, "align": "center"},
-            "subtitle": {"font_size": 11, "align": "center"},
-            "label": {"bold": True, "bg_color": "#F2F2F2", "border": 1},
-            "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "text_wrap": True},
-            "section": {"bold": True, "font_size": 11, "bottom": 2},
-            "total": {"bold": True, "border": 1, "bg_color": "#F2F2F2"},
-            "wrap": {"text_wrap": True, "border": 1, "valign": "top"},
-            "cell": {"border": 1},
-            "sign": {"bottom": 1},
-            "note": {"italic": True, "font_color": "#595959"},
-        }.get(name, {}))
-        if num:
-            props["num_format"] = num
-        if input_cell:
-            props.update({"locked": False, "bg_color": INPUT_FILL, "border": 1})
-        props.update(extra)
-        fmt = self.book.add_format(props)
-        self._cache[key] = fmt
+        key = (name, num, input_cell, tuple(sorted(extra.items())) if extra else ())
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._new_format(key)
+        return fmt
+
+    def _new_format(self, key: tuple) -> Format:
+        """What ``book.add_format(props)`` gives, copied from a prototype of the same properties and defaults."""
+        state = _PROTOTYPES.get((self._defaults, key))
+        if state is None:
+            name, num, input_cell, extra = key
+            props = {**BASE, **ROLES.get(name, {})}
+            if num:
+                props["num_format"] = num
+            if input_cell:
+                props.update({"locked": False, "bg_color": INPUT_FILL, "border": 1})
+            props.update(extra)
+            prototype = Format({**dict(self._defaults), **props})
+            prototype._get_format_key()  # computed once: a copy keeps it
+            state = _PROTOTYPES[self._defaults, key] = dict(vars(prototype))
+        fmt = Format.__new__(Format)
+        vars(fmt).update(state)
+        fmt.xf_format_indices, fmt.dxf_format_indices = self.book.xf_format_indices, self.book.dxf_format_indices
+        self.book.formats.append(fmt)
         return fmt
 
     def grade(self, index: int, count: int):
