@@ -13,6 +13,7 @@ from datetime import datetime
 
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
 INPUT_FILL = "#FFF2CC"  # the yellow HR recognises as "you may type here"
@@ -51,6 +52,9 @@ def new_workbook(target, created: datetime, *, streaming: bool = False) -> xlsxw
     return book
 
 
+_PLAIN_CELLS = {"Blank", "Number", "String"}  # XlsxWriter's cell kinds RuleSheet writes itself
+
+
 class RuleSheet(Worksheet):
     """A worksheet whose formulas are the rule translator's (reporter.formula.excel) and the writers' own: they
     use only functions of Excel 2007 (IF, ROUND, MIN, MAX, ABS, IFERROR, COUNTIFS, COUNTBLANK, SUMIF, SUM, INDEX,
@@ -61,6 +65,21 @@ class RuleSheet(Worksheet):
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         return formula[1:] if formula.startswith("=") else formula
+
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        """XlsxWriter's <c> element of a formatted number, shared string or blank, written at once: its two
+        attributes (a cell name, a format's index) never need the XML escaping XlsxWriter tries on each."""
+        kind, fmt = type(cell).__name__, cell.format
+        if fmt is None or kind not in _PLAIN_CELLS or (kind == "String" and self.constant_memory):
+            super()._write_cell(row, col, cell)
+        elif kind == "Blank":
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"/>')
+        elif kind == "Number":
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}">'
+                          f"<v>{cell.number:.16G}</v></c>")
+        else:  # a shared string: its index
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="s">'
+                          f"<v>{cell.string}</v></c>")
 
 
 def display_width(text: str, wide: float = 2) -> float:
