@@ -66,6 +66,7 @@ from reporter.writers.xlsx.rows import ScorecardRows
 from reporter.writers.xlsx.style import (
     DEFAULT_ROW_HEIGHT,
     MONEY,
+    RuleSheet,
     Styles,
     input_rule,
     new_workbook,
@@ -87,7 +88,7 @@ class ScorecardSheet(ScorecardRows, AppendixBlocks):
     detail_spans = ((0, 1, 2, 3), (4, 4, 5, 7), (8, 8, 9, 10))  # a details row's label from … to, value from … to
 
     def __init__(self, book, styles: Styles, name: str, result: PeriodResult, r: EmployeeResult):
-        self.ws = book.add_worksheet(name)
+        self.ws = book.add_worksheet(name, worksheet_class=RuleSheet)
         self.s, self.result, self.r, self.inp = styles, result, r, result.input
         self.lang = language(self.inp.settings.language)
         self.t, self.say = self.lang.label, self.lang.say

@@ -1,0 +1,81 @@
+"""The scorecard's shortcuts through XlsxWriter write the very bytes XlsxWriter's own paths write.
+
+style.RuleSheet writes its formulas as given and a formatted number, string or blank cell's XML at once;
+style.Styles copies each format from a prototype instead of add_format.  Both reach into XlsxWriter's
+internals, so an upgrade that changes them must fail here, not change the scorecards silently.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+import xlsxwriter
+
+from reporter.writers.xlsx.style import BASE, INPUT_FILL, ROLES, RuleSheet, Styles, new_workbook
+
+CREATED = datetime(2026, 3, 31)
+# (role, num, input_cell, extra) of the formats the sheet below uses, in the order it first uses them
+FORMATS = [("title", None, False, {}), ("cell", "0.00", False, {}), ("cell", None, True, {"text_wrap": True}),
+           ("total", "¥#,##0.00", False, {"align": "center"}), ("header", None, False, {}),
+           ("note", None, False, {"text_wrap": True}), ("cell", "0.00", False, {})]
+
+
+def plain_format(book, role, num, input_cell, extra):
+    """The format XlsxWriter's add_format makes of Styles.get's properties."""
+    props = {**BASE, **ROLES.get(role, {})}
+    if num:
+        props["num_format"] = num
+    if input_cell:
+        props.update({"locked": False, "bg_color": INPUT_FILL, "border": 1})
+    return book.add_format({**props, **extra})
+
+
+def write_book(fast: bool, streaming: bool) -> bytes:
+    buffer = io.BytesIO()
+    book = new_workbook(buffer, CREATED, streaming=streaming)
+    if fast:
+        styles = Styles(book)
+        fmts = [styles.get(role, num=num, input_cell=input_cell, **extra) for role, num, input_cell, extra in FORMATS]
+        ws = book.add_worksheet("S1", worksheet_class=RuleSheet)
+    else:
+        fmts = [plain_format(book, *spec) for spec in FORMATS]
+        ws = book.add_worksheet("S1")
+    title, number, wrap, total, header, note, same = fmts
+    ws.merge_range(0, 0, 0, 5, "标题 & <title>", title)
+    ws.set_row(1, 30, note)  # a row format: cells of no format of their own take it
+    ws.write_number(1, 0, 3)
+    ws.write_string(1, 1, "  leading and trailing  ", header)
+    ws.write_string(1, 2, "control \x07 char _x0041_", wrap)
+    ws.write_number(2, 0, 1234.5678, number)
+    ws.write_number(2, 1, 1e-20, same)
+    ws.write_blank(2, 2, None, wrap)
+    ws.write_blank(2, 3, None)  # no format: no cell
+    ws.write_formula(3, 0, "=IF(A3>0,ROUND(A3*2,2),0)", total, 2469.14)
+    ws.write_formula(3, 1, '=IF(COUNTBLANK(A3:C3)>0,"未录入",A3)', total, "未录入")
+    ws.write_formula(3, 2, "=A3>0", number, True)
+    ws.write_string(4, 0, "", number)
+    ws.merge_range(4, 1, 4, 3, 42, wrap)
+    ws.data_validation(2, 0, 2, 0, {"validate": "custom", "value": "=AND(ISNUMBER(A3),A3>=0,MOD(A3*2,1)=0)",
+                                    "error_message": "半天"})
+    ws.data_validation(2, 1, 2, 1, {"validate": "decimal", "criteria": ">=", "value": 0})
+    ws.conditional_format(3, 1, 3, 1, {"type": "cell", "criteria": "==", "value": '"A"', "format": total})
+    ws.protect("", {"select_locked_cells": True})
+    book.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_rulesheet_and_styles_write_what_xlsxwriter_writes(streaming):
+    assert write_book(True, streaming) == write_book(False, streaming)
+
+
+def test_styles_formats_belong_to_their_workbook():
+    """A prototype's copy is the workbook's own: indices of one book never leak into another."""
+    first, second = (xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True}) for _ in range(2))
+    a, b = Styles(first).get("cell", num="0.00"), Styles(second).get("cell", num="0.00")
+    assert a is not b and a in first.formats and b in second.formats and b not in first.formats
+    first.add_worksheet().write_number(0, 0, 1, a)
+    first.close()
+    assert b.xf_index is None and b.xf_format_indices is second.xf_format_indices
