@@ -10,7 +10,8 @@ per stage, employees per second, CPU milliseconds per PDF page or per scorecard,
 ratio to two floors measured in the same run: a trivial one-page PDF in the same CJK font (bare, and
 with our stylesheet) and the build's scorecard cells written with bare XlsxWriter. Then the whole
 cycle: plan + build CPU seconds per employee, in bare one-page PDFs. It also prints the wall time
-and the peak memory of each run's process tree (PSS, sampled every 0.1 s), and each figure beside
+and the peak memory of each run's process tree (PSS, sampled every 0.1 s; per stage in the MiB
+column), and each figure beside
 its target (issue 16). Then each lever of the PDF renderer off and on for the same documents
 (bench/levers.py), and, for two sizes, the ratio of their CPU. Results also go to
 bench/results.json so runs can be compared. This is a measurement, not a test: it asserts nothing.
@@ -78,6 +79,8 @@ class MemorySampler(threading.Thread):
     def __init__(self, interval: float = 0.1):
         super().__init__(daemon=True)
         self.interval, self.peak, self.cpu, self._halt = interval, 0, 0.0, threading.Event()
+        self.stage = ""  # the stage running now (set by StageClock): each stage's own peak in ``peaks``
+        self.peaks: dict[str, int] = {}
 
     @staticmethod
     def pss(pid: int) -> int:
@@ -91,7 +94,9 @@ class MemorySampler(threading.Thread):
 
     def run(self):
         while not self._halt.is_set():
-            self.peak = max(self.peak, sum(self.pss(p) for p in process_tree(os.getpid())))
+            now = sum(self.pss(p) for p in process_tree(os.getpid()))
+            self.peak = max(self.peak, now)
+            self.peaks[self.stage] = max(self.peaks.get(self.stage, 0), now)
             self.cpu = time.thread_time()
             time.sleep(self.interval)
 
@@ -117,8 +122,8 @@ def cpu_seconds(sampler: MemorySampler) -> float:
 class StageClock(Progress):
     """Wall and CPU seconds of each stage, from the progress the pipeline reports."""
 
-    def __init__(self, cpu_now: Callable[[], float]):
-        self.cpu_now = cpu_now
+    def __init__(self, cpu_now: Callable[[], float], sampler: MemorySampler | None = None):
+        self.cpu_now, self.sampler = cpu_now, sampler
         self.started: dict[str, tuple[float, float]] = {}
         self.seconds: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
@@ -126,6 +131,8 @@ class StageClock(Progress):
 
     def start(self, stage, total):
         self.current = stage
+        if self.sampler is not None:
+            self.sampler.stage = stage
         self.started[stage] = (time.perf_counter(), self.cpu_now())
 
     def close(self):
@@ -143,18 +150,19 @@ class Measured:
     seconds: float
     cpu: float
     peak_memory: int
+    stage_peaks: dict[str, int]  # by stage name; "" before the first stage (validation, scoring)
 
 
 def measure(run: Callable[[Progress], object]) -> Measured:
     sampler = MemorySampler()
     sampler.start()
-    clock = StageClock(lambda: cpu_seconds(sampler))
+    clock = StageClock(lambda: cpu_seconds(sampler), sampler)
     cpu_start, start = cpu_seconds(sampler), time.perf_counter()
     report = run(clock)
     seconds, cpu = time.perf_counter() - start, cpu_seconds(sampler) - cpu_start
     peak = sampler.stop()
     first_wall, first_cpu = min(clock.started.values())
-    return Measured(report, clock, first_wall - start, first_cpu - cpu_start, seconds, cpu, peak)
+    return Measured(report, clock, first_wall - start, first_cpu - cpu_start, seconds, cpu, peak, sampler.peaks)
 
 
 def pdf_pages(paths: Iterable[Path]) -> int:
@@ -211,14 +219,15 @@ def stage_rows(run: Measured, setup_name: str, counts: dict[str, int], pages: di
                floors: dict[str, float]) -> list[dict]:
     """One row per stage: employees per second and, for PDFs and scorecards, CPU per unit and × floor."""
     n = counts["employees"]
+    mib = {stage: round(peak / 2**20) for stage, peak in run.stage_peaks.items()}
     rows = [{"stage": setup_name, "seconds": round(run.setup_seconds, 2), "cpu_seconds": round(run.setup_cpu, 2),
-             "employees_per_second": round(n / run.setup_seconds, 1)}]
+             "employees_per_second": round(n / run.setup_seconds, 1), "peak_memory_pss_mib": mib.get("", 0)}]
     for kind, name in STAGE_NAMES.items():
         if name not in run.clock.seconds or kind not in counts:
             continue
         seconds, cpu = run.clock.seconds[name], run.clock.cpu[name]
         row = {"stage": name, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
-               "employees_per_second": round(counts[kind] / seconds, 1)}
+               "employees_per_second": round(counts[kind] / seconds, 1), "peak_memory_pss_mib": mib.get(name, 0)}
         if kind in ("letters", "agreements") and pages.get(kind):
             cpu_ms = cpu * 1000 / pages[kind]
             row.update(pages=pages[kind], ms_per_page_cpu=round(cpu_ms, 1),
@@ -239,11 +248,12 @@ def left(text: str, width: int) -> str:
 
 def print_run(title: str, summary: dict) -> None:
     print(title)
-    print(f"  {'stage':<22}{'seconds':>9}{'empl/s':>10}{'CPU ms':>9}{'× floor':>9}")
+    print(f"  {'stage':<22}{'seconds':>9}{'empl/s':>10}{'CPU ms':>9}{'× floor':>9}{'MiB':>7}")
     for row in summary["stages"]:
         per = row.get("ms_per_page_cpu", row.get("ms_per_scorecard_cpu", ""))
         ratio = row.get("ratio_to_trivial_page", row.get("ratio_to_bare_xlsxwriter", ""))
-        print(f"  {left(row['stage'], 22)}{row['seconds']:>9}{row['employees_per_second']:>10}{per!s:>9}{ratio!s:>9}")
+        print(f"  {left(row['stage'], 22)}{row['seconds']:>9}{row['employees_per_second']:>10}{per!s:>9}{ratio!s:>9}"
+              f"{row.get('peak_memory_pss_mib', '')!s:>7}")
     print(f"  total {summary['total_seconds']} s wall, {summary['cpu_seconds']} s CPU · peak memory "
           f"{summary['peak_memory_pss_mib']} MiB (PSS of the run and its workers)")
 

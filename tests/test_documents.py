@@ -131,6 +131,20 @@ def test_agreement_is_two_marked_originals(sample_build, sample_result):
             assert "甲方（盖章）" in text and "乙方（签字）" in text and "甲方盖章处" in text
             assert text.count("日期：") >= 2 and "负责人（签字）" in text
             assert f"第1页/共{half}页" in original[0]
+        # typeset once: both originals draw the same page contents with the same embedded fonts
+        reader = PdfReader(sample_build / "agreements" / f"{e.employee_id}.pdf")
+        first_drawn = [_body_objects(page) for page in reader.pages[:half]]
+        assert first_drawn == [_body_objects(page) for page in reader.pages[-half:]], e.employee_id
+        assert all(fonts for _, fonts in first_drawn), e.employee_id
+
+
+def _body_objects(page) -> tuple[list[int], set[int]]:
+    """The numbers of a page's content streams (but the last, its stamp) and of its fonts."""
+    contents = page.raw_get("/Contents")  # a stream, or an array of streams (maybe itself by reference)
+    array = contents.get_object()
+    streams = [ref.idnum for ref in array[:-1]] if isinstance(array, list) else [contents.idnum]
+    fonts = page["/Resources"].get("/Font", {})
+    return streams, {ref.idnum for ref in fonts.get_object().values()}
 
 
 def test_agreement_party_block_and_section_six_hold_together(sample_build, sample_result):
