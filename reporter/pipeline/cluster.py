@@ -30,7 +30,7 @@ from reporter.store.atomic import write_bytes_atomic
 from reporter.writers.pdf.documents import document_characters
 from reporter.writers.pdf.renderer import PdfRenderer
 
-from .render import Progress, RenderJob
+from .render import Progress, RenderJob, fewer_collections
 
 CONNECT_SECONDS = 10  # how long to wait for the scheduler, and then for its first worker
 INSTALL = "pip install 'reporter[cluster]'"
@@ -159,7 +159,8 @@ def render_task(task: tuple, shipment: Shipment) -> list[tuple[str, bytes]]:
     """On a worker: one employee task's files as (path relative to the period folder, bytes)."""
     job = _worker_job(shipment)
     try:
-        return [(path.relative_to(job.folder).as_posix(), data) for path, data in job.task_files(task)]
+        with fewer_collections():  # as in a local worker
+            return [(path.relative_to(job.folder).as_posix(), data) for path, data in job.task_files(task)]
     finally:
         if job.renderer is not None:
             _local.renderers[_local.renderer_key] = job.renderer
