@@ -32,7 +32,7 @@ def plain_format(book, role, num, input_cell, extra):
     return book.add_format({**props, **extra})
 
 
-def write_book(fast: bool, streaming: bool) -> bytes:
+def write_book(fast: bool, streaming: bool, finish: bool = False) -> bytes:
     buffer = io.BytesIO()
     book = new_workbook(buffer, CREATED, streaming=streaming)
     if fast:
@@ -62,6 +62,10 @@ def write_book(fast: bool, streaming: bool) -> bytes:
     ws.data_validation(2, 1, 2, 1, {"validate": "decimal", "criteria": ">=", "value": 0})
     ws.conditional_format(3, 1, 3, 1, {"type": "cell", "criteria": "==", "value": '"A"', "format": total})
     ws.protect("", {"select_locked_cells": True})
+    if finish:
+        ws.finish()
+        assert ws.row_data_fh_closed and not ws.merged_cells  # what only writing needed is let go
+    book.add_worksheet("S2").write_string(0, 0, "下一张", header)  # the workbook goes on after S1
     book.close()
     return buffer.getvalue()
 
@@ -69,6 +73,11 @@ def write_book(fast: bool, streaming: bool) -> bytes:
 @pytest.mark.parametrize("streaming", [False, True])
 def test_rulesheet_and_styles_write_what_xlsxwriter_writes(streaming):
     assert write_book(True, streaming) == write_book(False, streaming)
+
+
+def test_a_finished_streamed_sheet_is_written_as_before():
+    """The summary's scorecard sheets close their temporary files as they are done (RuleSheet.finish)."""
+    assert write_book(True, True, finish=True) == write_book(False, True)
 
 
 def test_styles_formats_belong_to_their_workbook():

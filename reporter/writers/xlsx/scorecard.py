@@ -352,6 +352,7 @@ def write_scorecard_sheet(book, styles: Styles, name: str, result: PeriodResult,
     cells = sheet.write()
     sheet.ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True,
                                 "format_columns": True, "format_rows": True})
+    sheet.ws.finish()
     return cells
 
 
