@@ -14,58 +14,22 @@ periods' files are compared byte for byte. A measurement, not a test: it asserts
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 from run import measure  # bench/run.py: wall, CPU (this process and its descendants) and peak memory
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: its tests' loopback cluster
 from reporter.pipeline.build import RenderOptions, build
 from reporter.samples.demo_data import write_demo_workbook
+from tests.dask_cluster import loopback_cluster  # noqa: E402
 
 CREATED = datetime(2026, 11, 3, 9, 0)
 # As docs/performance.md advises: Dask's statistical profiler, sampling each worker thread every 10 ms,
 # costs about a tenth of the rendering CPU on WeasyPrint's deep stacks.
 WORKER_ENVIRONMENT = {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
-
-
-@contextlib.contextmanager
-def loopback_cluster(folder: Path, workers: int = 2) -> Iterator[str]:
-    """A scheduler and ``workers`` single-threaded workers on 127.0.0.1, as child processes; yields the address."""
-    import distributed
-
-    started: list[subprocess.Popen] = []
-    env = {**os.environ, **WORKER_ENVIRONMENT}
-
-    def start(*args: str) -> None:
-        log = open(folder / f"{args[0]}-{len(started)}.log", "wb")  # noqa: SIM115 - lives as long as the process
-        started.append(subprocess.Popen([sys.executable, "-m", "dask", *args, "--no-dashboard"], cwd=folder,
-                                        env=env, stdout=log, stderr=subprocess.STDOUT))
-
-    try:
-        scheduler_file = folder / "scheduler.json"
-        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(scheduler_file))
-        deadline = time.monotonic() + 60
-        while not scheduler_file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text())["address"]
-        for _ in range(workers):
-            start("worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--nworkers", "1", "--no-nanny",
-                  "--local-directory", str(folder))
-        with distributed.Client(address, set_as_default=False) as client:
-            client.wait_for_workers(workers, timeout=60)
-        yield address
-    finally:
-        for process in started:
-            process.kill()
-            process.wait()
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -84,9 +48,9 @@ def main(argv=None) -> dict:
         write_demo_workbook(source, employees=args.employees, seed=args.seed)
         local = measure(lambda clock: build(source, tmp / "local", progress=clock,
                                             options=RenderOptions(workers=2, created=CREATED)))
-        with loopback_cluster(tmp) as address:
+        with loopback_cluster(tmp, 2, WORKER_ENVIRONMENT) as cluster:
             remote = measure(lambda clock: build(source, tmp / "cluster", progress=clock,
-                                                 options=RenderOptions(cluster=address, created=CREATED)))
+                                                 options=RenderOptions(cluster=cluster.address, created=CREATED)))
         same = files(local.report.folder) == files(remote.report.folder)
 
     n = len(local.report.result.results)

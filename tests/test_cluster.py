@@ -7,15 +7,12 @@ compared file by file, byte by byte, with the same run on a local process; one b
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -28,14 +25,9 @@ from reporter.pipeline.plan import plan
 from reporter.pipeline.render import STAGE_NAMES, Progress
 from reporter.samples.demo_data import write_demo_workbook
 from reporter.writers.templates import default_templates
+from tests.dask_cluster import Cluster, loopback_cluster
 
 CREATED = datetime(2026, 11, 3, 9, 0)
-
-
-@dataclass
-class Cluster:
-    address: str
-    workers: list[subprocess.Popen]
 
 
 def folder_bytes(folder: Path) -> dict[str, bytes]:
@@ -51,34 +43,9 @@ def group(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    import distributed
-
     folder = tmp_path_factory.mktemp("dask")
-    env = {**os.environ, "TMPDIR": str(folder)}  # where a worker lays out a company's templates
-    started: list[subprocess.Popen] = []
-
-    def start(*args: str) -> subprocess.Popen:
-        log = open(folder / f"{args[0]}-{len(started)}.log", "wb")  # noqa: SIM115 - closed with the process
-        started.append(subprocess.Popen([sys.executable, "-m", "dask", *args, "--no-dashboard"], cwd=folder,
-                                        env=env, stdout=log, stderr=subprocess.STDOUT))
-        return started[-1]
-
-    try:
-        scheduler_file = folder / "scheduler.json"
-        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(scheduler_file))
-        deadline = time.monotonic() + 60
-        while not scheduler_file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text())["address"]
-        workers = [start("worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--nworkers", "1",
-                         "--no-nanny", "--local-directory", str(folder)) for _ in range(2)]
-        with distributed.Client(address, set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=60)
-        yield Cluster(address, workers)
-    finally:
-        for process in started:
-            process.kill()
-            process.wait()
+    with loopback_cluster(folder, 2, {"TMPDIR": str(folder)}) as started:  # TMPDIR: a company's templates go there
+        yield started
 
 
 class KillABusyWorker(Progress):
