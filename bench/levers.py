@@ -49,10 +49,14 @@ def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) ->
     """CPU milliseconds per document with each lever off and on, and on ÷ off."""
     reduced = PdfRenderer(None, document_characters(result.input))
     full = PdfRenderer(None, reduce_fonts=False)
+    one_face = PdfRenderer(None, document_characters(result.input), split_faces=False)
     default_gc = gc.get_threshold()
     levers: dict[str, tuple[Callable, Callable]] = {
         "reduced CJK faces (letters)": (lambda r: render_letter(full, result, r, created),
                                         lambda r: render_letter(reduced, result, r, created)),
+        "core and spare faces, not one reduced face (letters)": (
+            lambda r: render_letter(one_face, result, r, created),
+            lambda r: render_letter(reduced, result, r, created)),
         "originals typeset once, marks stamped (agreements)": (
             lambda r: agreement_typeset_twice(reduced, result, r, created),
             lambda r: render_agreement(reduced, result, r, created)),

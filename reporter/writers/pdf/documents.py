@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -375,9 +376,9 @@ def context_texts(value) -> list[str]:
     """Every string a template may print from its context (images as data: URIs excepted)."""
     if isinstance(value, str):
         return [] if value.startswith("data:") else [value]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # dicts, and the model's read-only mappings (MappingProxyType)
         return [t for v in value.values() for t in context_texts(v)]
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, set, frozenset)):
         return [t for v in value for t in context_texts(v)]
     if dataclasses.is_dataclass(value):
         return [t for f in dataclasses.fields(value) for t in context_texts(getattr(value, f.name))]

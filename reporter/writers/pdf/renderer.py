@@ -81,11 +81,13 @@ def _make_fetcher(root: Path, faces: frozenset[Path] = frozenset()):
 
 
 class PdfRenderer:
-    """``characters``: what the documents will print beyond the reduced faces' base set (the period's input),
-    so that they set in the reduced faces too; ``reduce_fonts=False`` sets every document in the full face
-    (slower: the benchmark measures the difference)."""
+    """``characters``: what the documents will print beyond the package's and the templates' own wording (the
+    period's input), so that they set in the small core faces too; ``reduce_fonts=False`` sets every
+    document in the full face, ``split_faces=False`` in one reduced face per weight (both slower: the
+    benchmark measures the differences)."""
 
-    def __init__(self, templates: Path | None = None, characters: str = "", reduce_fonts: bool = True):
+    def __init__(self, templates: Path | None = None, characters: str = "", reduce_fonts: bool = True,
+                 split_faces: bool = True):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -103,7 +105,7 @@ class PdfRenderer:
         self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         try:
-            faces = reduced_faces(characters) if reduce_fonts else ()
+            faces = reduced_faces(characters, templates=self.templates, split=split_faces) if reduce_fonts else ()
         except OSError:
             faces = ()  # the stylesheet's next family, the full face, sets every character (only slower)
         self._stamps: dict[tuple[str, str], bytes] = {}

@@ -17,10 +17,10 @@ from markupsafe import Markup, escape
 from reporter.period import parse_period
 from reporter.rules.trend import MIN_PEERS, Trend
 from reporter.writers.language import Language
-from reporter.writers.pdf.fonts import FAMILY
+from reporter.writers.pdf.fonts import FAMILY, SPARE_FAMILY
 from reporter.writers.pdf.renderer import FONTS
 
-SVG_FONTS = f"'{FAMILY}', '{FONTS[0]}'"  # the reduced face, then the full one (print.css's order)
+SVG_FONTS = f"'{FAMILY}', '{SPARE_FAMILY}', '{FONTS[0]}'"  # the reduced faces, then the full one (print.css's order)
 
 WIDTH, HEIGHT = 78.0, 26.2  # mm
 FONT = 2.85  # mm: 8.1 pt, no smaller than any other text of the letter (print.css)
