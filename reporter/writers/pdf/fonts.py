@@ -13,12 +13,12 @@ So each weight is reduced beforehand into two faces, with no character in both:
 - the *spare* face: the rest of GB 2312 and of the face's Latin and symbols, and every character of the
   period's input outside the core: about 8,800 glyphs.
 
-The core does not depend on the input, so a plan's agreement and the same agreement made by a later
-build embed the same subsets (byte for byte: tests/test_plan.py), and it is made once per machine.  A
-document embeds a subset of the core, whose glyph numbers stay below 7,377 (14,300 in the one face of
-GB 2312 this replaced; the sample's letter: 167 → 131 KB, 4 % less CPU), and of the spare face only for a
-rarer character (many given names have one).  A character outside both falls back to the full face,
-which the stylesheet names last: the document is right, only slower.
+The core does not depend on the input, so a plan's agreement and the same agreement made by a later build
+embed the same subsets (byte for byte: tests/test_plan.py), and it is made once per machine. A document
+embeds a subset of the core, whose glyph numbers stay below 7,377 (14,300 in the one face of GB 2312 this
+replaced; the sample's letter: 167 → 131 KB; letters × 0.85 CPU), and of the spare face only for a rarer
+character (many given names have one). A character outside both falls back to the full face, which the
+stylesheet names last: the document is right, only slower.
 
 Each has a family of its own (print.css names ``FAMILY``, then ``SPARE_FAMILY``, then the full face):
 WeasyPrint tells the fonts it embeds apart by family, weight and style, not by file, so two files under
@@ -27,8 +27,8 @@ before the spare faces existed names only the core family: its other characters 
 The glyphs, their shapes and metrics are the face's own, so the text sets exactly as in the full face
 (tests/test_fonts.py compares the pages pixel for pixel).
 
-The reduced faces are made with HarfBuzz (libharfbuzz-subset, which WeasyPrint already requires; about
-a second for all four) and cached on disk, named by a digest of the source face and the characters, so
+The reduced faces are made with HarfBuzz (libharfbuzz-subset, which WeasyPrint already requires; under
+two seconds for all four) and cached on disk, named by a digest of the source face and the characters, so
 later builds reuse them and concurrent builds write the same bytes.
 """
 
@@ -126,8 +126,8 @@ def reduced_faces(characters: str = "", folder: Path | None = None, templates: P
     """The core and spare faces of each weight (see the module's docstring): the core keeps
     :func:`core_characters` (with ``templates``, a company's template folder), the spare the rest of the
     base characters and of ``characters`` (the period's input); ``split=False``: one face of each weight
-    with all of them (the benchmark's comparison).  Made or found in ``folder`` (default: the user's cache; a temporary folder
-    where that cannot be written)."""
+    with all of them (the benchmark's comparison).  Made or found in ``folder`` (default: the user's cache;
+    a temporary folder where that cannot be written)."""
     folder = folder or cache_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -147,8 +147,8 @@ def reduced_faces(characters: str = "", folder: Path | None = None, templates: P
 def _reduced(folder: Path, weight: str, chars: frozenset[str] | set[str]) -> Path:
     path, index = _source(weight)
     stat = path.stat()
-    key = hashlib.sha256("\n".join([_VERSION, *UNUSED_FEATURES, str(path), str(index), str(stat.st_size), str(stat.st_mtime_ns),
-                                    "".join(sorted(chars))]).encode()).hexdigest()[:24]
+    key = hashlib.sha256("\n".join([_VERSION, *UNUSED_FEATURES, str(path), str(index), str(stat.st_size),
+                                    str(stat.st_mtime_ns), "".join(sorted(chars))]).encode()).hexdigest()[:24]
     target = folder / f"{key}-{weight}.otf"
     if target.is_file():
         os.utime(target)
@@ -181,7 +181,8 @@ def _harfbuzz_reduce(font: bytes, index: int, chars: frozenset[str] | set[str]) 
     hb.hb_face_create.restype, hb.hb_face_create.argtypes = pointer, [pointer, ctypes.c_uint]
     hb.hb_set_add.argtypes = [pointer, ctypes.c_uint]
     hb.hb_set_del.argtypes = [pointer, ctypes.c_uint]
-    hb.hb_tag_from_string.restype, hb.hb_tag_from_string.argtypes = ctypes.c_uint32, [ctypes.c_char_p, ctypes.c_int]
+    hb.hb_tag_from_string.restype = ctypes.c_uint32
+    hb.hb_tag_from_string.argtypes = [ctypes.c_char_p, ctypes.c_int]
     hb.hb_face_reference_blob.restype, hb.hb_face_reference_blob.argtypes = pointer, [pointer]
     hb.hb_blob_get_data.restype = ctypes.POINTER(ctypes.c_char)
     hb.hb_blob_get_data.argtypes = [pointer, ctypes.POINTER(ctypes.c_uint)]
