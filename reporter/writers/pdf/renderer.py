@@ -81,10 +81,10 @@ def _make_fetcher(root: Path, faces: frozenset[Path] = frozenset()):
 
 
 class PdfRenderer:
-    """``characters``: what the documents will print beyond the package's and the templates' own wording (the
-    period's input), so that they set in the small core faces too; ``reduce_fonts=False`` sets every
-    document in the full face, ``split_faces=False`` in one reduced face per weight (both slower: the
-    benchmark measures the differences)."""
+    """``characters``: the period's input's characters; those the core faces lack (GB 2312's common
+    ideographs and the package's and templates' wording) go into the spare faces, so every document sets
+    in the reduced faces; ``reduce_fonts=False`` sets every document in the full face, ``split_faces=False``
+    in one reduced face per weight (both slower: the benchmark measures the differences)."""
 
     def __init__(self, templates: Path | None = None, characters: str = "", reduce_fonts: bool = True,
                  split_faces: bool = True):
