@@ -40,6 +40,8 @@ def test_the_core_face_keeps_what_documents_print_and_the_spare_face_the_rest(tm
             assert ord(char) in core_cmap, (core.weight, char)
         for char in level_two + RARE:  # the rest of GB 2312, and the input's characters outside it
             assert ord(char) in spare_cmap, (spare.weight, char)
+        for char in gb2312_sample():
+            assert ord(char) in core_cmap | spare_cmap, (core.weight, char)
         assert not core_cmap & spare_cmap  # each character in one face only
         assert "䶵" not in "".join(map(chr, core_cmap | spare_cmap))  # neither in GB 2312 nor in the input
         assert core_font["maxp"].numGlyphs < 8_000 and spare_font["maxp"].numGlyphs < 10_000  # of 65,535

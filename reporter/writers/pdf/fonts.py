@@ -63,8 +63,10 @@ class Face:
     part: str = "core"  # "core" (what the documents are expected to print) or "spare" (the rest)
 
 
+@cache
 def _source(weight: str) -> tuple[Path, int]:
-    """The installed file and face index fontconfig gives for the family at this weight."""
+    """The installed file and face index fontconfig gives for the family at this weight (asked once per
+    process: the core and the spare face are both cut from it)."""
     pattern = SOURCE_FAMILY + (":bold" if weight == "bold" else ":regular")
     found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", pattern], capture_output=True, text=True).stdout
     path, _, index = found.partition("\n")
