@@ -1,6 +1,6 @@
 """Each lever of the PDF renderer, measured off and on for the same documents in the same process.
 
-Interleaved (off, on, off, on … one employee after another) so that a machine busy with other work slows
+Interleaved (off, on, on, off … one employee after another) so that a machine busy with other work slows
 both alike; CPU time of this process only.  Used by bench/run.py, which prints the ratios.
 """
 
@@ -13,6 +13,7 @@ from datetime import datetime
 
 from reporter.model import PeriodResult
 from reporter.pipeline.render import RENDER_GC_THRESHOLD
+from reporter.writers.pdf import user_agent
 from reporter.writers.pdf.documents import (
     ORIGINALS,
     agreement_context,
@@ -45,6 +46,16 @@ def _with_gc(threshold: tuple[int, int, int], render: Callable[[], bytes]) -> by
         gc.set_threshold(*before)
 
 
+def _with_default_user_agent(render: Callable[[], bytes]) -> bytes:
+    """``render()`` with WeasyPrint's whole user-agent sheet, as if every document had footnotes and notes."""
+    uses = user_agent.uses
+    user_agent.uses = lambda text: (True, True)
+    try:
+        return render()
+    finally:
+        user_agent.uses = uses
+
+
 def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) -> dict[str, dict]:
     """CPU milliseconds per document with each lever off and on, and on ÷ off."""
     reduced = PdfRenderer(None, document_characters(result.input))
@@ -60,6 +71,9 @@ def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) ->
         "originals typeset once, marks stamped (agreements)": (
             lambda r: agreement_typeset_twice(reduced, result, r, created),
             lambda r: render_agreement(reduced, result, r, created)),
+        "user-agent sheet without footnote and note rules (letters)": (
+            lambda r: _with_default_user_agent(lambda: render_letter(reduced, result, r, created)),
+            lambda r: render_letter(reduced, result, r, created)),
         "fewer garbage collections (letters)": (
             lambda r: _with_gc((700, 10, 10), lambda: render_letter(reduced, result, r, created)),
             lambda r: _with_gc(RENDER_GC_THRESHOLD, lambda: render_letter(reduced, result, r, created))),
@@ -71,11 +85,12 @@ def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) ->
             render(people[0])
     gc.set_threshold(*RENDER_GC_THRESHOLD)  # as the build renders; the GC lever sets its own
     try:
-        for r in people:
+        for turn, r in enumerate(people):
             for name, pair in levers.items():
-                for i, render in enumerate(pair):
+                # Off then on, then on then off: what one leaves behind (garbage to collect) is charged to both.
+                for i in ((0, 1) if turn % 2 == 0 else (1, 0)):
                     start = time.process_time()
-                    render(r)
+                    pair[i](r)
                     cpu[name][i] += time.process_time() - start
     finally:
         gc.set_threshold(*default_gc)

@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from reporter.errors import ReporterError
 from reporter.writers.pdf.fonts import font_face_css, reduced_faces
+from reporter.writers.pdf.user_agent import html_document
 from reporter.writers.templates import default_templates
 
 FONTS = ("Noto Serif CJK SC",)  # one family, regular and bold: each PDF subsets two faces, not four
@@ -111,9 +112,12 @@ class PdfRenderer:
         self._stamps: dict[tuple[str, str], bytes] = {}
         self.fetcher = _make_fetcher(self.templates, frozenset(face.path.resolve() for face in faces))
         self.font_config = FontConfiguration()
-        self.css = [CSS(string=font_face_css(faces), font_config=self.font_config, url_fetcher=self.fetcher),
+        faces_css = font_face_css(faces)
+        self.css = [CSS(string=faces_css, font_config=self.font_config, url_fetcher=self.fetcher),
                     CSS(filename=str(self.templates / "print.css"), font_config=self.font_config,
                         url_fetcher=self.fetcher)]
+        # The stylesheets' text: what the user-agent sheet is chosen by (reporter.writers.pdf.user_agent).
+        self.author_css = faces_css + (self.templates / "print.css").read_text(encoding="utf-8", errors="replace")
 
     def html(self, template: str, context: dict) -> str:
         try:
@@ -133,8 +137,6 @@ class PdfRenderer:
 
     def original_stamp(self, mark: str, html_lang: str) -> bytes:
         """A page with nothing but the mark in the header, where the body left room for it (made once)."""
-        from weasyprint import HTML
-
         key = (mark, html_lang)
         if key not in self._stamps:
             html = (f'<!DOCTYPE html><html lang="{escape(html_lang)}"><head><meta charset="utf-8"><style>'
@@ -142,20 +144,18 @@ class PdfRenderer:
                     " @bottom-left { content: none !important } @bottom-center { content: none !important }"
                     " @bottom-right { content: none !important } }"
                     f'</style></head><body><div class="original-stamp">{escape(mark)}</div></body></html>')
-            self._stamps[key] = HTML(string=html, base_url=self.templates.as_uri() + "/", url_fetcher=self.fetcher
-                                     ).render(stylesheets=self.css, font_config=self.font_config).write_pdf(
-                                         pdf_identifier=b"original-stamp")
+            document = html_document(html, self.author_css, base_url=self.templates.as_uri() + "/",
+                                     url_fetcher=self.fetcher).render(stylesheets=self.css, font_config=self.font_config)
+            self._stamps[key] = document.write_pdf(pdf_identifier=b"original-stamp")
         return self._stamps[key]
 
     def render(self, template: str, context: dict, *, identifier: str, created: datetime) -> bytes:
         """One PDF; ``identifier`` (period and employee) becomes the PDF's /ID, so bytes are reproducible."""
-        from weasyprint import HTML
-
         stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")  # W3C date; WeasyPrint ignores one without a zone
         html = self.html(template, {**context, "created": stamp})
         self.fetcher.refused.clear()
-        document = HTML(string=html, base_url=self.templates.as_uri() + "/", url_fetcher=self.fetcher).render(
-            stylesheets=self.css, font_config=self.font_config)
+        document = html_document(html, self.author_css, base_url=self.templates.as_uri() + "/",
+                                 url_fetcher=self.fetcher).render(stylesheets=self.css, font_config=self.font_config)
         if self.fetcher.refused:
             raise RenderError(f"模板 {template} 试图读取模板目录以外的资源：{self.fetcher.refused[0]}")
         return document.write_pdf(pdf_identifier=identifier.encode("utf-8"))
