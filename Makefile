@@ -20,16 +20,21 @@ demo: setup
 	$(BIN)/reporter plan $(SAMPLE) --out output --force
 	$(BIN)/reporter build $(SAMPLE) --out output --force
 
+# The tests start many Python processes (pytest workers, builds killed mid-run, Dask workers): each reuses
+# the bytecode of the package and of the rewritten tests, kept in the venv, even where the environment
+# says PYTHONDONTWRITEBYTECODE.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m pytest
+
 # The whole suite: what CI runs, one pytest worker per core (each worker has its own LibreOffice profile).
 test: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench
-	$(BIN)/python -m pytest -n auto --durations=25
+	$(PYTEST) -n auto --durations=25
 
 # Everything but the tests marked slow (PDF rendering, LibreOffice): under a minute, for while you work,
 # one pytest worker per core.
 test-fast: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench
-	$(BIN)/python -m pytest -m "not slow" -n auto
+	$(PYTEST) -m "not slow" -n auto
 
 lint: setup-test
 	$(BIN)/ruff check reporter tests sample_inputs scripts bench
