@@ -21,9 +21,10 @@ demo: setup
 	$(BIN)/reporter build $(SAMPLE) --out output --force
 
 # The tests start many Python processes (pytest workers, builds killed mid-run, Dask workers): each reuses
-# the bytecode of the package and of the rewritten tests, kept in the venv, even where the environment
-# says PYTHONDONTWRITEBYTECODE.
-PYTEST := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m pytest
+# the bytecode of the package and of the rewritten tests (in __pycache__, which git ignores), even where the
+# environment says PYTHONDONTWRITEBYTECODE. Not PYTHONPYCACHEPREFIX: it would compile every installed
+# library again instead of reading the bytecode pip wrote beside it.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 # The whole suite: what CI runs, one pytest worker per core (each worker has its own LibreOffice profile).
 test: setup-test

@@ -341,9 +341,9 @@ def cycle_run(employees: int, seed: int, options: RenderOptions, workers: int | 
         tmp = Path(tmp)
         source = tmp / "group.xlsx"
         write_demo_workbook(source, employees=employees, seed=seed)
-        # The plan first, into the same output folder: the build then finds what was agreed in its history.
         processes, page_floors = workers or os.cpu_count() or 1, []
         page_floors.append(side_by_side(trivial_pdf_floors, processes))
+        # The plan first, into the same output folder: the build then finds what was agreed in its history.
         planned = measure(lambda clock: plan(source, tmp / "out", progress=clock, options=options))
         page_floors.append(side_by_side(trivial_pdf_floors, processes))
         built = measure(lambda clock: build(source, tmp / "out", progress=clock, options=options))
