@@ -22,6 +22,7 @@ from reporter.writers.pdf.documents import (
     render_agreement,
     render_letter,
 )
+from reporter.writers.pdf.flate import LEVEL, PYDYF_LEVEL, deflated_at
 from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.pdf.verification import verification_context
@@ -44,6 +45,11 @@ def _with_gc(threshold: tuple[int, int, int], render: Callable[[], bytes]) -> by
         return render()
     finally:
         gc.set_threshold(*before)
+
+
+def _deflated_at(level: int, render: Callable[[], bytes]) -> bytes:
+    with deflated_at(level):
+        return render()
 
 
 def _with_default_user_agent(render: Callable[[], bytes]) -> bytes:
@@ -74,6 +80,9 @@ def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) ->
         "user-agent sheet without footnote and note rules (letters)": (
             lambda r: _with_default_user_agent(lambda: render_letter(reduced, result, r, created)),
             lambda r: render_letter(reduced, result, r, created)),
+        "streams deflated at zlib level 6, not pydyf's 9 (letters)": (
+            lambda r: _deflated_at(PYDYF_LEVEL, lambda: render_letter(reduced, result, r, created)),
+            lambda r: _deflated_at(LEVEL, lambda: render_letter(reduced, result, r, created))),
         "fewer garbage collections (letters)": (
             lambda r: _with_gc((700, 10, 10), lambda: render_letter(reduced, result, r, created)),
             lambda r: _with_gc(RENDER_GC_THRESHOLD, lambda: render_letter(reduced, result, r, created))),

@@ -11,16 +11,14 @@ ratio to two floors measured in the same run: a trivial one-page PDF in the same
 with our stylesheet) and the build's scorecard cells written with bare XlsxWriter. Then the whole
 cycle: plan + build CPU seconds per employee, in bare one-page PDFs. It also prints the wall time
 and the peak memory of each run's process tree (PSS, sampled every 0.1 s; per stage in the MiB
-column), and each figure beside
-its target (issue 16). Then each lever of the PDF renderer off and on for the same documents
-(bench/levers.py), and, for two sizes, the ratio of their CPU. Results also go to
-bench/results.json so runs can be compared. This is a measurement, not a test: it asserts nothing.
+column), and each figure beside its target (issue 16). Then each lever of the PDF renderer off and on
+for the same documents (bench/levers.py), and, for two sizes, the ratio of their CPU. Results also go
+to bench/results.json so runs can be compared. This is a measurement, not a test: it asserts nothing.
 
-CPU time is measured, not estimated: this process and its workers, reaped or running, read from
-getrusage and /proc at every stage's start and end (the memory sampler's own thread left out), and
-the floors are timed in CPU seconds too, so a machine shared with other work skews no ratio; in as many
-processes at once as the stages have workers, the page before, between and after the runs (see side_by_side).
-"""
+CPU time is measured, not estimated: this process and its workers, reaped or running, read from getrusage
+and /proc at every stage's start and end (the memory sampler's own thread left out), and the floors are
+timed in CPU seconds too, so a machine shared with other work skews no ratio; in as many processes at once
+as the stages have workers, the page before, between and after the runs (see side_by_side)."""
 
 from __future__ import annotations
 
@@ -50,6 +48,7 @@ from reporter.pipeline.build import RenderOptions, build
 from reporter.pipeline.plan import plan
 from reporter.pipeline.render import STAGE_NAMES, Progress
 from reporter.samples.demo_data import write_demo_workbook
+from reporter.writers.pdf.flate import PYDYF_LEVEL, deflated_at
 from reporter.writers.pdf.renderer import PdfRenderer
 
 HERE = Path(__file__).resolve().parent
@@ -188,9 +187,10 @@ def trivial_pdf_floors(repeat: int = 30) -> dict[str, float]:
             HTML(string=html).render(font_config=font_config, **options).write_pdf()
         return {name: (time.perf_counter() - start) / repeat, f"{name}_cpu": (time.process_time() - cpu) / repeat}
 
-    # The bare page is WeasyPrint as installed: its own font configuration, the full face, no stylesheet.
-    return {**timed("page", bare, FontConfiguration()),
-            **timed("styled_page", styled, renderer.font_config, stylesheets=renderer.css)}
+    # The bare page is WeasyPrint as installed: its own font configuration, the full face, no stylesheet,
+    with deflated_at(PYDYF_LEVEL):  # and pydyf's own zlib level (the renderer set ours in this process)
+        page = timed("page", bare, FontConfiguration())
+    return {**page, **timed("styled_page", styled, renderer.font_config, stylesheets=renderer.css)}
 
 
 def bare_xlsxwriter_floor(scorecards: list[Path], repeat: int = 3) -> dict[str, float]:

@@ -22,6 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
 from reporter.errors import ReporterError
+from reporter.writers.pdf import flate
 from reporter.writers.pdf.fonts import font_face_css, reduced_faces
 from reporter.writers.pdf.user_agent import html_document
 from reporter.writers.templates import default_templates
@@ -94,6 +95,7 @@ class PdfRenderer:
 
         check_fonts()
         check_subsetting()
+        flate.set_level()  # every PDF of this process deflated at flate.LEVEL, not pydyf's slower 9
         self.templates = Path(templates or default_templates()).resolve()
         # autoescape=True for every template: select_autoescape() would skip the .html.j2 files.
         # Sandboxed: a company's own template folder may be passed in, and a template must not reach
