@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import re
 import time
+import zipfile
 from dataclasses import astuple
 
 import pytest
@@ -77,6 +78,21 @@ def test_a_comment_may_be_long_and_hold_line_breaks(base_sheets, make_book):
     set_cell(base_sheets, "评语", 2, "考核评语", comment)
     inp = load_input(make_book(base_sheets))
     assert inp.reviews["E001"].comment == "好" * 1980 + "\n第二行\n第三行\n第四行"
+
+
+def test_control_characters_escaped_in_the_file_are_read_as_themselves(base_sheets, make_book):
+    """A workbook holds a carriage return as _x000D_ and a bell as _x0007_ (OOXML's escape for characters XML
+    cannot hold; openpyxl hands it over as text): read as those characters, then checked like any other."""
+    set_cell(base_sheets, "评语", 2, "考核评语", "粘贴自 Windows 的第一行\r\n第二行，_x0041_ 照写")
+    set_cell(base_sheets, "评语", 3, "考核评语", "响铃\x07")
+    path = make_book(base_sheets)
+    with zipfile.ZipFile(path) as book:
+        held = book.read("xl/sharedStrings.xml").decode()
+    assert "第一行_x000D_\n第二行" in held and "响铃_x0007_" in held and "_x005F_x0041_" in held  # as written
+    find(problems_of(path), "评语", 3, "考核评语", "含有控制字符 U+0007")
+    set_cell(base_sheets, "评语", 3, "考核评语", "响铃")
+    inp = load_input(make_book(base_sheets))
+    assert inp.reviews["E001"].comment == "粘贴自 Windows 的第一行\n第二行，_x0041_ 照写"
 
 
 # ---------------------------------------------------------------- one root cause, one problem

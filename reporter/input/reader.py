@@ -61,6 +61,19 @@ class SheetData:
         return f"「{self.spec.column(key).zh}」列" if any(c.key == key for c in self.spec.columns) else key
 
 
+# A character XML cannot hold is written _xHHHH_ in a workbook (OOXML's ST_Xstring): a carriage return of
+# text pasted from Windows is "_x000D_", by Excel's older versions, XlsxWriter and others. openpyxl hands the
+# escape over as text. Only control characters are decoded, so "_x0041_" typed by hand stays as typed.
+_CONTROL_ESCAPE = re.compile(r"_x(00[01][0-9A-Fa-f]|007[Ff])_")
+
+
+def unescape_control_characters(value: Any) -> Any:
+    """A text cell's value with its escaped control characters decoded (then checked like any other)."""
+    if isinstance(value, str) and "_x" in value:
+        return _CONTROL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
 def _norm(text: Any) -> str:
     cleaned = unicodedata.normalize("NFKC", str(text)).strip().lower()
     return re.sub(r"[\s*＊]+", "", cleaned)
@@ -158,13 +171,13 @@ class WorkbookReader:
     def _raw(self, ws, cell) -> Any:
         """The value a cell shows: for a formula, the value Excel cached when it last saved."""
         if cell.data_type != "f":
-            return cell.value
+            return unescape_control_characters(cell.value)
         if self._cached is None:
             self._cached = open_workbook(self.path, data_only=True)
         cached = self._cached[ws.title].cell(cell.row, cell.column).value
         if cached is None:
             raise CellError("公式单元格没有缓存值（文件未在 Excel 中保存过）：请在 Excel 中打开并保存，或改为直接填写数值")
-        return cached
+        return unescape_control_characters(cached)
 
     def _parse(self, ws, cell, kind: str, where: str, low: str | None = None, high: str | None = None,
                limit: TextLimit | None = None) -> Any:
