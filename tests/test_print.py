@@ -221,19 +221,49 @@ def test_a_scorecard_prints_legibly_and_whole(sample_result, tmp_path, which):
         assert squeeze(lr.line.standard) in standards, lr.line.item
 
 
+SUMMARY_SHEETS = ("考核结果汇总", "等级分布", "部门统计", "工资表", "未参与考核人员", "提示", "考核规则")
+LONG_WARNING = "「月度数据」第 12 行的度量值与上期相差超过十倍，请核对数据来源与单位是否一致" * 8
+
+
+@dataclasses.dataclass(frozen=True)
+class PrintedSummary:
+    pages: list[tuple[str, float]]  # each page's text and its smallest character's size
+    hints: str  # the 说明 column of the 提示 pages, from the left edge of the messages' first words
+
+
+@pytest.fixture(scope="module")
+def printed_summary(sample_result, tmp_path_factory) -> PrintedSummary:
+    """The sample's summary with three long warnings (a file path, a 300-character message), printed through
+    LibreOffice and read with pdfplumber once for the tests below: ~110 pages, seconds each to read."""
+    out = tmp_path_factory.mktemp("printed")
+    warnings = tuple(Problem(LONG_WARNING, f"/data/hr/{'年度考核资料/' * 4}appraisal-2026-10.xlsx", "月度数据", 12 + i,
+                             "E 列「own_gmv」", "warning") for i in range(3))
+    book = out / "summary.xlsx"
+    book.write_bytes(render_summary(dataclasses.replace(sample_result, warnings=warnings)))
+    hints = ""
+    with pdfplumber.open(print_pdf(book, out)) as doc:
+        pages = [(page.extract_text() or "", min(c["size"] for c in page.chars)) for page in doc.pages]
+        for page, (text, _) in zip(doc.pages, pages, strict=True):
+            if "提示" not in text.split("\n")[0]:
+                continue
+            starts = [w["x0"] for w in page.extract_words() if w["text"].startswith("「月度数据」第")]
+            if starts:
+                edge = min(starts) - 1
+                hints += page.filter(lambda obj, edge=edge: obj.get("x0", edge) >= edge).extract_text()
+    return PrintedSummary(pages, hints)
+
+
 @pytest.mark.slow
-def test_the_summary_prints_to_a_bounded_number_of_pages(summary_book, sample_result, tmp_path):
+def test_the_summary_prints_to_a_bounded_number_of_pages(printed_summary, summary_formulas, sample_result):
     """118 pages before. Now each scorecard sheet prints on the pages its planned breaks make (2, or 3 when
     a plan too long for page 1 moves the pay to a page of its own) and no more; the eight sheets before them
     take at most 17 (汇总 4: two halves across, 48 people two pages down; 等级分布 1, 部门统计 1, 校准 2, 工资表 2,
     未参与考核 1, 提示 1, 规则 4, one spare), the three unit sheets as many as their rows need.
     No character of any page is below 8 pt."""
-    book = openpyxl.load_workbook(summary_book)
+    book = summary_formulas  # the same sheets as the one printed, but for the warnings of 提示
     planned = sum(len(ws.row_breaks.brk) + 1 for ws in book.worksheets[11:])  # after the sample's 3 unit sheets
     assert planned == 2 * len(sample_result.appraised)  # every sample plan (≤ 14 lines) on two pages
-    pdf = print_pdf(summary_book, tmp_path)
-    with pdfplumber.open(pdf) as doc:
-        pages = [(page.extract_text() or "", min(c["size"] for c in page.chars)) for page in doc.pages]
+    pages = printed_summary.pages
     unit_titles = ("单位考核结果汇总", "目标对齐", "目标调整记录")  # the sample's units (篇七): one page wide each,
     units = [text for text, _ in pages if any(t in text.split("\n")[0] for t in unit_titles)]  # rows down
     unit_rows = sum(book[name].max_row for name in ("单位汇总", "目标对齐", "目标调整"))
@@ -254,33 +284,15 @@ def test_the_summary_prints_to_a_bounded_number_of_pages(summary_book, sample_re
     assert any(line.startswith("绩效工资（") for line in pay) and "差额" in pay[-2]  # the pay block whole
 
 
-SUMMARY_SHEETS = ("考核结果汇总", "等级分布", "部门统计", "工资表", "未参与考核人员", "提示", "考核规则")
-
-
 @pytest.mark.slow
-def test_every_summary_sheet_prints_at_8_pt_with_long_texts(sample_result, tmp_path):
+def test_every_summary_sheet_prints_at_8_pt_with_long_texts(printed_summary, sample_result):
     """Long warnings (a file path, a 300-character message) wrap in their cells instead of shrinking the page."""
-    message = "「月度数据」第 12 行的度量值与上期相差超过十倍，请核对数据来源与单位是否一致" * 8
-    warnings = tuple(Problem(message, f"/data/hr/{'年度考核资料/' * 4}appraisal-2026-10.xlsx", "月度数据", 12 + i,
-                             "E 列「own_gmv」", "warning") for i in range(3))
-    result = dataclasses.replace(sample_result, warnings=warnings)
-    xlsx = tmp_path / "summary.xlsx"
-    xlsx.write_bytes(render_summary(result))
-    hints = ""
-    with pdfplumber.open(print_pdf(xlsx, tmp_path)) as doc:
-        pages = [(page.extract_text() or "", min(c["size"] for c in page.chars)) for page in doc.pages]
-        for page, (text, _) in zip(doc.pages, pages, strict=True):  # the 说明 column of the 提示 pages:
-            if "提示" not in text.split("\n")[0]:  # (each page's text read once: 110 pages, seconds each)
-                continue
-            starts = [w["x0"] for w in page.extract_words() if w["text"].startswith("「月度数据」第")]
-            if starts:  # from the left edge of the messages' first words
-                edge = min(starts) - 1
-                hints += page.filter(lambda obj, edge=edge: obj.get("x0", edge) >= edge).extract_text()
+    pages, hints = printed_summary.pages, printed_summary.hints
     titles = [text.split("\n")[0] for text, _ in pages]
     for sheet in SUMMARY_SHEETS:
         mine = [size for title, (_, size) in zip(titles, pages, strict=True) if sheet in title]
         assert mine and min(mine) >= 7.95, (sheet, mine)
-    assert squeeze(hints).count(squeeze(message)) == 3  # every wrapped line printed: none clipped by its row
+    assert squeeze(hints).count(squeeze(LONG_WARNING)) == 3  # every wrapped line printed: none clipped by its row
     # 汇总 in two halves across: results, then pay and notes, each with 工号 and 姓名
     halves = [text for title, (text, _) in zip(titles, pages, strict=True) if "考核结果汇总" in title][:2]
     first = sample_result.results[0].employee
