@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import sqlite3
+import subprocess
+import sys
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -36,6 +38,14 @@ def test_every_command_has_help_that_teaches(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.output or "reporter init" in result.output
+
+
+def test_the_commands_start_without_pandas():
+    """pandas takes about 0.4 s to import: only the commands that lay out the history (annual, history) and
+    the calibration load it, so `reporter --help` and `reporter validate` answer sooner."""
+    loaded = subprocess.run([sys.executable, "-c", "import sys, reporter.cli; print(sorted({'pandas', 'reporter.frames'}"
+                             " & set(sys.modules)))"], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_validate_ok(make_book):

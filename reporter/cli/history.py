@@ -7,9 +7,7 @@ from pathlib import Path
 
 import click
 
-from reporter.frames import open_history
 from reporter.store.atomic import write_bytes_atomic
-from reporter.writers.xlsx.trends import department_trends, render_trends
 
 from .app import cli, handle_errors
 from .options import db_option, out_file_option, out_option
@@ -39,6 +37,9 @@ def history_command(out_dir: Path, db_path: Path | None, out_file: Path | None):
       reporter history                      # output/reporter.sqlite → output/history.xlsx
       reporter history --out 绩效 --out-file 趋势-2026.xlsx
     """
+    from reporter.frames import open_history  # pandas, loaded for this command only
+    from reporter.writers.xlsx.trends import department_trends, render_trends
+
     history = open_history(db_path or out_dir / "reporter.sqlite")
     target = out_file or out_dir / "history.xlsx"
     write_bytes_atomic(target, render_trends(history))

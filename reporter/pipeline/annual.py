@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reporter.errors import HistoryError, OutputExistsError, UsageError
-from reporter.frames import History, open_history
 from reporter.rules.annual import AnnualResult, AnnualRow, latest_policy, roll_up, year_periods
 from reporter.store.atomic import Leftover, clear_leftovers, output_lock, staged_folder, write_bytes_atomic
 from reporter.store.history import list_periods
@@ -28,6 +28,9 @@ from reporter.writers.xlsx.annual import render_annual_workbook
 
 from .build import DEFAULT_DB_NAME
 from .render import CHUNK, Progress, fewer_collections, fork_pool, run_each
+
+if TYPE_CHECKING:
+    from reporter.frames import History
 
 ANNUAL_KINDS = ("workbook", "letters")
 WORKBOOK = "annual.xlsx"
@@ -74,6 +77,8 @@ def annual(year: int, out_dir: Path = Path("output"), *, db_path: Path | None = 
     with output_lock(out_dir, progress.waiting):
         recovered = recover_output(out_dir, db_path) + clear_leftovers(out_dir / "annual")
         progress.recovered(recovered)
+        from reporter.frames import open_history  # pandas: only for the commands that lay out the history
+
         history = open_history(db_path)
         result = roll_up_year(history, year, {p: built for p, built, _ in list_periods(db_path)})
         if appeal_deadline is not None:

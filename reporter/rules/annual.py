@@ -16,12 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from reporter.formula import Column
-from reporter.frames import History
 from reporter.model import HR_DEPARTMENT, GradeBand
 from reporter.period import MONTHS, parse_period
 from reporter.rules.rulebook import band_columns, rule
+
+if TYPE_CHECKING:
+    from reporter.frames import History
 
 SCORE_RULES = {"months": "annual_score_months", "quarters": "annual_score_quarters", "plan": "annual_score_plan"}
 ZERO = Decimal(0)

@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from reporter.formula import Column
 from reporter.formula.criteria import fold
 from reporter.model import PeriodResult
 from reporter.rules.rulebook import rule
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIN_PEOPLE = 3  # the outlier rules' minimum, written in their formulas (rating_outlier, top_heavy, bottom_heavy)
 TOP_GRADES = 2  # the top two and the bottom two grades
@@ -131,6 +133,8 @@ def calibrate_period(result: PeriodResult) -> Calibration:
 def calibrate(people: Sequence[Appraisee], grades: Sequence[str], targets: Iterable[tuple[str, Decimal]] = (),
               tolerance: Decimal = Decimal("0.1"), budget: Decimal | None = None) -> Calibration:
     """The calibration facts of a period's people; ``grades`` highest first, ``targets`` (grade, share) or ()."""
+    import pandas as pd  # here, not at the top: a command that never calibrates starts without pandas
+
     grades, targets = tuple(grades), tuple(targets)
     target = {fold(g): share for g, share in targets}
     frame = pd.DataFrame([{"i": i, "company": p.company, "department": p.department, "reviewer": p.reviewer,
