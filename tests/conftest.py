@@ -119,6 +119,9 @@ BASE = {
 }
 
 
+DATE_FORMATS = {datetime: "yyyy-mm-dd h:mm:ss", date: "yyyy-mm-dd", time: "h:mm:ss"}  # openpyxl's
+
+
 def write_book(path: Path, sheets: dict) -> Path:
     """Write sheets to an xlsx; strings stay strings (IDs keep their leading zeros, "=…" is text).
 
@@ -147,9 +150,6 @@ def write_book(path: Path, sheets: dict) -> Path:
                     raise TypeError(f"{title}!{r + 1},{c + 1}: {value!r}")
     book.close()
     return path
-
-
-DATE_FORMATS = {datetime: "yyyy-mm-dd h:mm:ss", date: "yyyy-mm-dd", time: "h:mm:ss"}  # openpyxl's
 
 
 # ------------------------------------------------------------------ slow tests and their guard

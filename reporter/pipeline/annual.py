@@ -68,6 +68,8 @@ def annual(year: int, out_dir: Path = Path("output"), *, db_path: Path | None = 
     letters' deadline (default 设置 年度申诉截止日期, else the latest period's 申诉截止日期); ``workers``
     render the letters (default one per core).
     """
+    from reporter.frames import open_history  # pandas: loaded by the commands that lay out the history
+
     kinds = set(ANNUAL_KINDS if only is None else only)
     if unknown := kinds - set(ANNUAL_KINDS):
         raise UsageError(f"未知的输出类型 {sorted(unknown)}：可选 {', '.join(ANNUAL_KINDS)}")
@@ -77,8 +79,6 @@ def annual(year: int, out_dir: Path = Path("output"), *, db_path: Path | None = 
     with output_lock(out_dir, progress.waiting):
         recovered = recover_output(out_dir, db_path) + clear_leftovers(out_dir / "annual")
         progress.recovered(recovered)
-        from reporter.frames import open_history  # pandas: only for the commands that lay out the history
-
         history = open_history(db_path)
         result = roll_up_year(history, year, {p: built for p, built, _ in list_periods(db_path)})
         if appeal_deadline is not None:

@@ -10,6 +10,7 @@ asks for anything else fails the build.
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import shutil
 import subprocess
@@ -114,12 +115,13 @@ class PdfRenderer:
         self._stamps: dict[tuple[str, str], bytes] = {}
         self.fetcher = _make_fetcher(self.templates, frozenset(face.path.resolve() for face in faces))
         self.font_config = FontConfiguration()
-        faces_css = font_face_css(faces)
+        faces_css, print_css = font_face_css(faces), self.templates / "print.css"
+        print_bytes = print_css.read_bytes()  # read once: parsed as bytes (its @charset honoured), searched as text
         self.css = [CSS(string=faces_css, font_config=self.font_config, url_fetcher=self.fetcher),
-                    CSS(filename=str(self.templates / "print.css"), font_config=self.font_config,
+                    CSS(file_obj=io.BytesIO(print_bytes), base_url=print_css.as_uri(), font_config=self.font_config,
                         url_fetcher=self.fetcher)]
         # The stylesheets' text: what the user-agent sheet is chosen by (reporter.writers.pdf.user_agent).
-        self.author_css = faces_css + (self.templates / "print.css").read_text(encoding="utf-8", errors="replace")
+        self.author_css = faces_css + print_bytes.decode("utf-8", errors="replace")
 
     def html(self, template: str, context: dict) -> str:
         try:
