@@ -19,8 +19,9 @@ from pypdf import PdfReader
 from reporter.cli import cli
 from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
-from reporter.writers.pdf.documents import render_agreement, render_letter
+from reporter.writers.pdf.documents import document_language, letter_context, render_agreement, render_letter
 from reporter.writers.pdf.renderer import PdfRenderer, RenderError, _make_fetcher, check_fonts
+from reporter.writers.pdf.verification import verification_context
 from tests.conftest import ROOT, streak_of_two
 
 OCT_31 = datetime(2026, 10, 31)  # the sample period's last day: the default date of its documents
@@ -256,6 +257,16 @@ def test_same_input_same_bytes(renderer, sample_result):
     r = next(x for x in sample_result.results if x.employee.employee_id == "HZ0016")
     assert render_letter(renderer, sample_result, r, OCT_31) == render_letter(renderer, sample_result, r, OCT_31)
     assert render_agreement(renderer, sample_result, r, OCT_31) == render_agreement(renderer, sample_result, r, OCT_31)
+
+
+def test_the_renderer_counts_the_pages_it_writes(renderer, sample_result):
+    """The trend chart's placement is decided by the count from the layout (render_counted): the PDF's own."""
+    lang = document_language(sample_result)
+    for r in sample_result.results[:3]:
+        context = letter_context(sample_result, r) | verification_context(None, lang) | {"trend": None}
+        pdf, pages = renderer.render_counted("letter.html.j2", context, identifier="x", created=OCT_31)
+        assert pages == len(PdfReader(io.BytesIO(pdf)).pages) >= 1
+        assert pdf == renderer.render("letter.html.j2", context, identifier="x", created=OCT_31)
 
 
 def test_documents_carry_the_date_they_are_given(renderer, sample_result):

@@ -350,8 +350,9 @@ def render_letter(renderer: PdfRenderer, result: PeriodResult, r: EmployeeResult
     if stamp is not None and stamp.appeal_deadline:  # a re-issued letter answers by its own deadline
         context["appeal_deadline"] = lang.date(date.fromisoformat(stamp.appeal_deadline))
     check_glyphs(context, r.employee)
-    return render_with_trend(lambda c: renderer.render("letter.html.j2", c, created=created,
-                                                       identifier=f"letter/{period.key}/{r.employee.employee_id}"),
+    identifier = f"letter/{period.key}/{r.employee.employee_id}"
+    return render_with_trend(lambda c: renderer.render_counted("letter.html.j2", c, created=created,
+                                                               identifier=identifier),
                              context, trend, lang)
 
 

@@ -155,6 +155,10 @@ class PdfRenderer:
 
     def render(self, template: str, context: dict, *, identifier: str, created: datetime) -> bytes:
         """One PDF; ``identifier`` (period and employee) becomes the PDF's /ID, so bytes are reproducible."""
+        return self.render_counted(template, context, identifier=identifier, created=created)[0]
+
+    def render_counted(self, template: str, context: dict, *, identifier: str, created: datetime) -> tuple[bytes, int]:
+        """:meth:`render`, and the PDF's number of pages (known from the layout: no need to parse the PDF)."""
         stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")  # W3C date; WeasyPrint ignores one without a zone
         html = self.html(template, {**context, "created": stamp})
         self.fetcher.refused.clear()
@@ -162,4 +166,4 @@ class PdfRenderer:
                                  url_fetcher=self.fetcher).render(stylesheets=self.css, font_config=self.font_config)
         if self.fetcher.refused:
             raise RenderError(f"模板 {template} 试图读取模板目录以外的资源：{self.fetcher.refused[0]}")
-        return document.write_pdf(pdf_identifier=identifier.encode("utf-8"))
+        return document.write_pdf(pdf_identifier=identifier.encode("utf-8")), len(document.pages)

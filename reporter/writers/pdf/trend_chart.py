@@ -8,7 +8,6 @@ letter's language.  Text is escaped; coordinates are millimetres (the viewBox is
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -143,24 +142,20 @@ def trend_context(trend: Trend | None, lang: Language) -> dict:
                       "apart": False}}
 
 
-def page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def render_with_trend(render: Callable[[dict], bytes], context: dict, trend: Trend | None, lang: Language) -> bytes:
+def render_with_trend(render: Callable[[dict], tuple[bytes, int]], context: dict, trend: Trend | None,
+                      lang: Language) -> bytes:
     """The letter with its chart beside the conclusion's figures.  Where that takes it past
     :data:`LETTER_PAGES` pages and the letter without the chart would be shorter, the chart goes in a
     block of its own after the figures (which may start the next page) if that is as short, else the
     letter goes without it: the chart never costs a sheet of paper.  A letter long anyway (a bilingual
-    one) keeps the chart after two layouts; only a letter the chart would lengthen is laid out three times."""
+    one) keeps the chart after two layouts; only a letter the chart would lengthen is laid out three times.
+    ``render`` returns the PDF and its number of pages."""
     with_chart = context | trend_context(trend, lang)
-    beside = render(with_chart)
-    if trend is None or page_count(beside) <= LETTER_PAGES:
+    beside, beside_pages = render(with_chart)
+    if trend is None or beside_pages <= LETTER_PAGES:
         return beside
-    plain = render(context | {"trend": None})
-    if page_count(plain) >= page_count(beside):
+    plain, plain_pages = render(context | {"trend": None})
+    if plain_pages >= beside_pages:
         return beside
-    apart = render(with_chart | {"trend": {**with_chart["trend"], "apart": True}})
-    return apart if page_count(apart) <= page_count(plain) else plain
+    apart, apart_pages = render(with_chart | {"trend": {**with_chart["trend"], "apart": True}})
+    return apart if apart_pages <= plain_pages else plain
