@@ -30,6 +30,7 @@ import pdfplumber
 import pytest
 
 from reporter.input.schema import CHOICES, SHEETS
+from reporter.input.template import write_template
 from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
 from reporter.writers.payroll_csv import MONTHLY_HEADER, MONTHLY_HEADER_EN
@@ -353,3 +354,28 @@ def test_an_english_scorecard_prints_on_as_many_pages_as_the_chinese_one(tmp_pat
             assert all(max(c["x1"] for c in page.chars) < page.width for page in en_doc.pages)  # no column cut off
             text = "".join(page.extract_text() or "" for page in en_doc.pages)
             assert "Appraiser's signature:" in text and "Page 1 of" in text and "第" not in text
+
+
+@pytest.mark.slow
+def test_english_band_words_print_whole_at_8_pt(tmp_path):
+    """`init --language en`'s grade bands (Unchanged, Down one level …) print in their columns with no word
+    broken in the middle and nothing shrunk below 8 pt to fit, on the scorecard's two pages (LibreOffice)."""
+    book = tmp_path / "en.xlsx"
+    write_template(book, "en")
+    result = score_period(load_input(book))
+    for r in result.appraised:
+        (tmp_path / f"{r.employee.employee_id}.xlsx").write_bytes(render_scorecard(result, r))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *map(str, sorted(tmp_path.glob("HZ*.xlsx")))],
+                   check=True, capture_output=True, timeout=300)
+    texts = [text for band in result.input.grades
+             for text in (band.name, band.training, band.promotion, band.level_change, band.salary_change)]
+    words = {word: sum(text.split().count(word) for text in texts) for text in texts for word in text.split()}
+    assert words["Unchanged"] == 2  # the position level's and the salary's
+    for r in result.appraised:
+        with pdfplumber.open(tmp_path / f"{r.employee.employee_id}.pdf") as doc:
+            assert len(doc.pages) == 2
+            assert min(c["size"] for page in doc.pages for c in page.chars) >= 7.95
+            printed = "\n".join(page.extract_text() for page in doc.pages)
+        # A word broken over two lines is not in the text as a whole: it would be found fewer times.
+        assert {word: printed.count(word) for word in words if printed.count(word) < words[word]} == {}

@@ -7,6 +7,8 @@ here first; :mod:`.scorecard` then writes the blocks in order.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -43,13 +45,22 @@ SPACER_HEIGHT = 8
 # widens the category column into the page's spare width (the scoring standard keeps its room: narrower,
 # it wraps Chinese standards onto more lines and pushes the pay block to another page).
 WIDER_IN_ENGLISH = {1: 3.5}
+# The points column is the grade bands' position-level column too (Unchanged, Down one level): a word wider
+# than a column breaks in the middle (Unchang-ed) and no text shrinks below 8 pt, so it widens to the longest
+# word there, by up to this many units of the scoring standard's.  Chinese breaks anywhere: only Latin words.
+MOST_BORROWED = 6
+LATIN_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
-def column_widths(code: str = "zh") -> tuple[float, ...]:
-    """The scorecard's column widths in a language (its code: zh, en, zh-en)."""
-    if code == "zh":
-        return WIDTHS
-    return tuple(width + WIDER_IN_ENGLISH.get(col, 0) for col, width in enumerate(WIDTHS))
+def column_widths(code: str = "zh", level_words: Iterable[str] = ()) -> tuple[float, ...]:
+    """The scorecard's column widths in a language (its code: zh, en, zh-en) for the bands' position-level
+    texts ``level_words``."""
+    widths = [width + (WIDER_IN_ENGLISH.get(col, 0) if code != "zh" else 0) for col, width in enumerate(WIDTHS)]
+    longest = max([0, *(len(word) + 1 for text in level_words for word in LATIN_WORD.findall(text))])
+    borrowed = min(MOST_BORROWED, max(0, longest - widths[POINTS_COL]))
+    widths[POINTS_COL] += borrowed
+    widths[STANDARD_COL] -= borrowed
+    return tuple(widths)
 
 
 def span_width(first: int, last: int, widths: tuple[float, ...] = WIDTHS) -> float:

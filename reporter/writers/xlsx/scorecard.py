@@ -92,7 +92,7 @@ class ScorecardSheet(ScorecardRows, AppendixBlocks):
         self.s, self.result, self.r, self.inp = styles, result, r, result.input
         self.lang = language(self.inp.settings.language)
         self.t, self.say = self.lang.label, self.lang.say
-        self.widths = column_widths(self.lang.code)
+        self.widths = column_widths(self.lang.code, [band.level_change for band in self.inp.grades])
         self.measures = measure_names(result, r)
         self.at = plan_layout(result, r, self.measures)
         self.cells = ScorecardCells()
