@@ -35,6 +35,7 @@ from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
 from reporter.writers.payroll_csv import MONTHLY_HEADER, MONTHLY_HEADER_EN
 from reporter.writers.wording import explain_line
+from reporter.writers.xlsx.layout import MOST_BORROWED, POINTS_COL, STANDARD_COL, WIDTHS, column_widths
 from reporter.writers.xlsx.scorecard import render_scorecard
 from reporter.writers.xlsx.style import row_height
 from reporter.writers.xlsx.summary import render_summary
@@ -354,6 +355,15 @@ def test_an_english_scorecard_prints_on_as_many_pages_as_the_chinese_one(tmp_pat
             assert all(max(c["x1"] for c in page.chars) < page.width for page in en_doc.pages)  # no column cut off
             text = "".join(page.extract_text() or "" for page in en_doc.pages)
             assert "Appraiser's signature:" in text and "Page 1 of" in text and "第" not in text
+
+
+def test_the_points_column_widens_to_the_bands_longest_latin_word():
+    """It is the bands' position-level column too: Unchanged needs 10 units, taken from the scoring standard."""
+    assert column_widths("zh", ["不变", "降一级"]) == WIDTHS  # Chinese breaks anywhere
+    english = column_widths("en", ["Unchanged", "Down one level"])
+    assert english[POINTS_COL] == 10 and sum(english) == sum(column_widths("en"))
+    assert english[STANDARD_COL] == column_widths("en")[STANDARD_COL] - 3.5
+    assert column_widths("en", ["x" * 40])[POINTS_COL] == column_widths("en")[POINTS_COL] + MOST_BORROWED
 
 
 @pytest.mark.slow

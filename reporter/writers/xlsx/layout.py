@@ -7,7 +7,6 @@ here first; :mod:`.scorecard` then writes the blocks in order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +15,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from reporter.input.plans import ADJUSTMENT_MEASURES
 from reporter.model import EmployeeResult, PeriodResult
+from reporter.writers.xlsx.style import display_width
 
 COLUMNS = ("序号", "类别", "考核项目", "权重", "目标值", "下限", "封顶", "每单位扣分", "实际值", "得分", "评分标准")
 COLUMNS_EN = ("No.", "Category", "Item", "Weight", "Target", "Floor", "Cap", "Per unit", "Actual", "Points",
@@ -47,16 +47,17 @@ SPACER_HEIGHT = 8
 WIDER_IN_ENGLISH = {1: 3.5}
 # The points column is the grade bands' position-level column too (Unchanged, Down one level): a word wider
 # than a column breaks in the middle (Unchang-ed) and no text shrinks below 8 pt, so it widens to the longest
-# word there, by up to this many units of the scoring standard's.  Chinese breaks anywhere: only Latin words.
+# word there, by up to this many units of the scoring standard's.  A word with a CJK character in it breaks
+# anywhere: only the others count.
 MOST_BORROWED = 6
-LATIN_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
-def column_widths(code: str = "zh", level_words: Iterable[str] = ()) -> tuple[float, ...]:
+def column_widths(code: str = "zh", level_texts: Iterable[str] = ()) -> tuple[float, ...]:
     """The scorecard's column widths in a language (its code: zh, en, zh-en) for the bands' position-level
-    texts ``level_words``."""
+    texts ``level_texts``."""
     widths = [width + (WIDER_IN_ENGLISH.get(col, 0) if code != "zh" else 0) for col, width in enumerate(WIDTHS)]
-    longest = max([0, *(len(word) + 1 for text in level_words for word in LATIN_WORD.findall(text))])
+    longest = max([0, *(len(word) + 1 for text in level_texts for word in text.split()
+                        if display_width(word) == len(word))])
     borrowed = min(MOST_BORROWED, max(0, longest - widths[POINTS_COL]))
     widths[POINTS_COL] += borrowed
     widths[STANDARD_COL] -= borrowed
