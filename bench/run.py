@@ -23,6 +23,7 @@ as the stages have workers, the page before, between and after the runs (see sid
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import multiprocessing
@@ -345,15 +346,19 @@ def cycle_run(employees: int, seed: int, options: RenderOptions, workers: int | 
         page_floors.append(side_by_side(trivial_pdf_floors, processes))
         # The plan first, into the same output folder: the build then finds what was agreed in its history.
         planned = measure(lambda clock: plan(source, tmp / "out", progress=clock, options=options))
-        page_floors.append(side_by_side(trivial_pdf_floors, processes))
-        built = measure(lambda clock: build(source, tmp / "out", progress=clock, options=options))
-        page_floors.append(side_by_side(trivial_pdf_floors, processes))
         plan_pdfs = [p for p in planned.report.files if p.suffix == ".pdf"]
         signed = [p for p in plan_pdfs if p.parent.name in ("agreements", "addenda")]  # the rest: print batches
         agreement_pdfs = len(signed)  # more than the employees if addenda
         plan_pages = {"agreements": pdf_pages(signed),  # with any addenda
                       "print": pdf_pages(p for p in plan_pdfs if p not in signed)}
         tracking = sum(1 for p in planned.report.files if p.suffix == ".xlsx")
+        # The plan's scored period (10,000 people: hundreds of MiB) is not the build's to carry: the build's
+        # workers fork from this process, and its peak memory is the build's own.
+        planned.report = None
+        gc.collect()
+        page_floors.append(side_by_side(trivial_pdf_floors, processes))
+        built = measure(lambda clock: build(source, tmp / "out", progress=clock, options=options))
+        page_floors.append(side_by_side(trivial_pdf_floors, processes))
         folder = built.report.folder
         build_pages = {kind: pdf_pages((folder / kind).glob("*.pdf")) for kind in ("letters", "agreements", "print")}
         scorecards = sorted((folder / "scorecards").rglob("*.xlsx"))[:20]

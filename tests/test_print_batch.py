@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-from reporter.writers.pdf.print_batch import merge_for_duplex, stamp_originals
+from reporter.writers.pdf.print_batch import merge_for_duplex, stamp_originals, write_for_duplex
 
 
 def pdf(*texts: str, y: int = 700) -> bytes:
@@ -54,5 +54,47 @@ def test_the_originals_share_the_pages_contents_and_fonts():
 
 
 def test_print_batch_starts_each_document_on_an_odd_page():
-    batch = merge_for_duplex([pdf("A1"), pdf("B1", "B2", "B3"), pdf("C1")], copies=1)
+    batch = merge_for_duplex([pdf("A1"), pdf("B1", "B2", "B3"), pdf("C1")])
     assert [t.strip() for t in texts(batch)] == ["A1", "", "B1", "B2", "B3", "", "C1"]
+
+
+def test_a_print_batch_is_written_as_its_documents_are_read():
+    """A department of 1,000 letters must not sit in memory at once: each document is out before the next is read."""
+    out = io.BytesIO()
+    written_before = []
+
+    def documents():
+        for name in ("A", "B", "C"):
+            written_before.append(out.getvalue().count(b"/Type /Page\n"))  # pages already written
+            yield pdf(f"{name}1", f"{name}2")
+
+    write_for_duplex(documents(), out)
+    assert written_before == [0, 2, 4]
+    assert [t.strip() for t in texts(out.getvalue())] == ["A1", "A2", "B1", "B2", "C1", "C2"]
+
+
+def test_a_print_batch_reads_strictly_and_keeps_each_documents_shared_objects_once():
+    batch = merge_for_duplex([pdf("A1", "A2"), pdf("B1")])
+    assert batch == merge_for_duplex([pdf("A1", "A2"), pdf("B1")])  # the same documents, the same file (its /ID too)
+    start = int(batch.rsplit(b"startxref", 1)[1].split()[0])
+    table = batch[start:].split(b"trailer")[0].splitlines()[3:]  # after "xref", "0 N" and the free entry
+    for number, entry in enumerate(table, start=1):  # each offset is where its object begins: pypdf alone would
+        assert batch[int(entry[:10]):].startswith(b"%d 0 obj" % number)  # find a misplaced one by searching
+    reader = PdfReader(io.BytesIO(batch), strict=True)
+    fonts = [page["/Resources"]["/Font"]["/F1"].indirect_reference.idnum for page in reader.pages]
+    assert len(fonts) == 3 and fonts[0] == fonts[1] != fonts[2]  # one font per document, as in the documents
+    assert reader.trailer["/Root"]["/Pages"]["/Count"] == 3 and reader.metadata.producer == "reporter"
+
+
+def test_a_link_to_another_page_of_the_document_still_finds_it():
+    writer = PdfWriter(clone_from=io.BytesIO(pdf("first", "second")))
+    target = writer.pages[1].indirect_reference
+    link = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+                             NameObject("/Rect"): ArrayObject([]), NameObject("/Dest"): ArrayObject(
+                                 [target, NameObject("/Fit")])})
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    linked = io.BytesIO()
+    writer.write(linked)
+    reader = PdfReader(io.BytesIO(merge_for_duplex([pdf("before"), linked.getvalue()])))
+    destination = reader.pages[2]["/Annots"][0].get_object()["/Dest"][0]
+    assert destination.idnum == reader.pages[3].indirect_reference.idnum  # the link's page, after a blank back

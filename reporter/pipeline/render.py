@@ -26,13 +26,13 @@ from pathlib import Path
 
 from reporter.model import EmployeeResult, PeriodResult
 from reporter.rules.trend import Trend
-from reporter.store.atomic import write_bytes_atomic
+from reporter.store.atomic import atomic_file, write_bytes_atomic
 from reporter.store.documents import DocumentStamp
 from reporter.writers.manifest import MANIFEST, render_manifest
 from reporter.writers.paths import batch_path, department_label, employee_files, unit_paths
 from reporter.writers.payroll_csv import render_payroll_csv
 from reporter.writers.pdf.documents import document_characters, render_agreement, render_letter
-from reporter.writers.pdf.print_batch import merge_for_duplex
+from reporter.writers.pdf.print_batch import write_for_duplex
 from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.pdf.unit_documents import render_unit_letter
 from reporter.writers.result_json import render_result_json
@@ -140,10 +140,10 @@ class RenderJob:
         kind, indices = task
         return [made for i in indices if (made := self.employee_file(kind, i)) is not None]
 
-    def render_batch(self, kind: str, label: str, members: list[str], copies: int) -> Path:
-        documents = [(self.folder / kind / f"{eid}.pdf").read_bytes() for eid in members]
+    def render_batch(self, kind: str, label: str, members: list[str]) -> Path:
         path = batch_path(self.folder, kind, label)
-        write_bytes_atomic(path, merge_for_duplex(documents, copies))
+        with atomic_file(path) as out:  # read and written one document at a time
+            write_for_duplex(((self.folder / kind / f"{eid}.pdf").read_bytes() for eid in members), out)
         return path
 
     def render_unit_file(self, kind: str, code: str) -> Path:
@@ -307,7 +307,7 @@ class Renderer:
                 departments.setdefault(department_label(r), []).append(r)
         tasks, sizes = [], []
         for label, members in sorted(departments.items()):
-            for kind, copies in (("letters", 1), ("agreements", 1)):  # an agreement file holds both originals
+            for kind in ("letters", "agreements"):  # an agreement file holds both originals
                 if kind not in self.kinds:
                     continue
                 ids = [r.employee.employee_id for r in members if kind == "letters" or self.job.has_agreement(r)
@@ -319,7 +319,7 @@ class Renderer:
                     name = batch_path(self.folder, kind, label).name
                     self.skipped.append(f"{name}：{'、'.join(missing)} 的文件尚未生成")
                     continue
-                tasks.append(("batch", kind, label, ids, copies))
+                tasks.append(("batch", kind, label, ids))
                 sizes.append(len(ids))
         return tasks, sizes
 

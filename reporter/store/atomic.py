@@ -22,17 +22,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from reporter.errors import OutputExistsError
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write a single file via a temporary file and a rename."""
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write ``path`` through, piece by piece: it becomes ``path`` by a rename when the block ends
+    without an error, and is removed otherwise."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
         os.replace(tmp, path)
     except OSError as err:  # a full disk …: the write's error names no file, this one names it
         Path(tmp).unlink(missing_ok=True)
