@@ -121,10 +121,10 @@ def test_init_english_validate_build_end_to_end(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Warnings: 1" in result.output and "No agreement on record" in result.output
     period = tmp_path / "o" / "2026-10"
-    assert (period / "letters" / "HZ0001.pdf").is_file() and not (period / "agreements").exists()
+    assert (period / "letters" / "E0001.pdf").is_file() and not (period / "agreements").exists()
     result = CliRunner().invoke(cli, ["build", str(book), "--out", str(tmp_path / "o"), "--only", "agreements",
                                       "--force"])
     assert result.exit_code == 0, result.output
-    assert (period / "agreements" / "HZ0002.pdf").is_file()
+    assert (period / "agreements" / "E0002.pdf").is_file()
     output = run("email", period, "--attach", "letters,agreements")
-    assert "Appraisal-letter-2026-10-HZ0001-Zhang Wei.pdf, Target-agreement-2026-10-HZ0001-Zhang Wei.pdf" in output
+    assert "Appraisal-letter-2026-10-E0001-Zhang Wei.pdf, Target-agreement-2026-10-E0001-Zhang Wei.pdf" in output

@@ -126,7 +126,7 @@ EMPLOYEES = Sheet(
     "employees", "员工", "employees",
     help="每位员工一行。工号请以文本格式录入，保留前导零。",
     columns=(
-        C("employee_id", "工号", "employee_id", "id", True, "文本格式，如 000123", example=("HZ0001", "HZ0002")),
+        C("employee_id", "工号", "employee_id", "id", True, "文本格式，如 000123", example=("E0001", "E0002")),
         C("name", "姓名", "name", "name", True, example=("张伟", "李娜")),
         C("email", "邮箱", "email", "email", True, "仅一个地址", example=("zhangwei@example.com", "lina@example.com")),
         C("company", "公司", "company", "text", True, "所属区域公司", example=("总公司", "总公司")),
@@ -207,7 +207,7 @@ MEASURES = Sheet(
     "measures", "月度数据", "measures", open_columns=True,
     help="考核期内的数据（表名沿用「月度数据」，季度、年度同样填写本期合计）：每位员工一行，每个度量一列，列名为度量代码。",
     columns=(
-        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0002")),
+        C("employee_id", "工号", "employee_id", "id", True, example=("E0001", "E0002")),
         C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
     ),
 )
@@ -215,7 +215,7 @@ MEASURES = Sheet(
 ATTENDANCE = Sheet(
     "attendance", "考勤", "attendance",
     columns=(
-        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0002")),
+        C("employee_id", "工号", "employee_id", "id", True, example=("E0001", "E0002")),
         C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
         C("late", "迟到次数", "late", "count", False, high="100", example=("1", "0")),
         C("early_leave", "早退次数", "early_leave", "count", False, high="100", example=("0", "0")),
@@ -232,7 +232,7 @@ RATINGS = Sheet(
     "ratings", "评分", "ratings",
     help="评级类考核项目的评分（默认 1–5 分，可在考核方案中用下限与目标值改变），每人每项一行。",
     columns=(
-        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0002")),
+        C("employee_id", "工号", "employee_id", "id", True, example=("E0001", "E0002")),
         C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
         C("item", "考核项目", "item", "text", True, example=("工作能力", "工作能力")),
         C("rating", "评分", "rating", "decimal", True, "须在考核方案该项的下限（默认 1）与目标值（默认 5）之间",
@@ -243,7 +243,7 @@ RATINGS = Sheet(
 REVIEWS = Sheet(
     "reviews", "评语", "reviews",
     columns=(
-        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001", "HZ0002")),
+        C("employee_id", "工号", "employee_id", "id", True, example=("E0001", "E0002")),
         C("name", "姓名", "name", "text", False, example=("张伟", "李娜")),
         C("reviewer", "考核人", "reviewer", "text", True, example=("王强", "刘洋")),
         C("comment", "考核评语", "comment", "text", False, example=("本月转化率提升明显。", "响应及时。")),
@@ -256,7 +256,7 @@ ADJUSTMENTS = Sheet(
     "adjustments", "加减分", "adjustments", required=False,
     help="加分为正，扣分为负；自愿性任务加分合计不超过方案封顶（如 +20）。",
     columns=(
-        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001",)),
+        C("employee_id", "工号", "employee_id", "id", True, example=("E0001",)),
         C("name", "姓名", "name", "text", False, example=("张伟",)),
         C("item", "事项", "item", "text", True, example=("双11活动志愿值班",)),
         C("points", "分值", "points", "decimal", True, low="-100", high="100", example=("5",)),
@@ -297,7 +297,7 @@ ANNUAL_REWARDS = Sheet(
     "annual_rewards", "年度奖励", "annual_rewards", required=False,
     help="运营总监年度绩效奖励 = 企业年销售目标达成奖励 + 运营活动销售目标达成奖励。",
     columns=(
-        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001",)),
+        C("employee_id", "工号", "employee_id", "id", True, example=("E0001",)),
         C("name", "姓名", "name", "text", False, example=("张伟",)),
         C("sales_target", "年销售目标", "sales_target", "money", True, low="0.01", high="100000000000", example=("30000000",)),
         C("sales_actual", "年销售实绩", "sales_actual", "money", True, low="0", high="100000000000", example=("27600000",)),
@@ -325,7 +325,7 @@ HISTORY = Sheet(
     help="往期考核结果（可选），用于连续排名第一/不及格的规则；考核期间与「设置」同一类型。",
     columns=(
         C("period", "考核期间", "period", "text", True, example=("2026-09",)),
-        C("employee_id", "工号", "employee_id", "id", True, example=("HZ0001",)),
+        C("employee_id", "工号", "employee_id", "id", True, example=("E0001",)),
         C("name", "姓名", "name", "text", False, example=("张伟",)),
         C("total", "总分", "total", "decimal", True, low="-1000", high="1000", example=("91.5",)),
         C("grade", "等级", "grade", "text", True, example=("S",)),
