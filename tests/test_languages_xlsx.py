@@ -373,10 +373,12 @@ def test_english_band_words_print_whole_at_8_pt(tmp_path):
     book = tmp_path / "en.xlsx"
     write_template(book, "en")
     result = score_period(load_input(book))
-    for r in result.appraised:
-        (tmp_path / f"{r.employee.employee_id}.xlsx").write_bytes(render_scorecard(result, r))
+    scorecards = [tmp_path / f"{r.employee.employee_id}.xlsx" for r in result.appraised]
+    for r, path in zip(result.appraised, scorecards, strict=True):
+        path.write_bytes(render_scorecard(result, r))
+    assert scorecards  # soffice given no file waits for one
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), *map(str, sorted(tmp_path.glob("HZ*.xlsx")))],
+                    "--outdir", str(tmp_path), *map(str, scorecards)],
                    check=True, capture_output=True, timeout=300)
     texts = [text for band in result.input.grades
              for text in (band.name, band.training, band.promotion, band.level_change, band.salary_change)]
