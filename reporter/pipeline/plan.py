@@ -46,13 +46,12 @@ from reporter.store.agreed import (
     who,
     write_plan,
 )
-from reporter.store.atomic import Leftover, atomic_file, output_lock, staged_folder, write_bytes_atomic
+from reporter.store.atomic import Leftover, output_lock, staged_folder, write_bytes_atomic
 from reporter.store.documents import insert_documents
 from reporter.store.journal import StatementLog, commit_journal, recover_output, write_journal
 from reporter.writers.language import language
 from reporter.writers.paths import department_label, unit_agreement_path
 from reporter.writers.pdf.addendum import changed_lines, render_addendum
-from reporter.writers.pdf.print_batch import write_for_duplex
 from reporter.writers.pdf.unit_documents import render_unit_agreement
 from reporter.writers.xlsx.tracking import render_tracking_scorecard
 
@@ -191,11 +190,9 @@ class PlanJob(RenderJob):
             made += [m for i in task[1] if (m := self.employee_file("addenda", i)) is not None]
         return made
 
-    def render_batch(self, kind: str, label: str, members: list[str]) -> Path:
-        path = plan_batch_path(self.folder, self.period, kind, label)
-        with atomic_file(path) as out:  # read and written one document at a time
-            write_for_duplex(((self.folder / kind / f"{stem}.pdf").read_bytes() for stem in members), out)
-        return path
+    def batch_path(self, kind: str, label: str) -> Path:
+        """The period's print batch of the agreements or addenda it issued (members: the files' stems)."""
+        return plan_batch_path(self.folder, self.period, kind, label)
 
 
 def issued_in_period(db_path: Path, term: str, period: str, record: PlanRecord,

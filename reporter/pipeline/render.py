@@ -140,8 +140,12 @@ class RenderJob:
         kind, indices = task
         return [made for i in indices if (made := self.employee_file(kind, i)) is not None]
 
+    def batch_path(self, kind: str, label: str) -> Path:
+        """Where a department's print batch of ``kind`` goes."""
+        return batch_path(self.folder, kind, label)
+
     def render_batch(self, kind: str, label: str, members: list[str]) -> Path:
-        path = batch_path(self.folder, kind, label)
+        path = self.batch_path(kind, label)
         with atomic_file(path) as out:  # read and written one document at a time
             write_for_duplex(((self.folder / kind / f"{eid}.pdf").read_bytes() for eid in members), out)
         return path
@@ -316,7 +320,7 @@ class Renderer:
                     continue
                 missing = [eid for eid in ids if not (self.folder / kind / f"{eid}.pdf").exists()]
                 if missing:
-                    name = batch_path(self.folder, kind, label).name
+                    name = self.job.batch_path(kind, label).name
                     self.skipped.append(f"{name}：{'、'.join(missing)} 的文件尚未生成")
                     continue
                 tasks.append(("batch", kind, label, ids))
