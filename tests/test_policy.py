@@ -21,6 +21,9 @@ from click.testing import CliRunner
 from reporter.cli import cli
 from reporter.errors import InputError
 from reporter.input.validate import load_input
+from reporter.rules.engine import score_period
+from reporter.writers.pdf.documents import agreement_context
+from reporter.writers.templates import default_templates
 from tests.conftest import ROOT, cli_build
 
 SAMPLE_WORDS = ("杭州云栖", "云栖", "人事行政部", "周敏", "华东公司", "华南公司")
@@ -176,3 +179,15 @@ def test_documents_speak_the_companys_own_policy(make_book, base_sheets, tmp_pat
     body = re.sub(r"\s+", "", msg.get_body(preferencelist=("plain",)).get_content())
     assert f"签字后交回{HR}" in body and f"前{APPEAL}申诉" in body
     assert [w for w in SAMPLE_WORDS if w in body] == []
+
+
+@pytest.mark.parametrize("language, typed, printed", [
+    ("en", "Targets follow the half-year plan the board approved.", "Targets follow the half-year plan the board approved"),
+    ("zh", TARGETS + "。", TARGETS)])
+def test_the_target_sentence_goes_on_without_its_own_full_stop(make_book, base_sheets, language, typed, printed):
+    """The agreement goes on with ", as follows." (，具体如下。): the sentence as HR typed it, full stop and all,
+    must not read "approved., as follows"."""
+    base_sheets["设置"] += [["语言", language], ["目标制定说明", typed]]
+    result = score_period(load_input(make_book(base_sheets)))
+    context = agreement_context(result, result.appraised[0], default_templates())
+    assert context["target_setting"] == printed

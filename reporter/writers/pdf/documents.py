@@ -314,7 +314,8 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
     management = [ln for ln in plan.lines if ln.is_management]
     bands = sorted(inp.grades, key=lambda b: b.min_score, reverse=True)
     pool = inp.pools.get(e.commission_pool)
-    target_setting = s.target_sentence.rstrip("。")
+    # The company's sentence goes on with "，具体如下" / ", as follows": its own full stop would end it twice.
+    target_setting = s.target_sentence.rstrip("。．.")
     context.update({
         "term_label": lang.say(*term), "term_from": lang.date(start), "term_to": lang.date(end),
         "target_setting": sentence(target_setting) if lang.prose == "en" else target_setting,
