@@ -322,6 +322,7 @@ class Pay:
     total: Decimal
     pay_coefficient: Decimal | None = None
     annual_reward: Decimal | None = None
+    shared_by: int = 0  # the pool's appraised members, the shared commission's divisor (0: none), counted once
 
 
 FIRST_RANK_STREAK = "first_rank_streak"  # first in the department for a full streak: one-time bonus
@@ -416,5 +417,4 @@ class PeriodResult:
     def to_frame(self, of: str = "employees"):
         """A pandas DataFrame (reporter.frames): one row per employee, or ``of="units"`` per unit (篇七)."""
         from reporter.frames import period_frame, units_frame
-
         return units_frame(self) if of == "units" else period_frame(self)

@@ -63,6 +63,7 @@ def test_customer_service_star_hz0016(sample):
     assert (r.employee.sales_measure, r.employee.personal_sales) == ("own_gmv", D("318640"))
     assert r.pay.personal_commission == D("3823.68")  # 318,640 × 1 % = 3,186.40; × grade S coefficient 1.2 = 3,823.68
     assert r.pay.shared_commission == D("2400.00")    # 2,400,000 × 0.5 % ÷ 5 appraised (HZ0017 on leave)
+    assert r.pay.shared_by == 5                       # the divisor, recorded for the writers
     assert r.pay.seniority_pay == D("350")            # hired 2019-04-15: 7 full years × ¥50
     assert r.pay.total == D("12373.68")               # 5,600 + 3,823.68 + 2,400 + 350 + 200
 

@@ -149,6 +149,7 @@ def test_round_trip_with_openpyxl(sample_build, sample_result):
     # number formats: percent weights, money with ¥ and two decimals, seconds
     assert ws[f"D{line_row}"].number_format.endswith("%")
     assert "¥" in ws[f"E{find_row(ws, 'A', '应发合计')}"].number_format
+    assert values[f"K{find_row(ws, 'F', '参与分配人数')}"].value == 5  # the pool's appraised members (HZ0017 on leave)
     seconds = find_row(ws, 'K', 'response_seconds')  # the appendix: the unit in its own column, not twice
     assert ws[f"F{seconds}"].value == "秒" and "秒" not in ws[f"E{seconds}"].number_format
     assert "秒" in ws[f"I{find_row(ws, 'C', '及时响应时间')}"].number_format  # the plan line: the unit in the format

@@ -139,8 +139,9 @@ def compute_pay(inp: AppraisalInput, e: Employee, grade: GradeBand | None, pool_
     personal = compute("personal_commission", personal_sales=e.personal_sales,
                        commission_rate=e.commission_rate, pay_coefficient=coefficient)
     pool = inp.pools.get(e.commission_pool)
-    shared = Decimal("0.00")
+    shared, shared_by = Decimal("0.00"), 0
     if pool is not None and grade is not None:
+        shared_by = pool_size
         shared = compute("shared_commission", shared_sales=pool.shared_sales, shared_rate=pool.rate,
                          pool_size=Decimal(pool_size))
     if e.seniority_pay is not None:
@@ -160,4 +161,4 @@ def compute_pay(inp: AppraisalInput, e: Employee, grade: GradeBand | None, pool_
                                                         (plan.campaign_actual, plan.campaign_target, plan.campaign_rate)))
         annual = money(annual_reward(sales, campaign))
     return Pay(**parts, total=money(compute("monthly_pay", **parts)), pay_coefficient=coefficient,
-               annual_reward=annual)
+               annual_reward=annual, shared_by=shared_by)

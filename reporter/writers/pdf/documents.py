@@ -153,16 +153,11 @@ def common_context(result: PeriodResult, r: EmployeeResult, title: tuple[str, st
     }
 
 
-def pool_members(result: PeriodResult, pool: str) -> int:
-    """Who shares a pool: its appraised members (the engine's pool size)."""
-    return sum(1 for x in result.results if x.appraised and x.employee.commission_pool == pool)
-
-
 def shared_note(result: PeriodResult, r: EmployeeResult, lang: Language = ZH) -> str:
     pool = result.input.pools.get(r.employee.commission_pool)
     if pool is None or not r.pay.shared_commission:
         return ""
-    members = pool_members(result, pool.pool)
+    members = r.pay.shared_by
     if lang.prose == "en":
         return f"shared sales {money(pool.shared_sales)} × {percent(pool.rate)} ÷ {members} people"
     return f"公共销售业绩总额 {money(pool.shared_sales)} × {percent(pool.rate)} ÷ {members} 人"

@@ -288,11 +288,10 @@ class ScorecardSheet(ScorecardRows, AppendixBlocks):
                  ("one_time_bonus", t("一次性奖励", "One-time bonus"), p.one_time_bonus, MONEY, None)]
         pool = self.inp.pools.get(e.commission_pool)
         if pool is not None:
-            members = sum(1 for x in self.result.appraised if x.employee.commission_pool == pool.pool)
             right += [("shared_sales", t(f"公共销售业绩总额（{pool.pool}）", f"Shared sales ({pool.pool})"),
                        pool.shared_sales, MONEY, None),
                       ("shared_rate", t("公共提成比例", "Shared commission rate"), pool.rate, "0.00%", None),
-                      ("pool_size", t("参与分配人数", "Members sharing"), members, "0", None),
+                      ("pool_size", t("参与分配人数", "Members sharing"), p.shared_by, "0", None),
                       ("shared_commission", t("公共绩效提成=总额×比例÷人数", "Shared commission = sales × rate ÷ members"),
                        p.shared_commission, MONEY, lambda refs: pay_formula("shared_commission").to_excel(refs))]
         else:
