@@ -54,6 +54,7 @@ from reporter.writers.pdf.renderer import PdfRenderer
 
 HERE = Path(__file__).resolve().parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 def process_tree(pid: int) -> list[int]:
@@ -71,13 +72,21 @@ def process_tree(pid: int) -> list[int]:
 
 
 class MemorySampler(threading.Thread):
-    """Peak memory of this process and all its descendants, read from /proc every 0.1 s.
+    """Peak memory of this process and all its descendants, read from /proc.
 
     PSS (proportional set size) divides each shared page among the processes sharing it, so the
     sum is the memory the run really uses: summing RSS would count the forked workers' shared
     copy-on-write pages and the memory-mapped CJK fonts once per process. ``cpu`` is the sampler's
     own CPU time, to leave it out of the run's.
+
+    Reading a process's PSS walks its page tables: about 10 ms of system time for a process of 1 GiB.
+    Every 0.1 s, that was 1,200 CPU-seconds of the 10,000-employee run (growing with its length times
+    its memory), taken from the two cores the workers need. So a reading waits at least ``BUDGET``
+    times what the last one cost (the sampler uses at most 1/(BUDGET+1) of a core), and in between the
+    RSS (``statm``, 30 µs) is watched: a sum 1 % above the highest seen so far is read at once.
     """
+
+    BUDGET = 49
 
     def __init__(self, interval: float = 0.1):
         super().__init__(daemon=True)
@@ -95,11 +104,28 @@ class MemorySampler(threading.Thread):
             pass
         return 0
 
+    @staticmethod
+    def rss(pid: int) -> int:
+        try:
+            return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
+        except (OSError, IndexError, ValueError):
+            return 0
+
     def run(self):
+        next_reading, highest_rss, stage = 0.0, 0, None
         while not self._halt.is_set():
-            now = sum(self.pss(p) for p in process_tree(os.getpid()))
-            self.peak = max(self.peak, now)
-            self.peaks[self.stage] = max(self.peaks.get(self.stage, 0), now)
+            pids = process_tree(os.getpid())
+            rss = sum(self.rss(p) for p in pids)
+            now = time.monotonic()
+            # A reading at the budget's pace, at every stage's start and whenever the RSS reaches a new high.
+            if now >= next_reading or rss > highest_rss * 1.01 or self.stage != stage:
+                stage, highest_rss = self.stage, max(highest_rss, rss)
+                cost = time.thread_time()
+                pss = sum(self.pss(p) for p in pids)
+                cost = time.thread_time() - cost
+                self.peak = max(self.peak, pss)
+                self.peaks[stage] = max(self.peaks.get(stage, 0), pss)
+                next_reading = time.monotonic() + max(self.interval, cost * self.BUDGET)
             self.cpu = time.thread_time()
             time.sleep(self.interval)
 
