@@ -191,7 +191,7 @@ class PlanJob(RenderJob):
         return made
 
     def batch_path(self, kind: str, label: str) -> Path:
-        """The period's print batch of the agreements or addenda it issued (members: the files' stems)."""
+        """The period's print batch of the agreements or addenda it issued."""
         return plan_batch_path(self.folder, self.period, kind, label)
 
 

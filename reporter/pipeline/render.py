@@ -145,9 +145,10 @@ class RenderJob:
         return batch_path(self.folder, kind, label)
 
     def render_batch(self, kind: str, label: str, members: list[str]) -> Path:
+        """``members``: the stems of the files in ``folder/kind`` (an employee ID, or a plan's "ID-number")."""
         path = self.batch_path(kind, label)
         with atomic_file(path) as out:  # read and written one document at a time
-            write_for_duplex(((self.folder / kind / f"{eid}.pdf").read_bytes() for eid in members), out)
+            write_for_duplex(((self.folder / kind / f"{stem}.pdf").read_bytes() for stem in members), out)
         return path
 
     def render_unit_file(self, kind: str, code: str) -> Path:

@@ -143,7 +143,7 @@ def compute_pay(inp: AppraisalInput, e: Employee, grade: GradeBand | None, pool_
     if pool is not None and grade is not None:
         shared_by = pool_size
         shared = compute("shared_commission", shared_sales=pool.shared_sales, shared_rate=pool.rate,
-                         pool_size=Decimal(pool_size))
+                         pool_size=Decimal(shared_by))
     if e.seniority_pay is not None:
         seniority = e.seniority_pay
     else:
