@@ -20,7 +20,7 @@ import pytest
 
 from reporter.model import LineResult, MeasureDef, PlanLine
 from reporter.writers.language import Language
-from reporter.writers.pdf.documents import category_label
+from reporter.writers.pdf.documents import category_label, shared_note
 from reporter.writers.wording import explain_line, fmt_number
 from tests.conftest import BASE, cli_build, once_per_run, write_book
 
@@ -261,3 +261,11 @@ def test_a_category_is_shown_under_its_item_unless_it_repeats_it_in_either_langu
     plan_line = dataclasses.replace(line("rating", "0.2"), category=category, item=item)
     assert category_label(plan_line, Language("zh")) == zh
     assert category_label(plan_line, Language("en")) == en
+
+
+@pytest.mark.parametrize("members, words", [(1, "÷ 1 person"), (5, "÷ 5 people")])
+def test_shared_commission_note_counts_people_in_english(sample_result, members, words):
+    """A pool of one read "÷ 1 people" in a half-year English company's letter."""
+    r = next(r for r in sample_result.results if r.employee.employee_id == "HZ0016")  # a pool of 5
+    r = dataclasses.replace(r, pay=dataclasses.replace(r.pay, shared_by=members))
+    assert shared_note(sample_result, r, Language("en")).endswith(words)

@@ -184,10 +184,12 @@ def test_documents_speak_the_companys_own_policy(make_book, base_sheets, tmp_pat
 @pytest.mark.parametrize("language, typed, printed", [
     ("en", "Targets follow the half-year plan the board approved.", "Targets follow the half-year plan the board approved"),
     ("zh", TARGETS + "。", TARGETS)])
-def test_the_target_sentence_goes_on_without_its_own_full_stop(make_book, base_sheets, language, typed, printed):
+def test_the_policy_clauses_go_on_without_their_own_full_stop(make_book, base_sheets, language, typed, printed):
     """The agreement goes on with ", as follows." (，具体如下。): the sentence as HR typed it, full stop and all,
     must not read "approved., as follows"."""
-    base_sheets["设置"] += [["语言", language], ["目标制定说明", typed]]
+    base_sheets["设置"] += [["语言", language], ["目标制定说明", typed], ["责任书监督", typed], ["申诉方式", typed]]
     result = score_period(load_input(make_book(base_sheets)))
     context = agreement_context(result, result.appraised[0], default_templates())
     assert context["target_setting"] == printed
+    # So do the monitor ("… is monitored by <it>.") and the appeal route ("appeal <it> by <date>"): read once.
+    assert context["monitor"] == result.input.settings.appeal == printed

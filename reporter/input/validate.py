@@ -49,6 +49,8 @@ __all__ = ["PERIOD_DATA_SHEETS", "STAGES", "load_input"]
 STAGES = ("build", "plan")
 IMAGE_BYTES = 2 * 1024 * 1024  # a logo or a seal; larger would bloat every letter
 IMAGE_KINDS = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+# Policy words (设置) the documents print inside a sentence of their own: kept without a closing full stop.
+CLAUSES = ("agreement_monitor", "target_setting", "appeal_route")
 
 
 class _Validator(PlanRules, PeriodDataRules, UnitRules):
@@ -177,6 +179,9 @@ class _Validator(PlanRules, PeriodDataRules, UnitRules):
                          f"或留空（与考核期间相同）", "settings", row_of.get("agreement_term"), "agreement_term")
             del values["agreement_term"]
         values.setdefault("hr_department", HR_DEPARTMENT["en" if values.get("language") == "en" else "zh"])
+        for key in CLAUSES:  # the documents go on after them: "… monitored by <it>." / "<it>，具体如下。"
+            if key in values:
+                values[key] = values[key].rstrip("。．. ")
         settings = Settings(period=period, **values)
         appraised_on = settings.appraisal_date
         if appraised_on is not None:

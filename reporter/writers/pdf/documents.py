@@ -159,7 +159,8 @@ def shared_note(result: PeriodResult, r: EmployeeResult, lang: Language = ZH) ->
         return ""
     members = r.pay.shared_by
     if lang.prose == "en":
-        return f"shared sales {money(pool.shared_sales)} × {percent(pool.rate)} ÷ {members} people"
+        return (f"shared sales {money(pool.shared_sales)} × {percent(pool.rate)} ÷ {members} "
+                f"{'person' if members == 1 else 'people'}")
     return f"公共销售业绩总额 {money(pool.shared_sales)} × {percent(pool.rate)} ÷ {members} 人"
 
 
@@ -309,8 +310,7 @@ def agreement_context(result: PeriodResult, r: EmployeeResult, templates: Path) 
     management = [ln for ln in plan.lines if ln.is_management]
     bands = sorted(inp.grades, key=lambda b: b.min_score, reverse=True)
     pool = inp.pools.get(e.commission_pool)
-    # The company's sentence goes on with "，具体如下" / ", as follows": its own full stop would end it twice.
-    target_setting = s.target_sentence.rstrip("。．.")
+    target_setting = s.target_sentence
     context.update({
         "term_label": lang.say(*term), "term_from": lang.date(start), "term_to": lang.date(end),
         "target_setting": sentence(target_setting) if lang.prose == "en" else target_setting,
