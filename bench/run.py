@@ -11,7 +11,7 @@ ratio to two floors measured in the same run: a trivial one-page PDF in the same
 with our stylesheet) and each run's scorecard cells (40 spread over the run: the build's scorecards, the
 plan's tracking ones) written with bare XlsxWriter. Then the whole
 cycle: plan + build CPU seconds per employee, in bare one-page PDFs. It also prints the wall time
-and the peak memory of each run's process tree (PSS, sampled every 0.1 s; per stage in the MiB
+and the peak memory of each run's process tree (PSS, see MemorySampler; per stage in the MiB
 column), and each figure beside its target (issue 16). Then each lever of the PDF renderer off and on
 for the same documents (bench/levers.py), and, for two sizes, the ratio of their CPU. Results also go
 to bench/results.json so runs can be compared. This is a measurement, not a test: it asserts nothing.
