@@ -12,8 +12,10 @@ with our stylesheet) and each run's scorecard cells (40 spread over the run: the
 plan's tracking ones) written with bare XlsxWriter. Then the whole
 cycle: plan + build CPU seconds per employee, in bare one-page PDFs. It also prints the wall time
 and the peak memory of each run's process tree (PSS, see MemorySampler; per stage in the MiB
-column), and each figure beside its target (issue 16). Then each lever of the PDF renderer off and on
-for the same documents (bench/levers.py), and, for two sizes, the ratio of their CPU. Results also go
+column), and each figure beside its target (issue 16); and a sample of letters against their own HTML
+typeset by WeasyPrint as installed (bench/content.py: what our renderer adds to the content's own cost). Then
+each lever of the PDF renderer off and on for the same documents (bench/levers.py), and, for two sizes, the
+ratio of their CPU. Results also go
 to bench/results.json so runs can be compared. This is a measurement, not a test: it asserts nothing.
 
 CPU time is measured, not estimated: this process and its workers, reaped or running, read from getrusage
@@ -43,7 +45,8 @@ from pathlib import Path
 
 import openpyxl
 import xlsxwriter
-from levers import measure_levers  # bench/levers.py, beside this script
+from content import letters_against_their_content  # bench/content.py and bench/levers.py, beside this script
+from levers import measure_levers
 from pypdf import PdfReader
 
 from reporter.pipeline.build import RenderOptions, build
@@ -339,11 +342,16 @@ def main(argv=None) -> dict:
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--levers", type=int, default=10, metavar="N",
                         help="measure each renderer lever off and on for N employees (0: not)")
+    parser.add_argument("--content", type=int, default=10, metavar="N",
+                        help="time N letters against their own HTML typeset by WeasyPrint as installed (0: not)")
     args = parser.parse_args(argv)
     options = RenderOptions(workers=args.workers)
     runs, levers = [], {}
     for employees in args.employees:
         result, scored = cycle_run(employees, args.seed, options, args.workers)
+        if args.content:
+            result["letters_against_their_content"] = letters_against_their_content(
+                scored, scored.input.settings.period.document_date, args.content)
         runs.append(result)
         if args.levers and not levers:
             print("measuring the renderer's levers, off and on …", flush=True)
@@ -383,6 +391,11 @@ def targets(result: dict) -> list[tuple[str, float, float]]:
             ("tracking scorecards ÷ bare XlsxWriter", plan, "评分卡", "ratio_to_bare_xlsxwriter", SCORECARD_TARGET)):
         if key in stages.get(stage, {}):
             rows.append((label, stages[stage][key], target))
+    letters, agreements = build.get("确认书", {}), plan.get("责任书", {})
+    if letters.get("pages") and agreements.get("pages"):  # the issue's first measure: every page of both
+        ms = (letters["cpu_seconds"] + agreements["cpu_seconds"]) * 1000 / (letters["pages"] + agreements["pages"])
+        rows.append(("letters + agreements, all pages ÷ bare page",
+                     round(ms / result["floors"]["trivial_pdf_page_cpu_ms"], 2), PAGE_TARGET))
     rows.append(("whole cycle: bare pages of CPU per employee", result["cycle"]["bare_page_floors_per_employee"],
                  CYCLE_TARGET))
     rows.append(("peak memory, GiB PSS", round(result["cycle"]["peak_memory_pss_mib"] / 1024, 2), MEMORY_TARGET_GIB))
@@ -480,6 +493,11 @@ def print_cycle(result: dict) -> None:
           f"{f['bare_xlsxwriter_scorecard_cpu_ms']} ms (alone {alone['bare_xlsxwriter_scorecard_cpu_ms']}), "
           f"tracking scorecard {f['bare_xlsxwriter_tracking_scorecard_cpu_ms']} ms "
           f"(alone {alone['bare_xlsxwriter_tracking_scorecard_cpu_ms']})")
+    content = result.get("letters_against_their_content")
+    if content:
+        print(f"{content['letters']} letters against their own HTML typeset by WeasyPrint as installed (no stylesheet, "
+              f"its fonts): ours {content['ours_ms']} ms a letter ({content['ours_pages']} pages), bare "
+              f"{content['bare_ms']} ms ({content['bare_pages']} pages): × {content['ratio']} a letter")
     print("targets:")
     for row in result["targets"]:
         met = "met" if row["measured"] <= row["target"] else "NOT met"
