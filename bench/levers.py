@@ -13,7 +13,7 @@ from datetime import datetime
 
 from reporter.model import PeriodResult
 from reporter.pipeline.render import RENDER_GC_THRESHOLD
-from reporter.writers.pdf import user_agent
+from reporter.writers.pdf import shared_body, user_agent
 from reporter.writers.pdf.documents import (
     ORIGINALS,
     agreement_context,
@@ -36,6 +36,16 @@ def agreement_typeset_twice(renderer: PdfRenderer, result: PeriodResult, r, crea
                               identifier=f"agreement/{r.employee.employee_id}/{mark[0]}", created=created)
               for mark in ORIGINALS]
     return merge_for_duplex(copies)
+
+
+def typeset_whole(renderer: PdfRenderer, result: PeriodResult, r, created: datetime) -> bytes:
+    """The agreement laid out whole, as before agreements of one plan shared a typeset body."""
+    body_html = shared_body.body_html
+    shared_body.body_html = lambda html, context: None
+    try:
+        return render_agreement(renderer, result, r, created)
+    finally:
+        shared_body.body_html = body_html
 
 
 def _with_gc(threshold: tuple[int, int, int], render: Callable[[], bytes]) -> bytes:
@@ -76,6 +86,9 @@ def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) ->
             lambda r: render_letter(reduced, result, r, created)),
         "originals typeset once, marks stamped (agreements)": (
             lambda r: agreement_typeset_twice(reduced, result, r, created),
+            lambda r: typeset_whole(reduced, result, r, created)),
+        "agreements of one plan share a typeset body (agreements)": (
+            lambda r: typeset_whole(reduced, result, r, created),
             lambda r: render_agreement(reduced, result, r, created)),
         "user-agent sheet without footnote and note rules (letters)": (
             lambda r: _with_default_user_agent(lambda: render_letter(reduced, result, r, created)),

@@ -140,9 +140,11 @@ class _StreamedPdf:
         self.out.write(b"".join(table))
 
 
-def stamp_originals(document: bytes, stamps: list[bytes]) -> bytes:
+def stamp_originals(document: bytes, stamps: list[bytes], particulars: bytes | None = None) -> bytes:
     """The originals of one typeset document: each its pages with one stamp (a one-page PDF, e.g. the header
-    mark 甲方执) drawn over every page, each original starting on an odd page.
+    mark 甲方执) drawn over every page, each original starting on an odd page; ``particulars`` (a PDF of as
+    many pages as ``document``): each of its pages drawn over the document's page of that number too, in
+    every original (a person's particulars over a shared body: reporter.writers.pdf.shared_body).
 
     The originals share the document's fonts, images and page contents, embedded once: a page of an original
     is a new page whose contents are the document page's, then its stamp as a form XObject named in that
@@ -151,28 +153,32 @@ def stamp_originals(document: bytes, stamps: list[bytes]) -> bytes:
     """
     reader = PdfReader(io.BytesIO(document))
     writer = PdfWriter()
-    save = _stream(writer, b"q\n")  # the page's own drawing in a saved graphics state, the stamp after it
+    save, restore = _stream(writer, b"q\n"), _stream(writer, b"\nQ\n")  # the page's drawing in a state of its own
+    own = [(NameObject(f"/ReporterParticulars{number}"), _form_xobject(writer, page))
+           for number, page in enumerate(PdfReader(io.BytesIO(particulars)).pages)] if particulars else []
+    own_draws = [[_stream(writer, f"\nq {name} Do Q\n".encode())] for name, _ in own]
     for number, stamp in enumerate(stamps):
         if len(writer.pages) % 2 == 1:
             box = reader.pages[0].mediabox
             writer.add_blank_page(width=box.width, height=box.height)
         name = NameObject(f"/ReporterStamp{number}")
         form = _form_xobject(writer, PdfReader(io.BytesIO(stamp)).pages[0])
-        draw = _stream(writer, f"\nQ q {name} Do Q\n".encode())
+        draw = _stream(writer, f"\nq {name} Do Q\n".encode())  # last: what comes before it, the originals share
         resources: dict[int, DictionaryObject] = {}  # a copy per shared resource dictionary, with the stamp
-        for page in reader.pages:
+        for index, page in enumerate(reader.pages):
             shared = page.get("/Resources", DictionaryObject()).clone(writer)  # cloned once, then looked up
             if id(shared.get_object()) not in resources:
                 copy = DictionaryObject(shared.get_object())
                 copy[NameObject("/XObject")] = DictionaryObject({**copy.get("/XObject", DictionaryObject()),
-                                                                  name: form})
+                                                                  name: form, **dict(own)})
                 resources[id(shared.get_object())] = copy
             contents = page.raw_get("/Contents").clone(writer) if "/Contents" in page else ArrayObject()
             stamped = PageObject(writer)
             stamped.update({key: value.clone(writer) for key, value in page.items()
                             if key not in ("/Parent", "/Contents", "/Resources")})
             stamped[NameObject("/Contents")] = ArrayObject(
-                [save, *(contents if isinstance(contents, ArrayObject) else [contents]), draw])
+                [save, *(contents if isinstance(contents, ArrayObject) else [contents]), restore,
+                 *(own_draws[index] if own else []), draw])
             stamped[NameObject("/Resources")] = resources[id(shared.get_object())]
             writer._add_object(stamped)  # a page of this writer is added as it is; any other is deep-copied
             writer.add_page(stamped)

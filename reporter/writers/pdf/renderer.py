@@ -113,6 +113,9 @@ class PdfRenderer:
         except OSError:
             faces = ()  # the stylesheet's next family, the full face, sets every character (only slower)
         self._stamps: dict[tuple[str, str], bytes] = {}
+        from reporter.writers.pdf.shared_body import SharedBodies
+
+        self._bodies = SharedBodies()
         self.fetcher = _make_fetcher(self.templates, frozenset(face.path.resolve() for face in faces))
         self.font_config = FontConfiguration()
         faces_css, print_css = font_face_css(faces), self.templates / "print.css"
@@ -136,8 +139,49 @@ class PdfRenderer:
         stamped there (:func:`stamp_originals`), so the originals cannot differ in anything but the mark."""
         from reporter.writers.pdf.print_batch import stamp_originals
 
+        stamps = [self.original_stamp(mark, context["lang"].html_lang) for mark in marks]
+        shared = self._on_shared_body(template, {**context, "original": marks[0]}, identifier=identifier,
+                                      created=created)
+        if shared is not None:
+            return stamp_originals(shared[0], stamps, shared[1])
         body = self.render(template, {**context, "original": marks[0]}, identifier=identifier, created=created)
-        return stamp_originals(body, [self.original_stamp(mark, context["lang"].html_lang) for mark in marks])
+        return stamp_originals(body, stamps)
+
+    def _on_shared_body(self, template: str, context: dict, *, identifier: str,
+                        created: datetime) -> tuple[bytes, bytes] | None:
+        """The body this document shares with others of the same plan (typeset once per worker) and the
+        person's particulars to draw over it; None where the document must be typeset whole
+        (reporter.writers.pdf.shared_body)."""
+        from reporter.writers.pdf import shared_body
+
+        html = self.html(template, {**context, "created": created.strftime("%Y-%m-%dT%H:%M:%SZ")})
+        body_html = shared_body.body_html(html, context)
+        if body_html is None:
+            return None
+        key = shared_body.digest(body_html)
+        body = self._bodies.get(key, lambda: self._typeset_body(template, body_html, key))
+        particulars = shared_body.particulars_html(html, body, context["lang"].html_lang)
+        if particulars is None:
+            return None
+        document = self._layout(template, particulars)
+        if len(document.pages) != body.pages or shared_body.overflows(document) or shared_body.collide(body, document):
+            return None
+        return body.pdf, document.write_pdf(pdf_identifier=identifier.encode("utf-8"))
+
+    def _typeset_body(self, template: str, html: str, key: str):
+        from reporter.writers.pdf import shared_body
+
+        document = self._layout(template, html)
+        return shared_body.Body(document.write_pdf(pdf_identifier=f"body/{key}".encode()), len(document.pages),
+                                shared_body.find_slots(document), shared_body.margin_text(document))
+
+    def _layout(self, template: str, html: str):
+        self.fetcher.refused.clear()
+        document = html_document(html, self.author_css, base_url=self.templates.as_uri() + "/",
+                                 url_fetcher=self.fetcher).render(stylesheets=self.css, font_config=self.font_config)
+        if self.fetcher.refused:
+            raise RenderError(f"模板 {template} 试图读取模板目录以外的资源：{self.fetcher.refused[0]}")
+        return document
 
     def original_stamp(self, mark: str, html_lang: str) -> bytes:
         """A page with nothing but the mark in the header, where the body left room for it (made once)."""
@@ -160,10 +204,5 @@ class PdfRenderer:
     def render_counted(self, template: str, context: dict, *, identifier: str, created: datetime) -> tuple[bytes, int]:
         """:meth:`render`, and the PDF's number of pages (known from the layout: no need to parse the PDF)."""
         stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")  # W3C date; WeasyPrint ignores one without a zone
-        html = self.html(template, {**context, "created": stamp})
-        self.fetcher.refused.clear()
-        document = html_document(html, self.author_css, base_url=self.templates.as_uri() + "/",
-                                 url_fetcher=self.fetcher).render(stylesheets=self.css, font_config=self.font_config)
-        if self.fetcher.refused:
-            raise RenderError(f"模板 {template} 试图读取模板目录以外的资源：{self.fetcher.refused[0]}")
+        document = self._layout(template, self.html(template, {**context, "created": stamp}))
         return document.write_pdf(pdf_identifier=identifier.encode("utf-8")), len(document.pages)
