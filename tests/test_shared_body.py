@@ -9,6 +9,7 @@ agreement typeset whole; a name too long for its line is typeset whole.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import subprocess
 from datetime import datetime
@@ -37,8 +38,11 @@ pytestmark = pytest.mark.slow
 
 
 def stamp(r) -> DocumentStamp:
-    return DocumentStamp(code=f"202610-{r.employee.employee_id}-A1-7Q2M4XKD", period="2026-10",
-                         employee_id=r.employee.employee_id, kind="agreement", version=1, digest="", figures={})
+    """A first version's stamp; the code, as the record's, differs from person to person beyond the 工号."""
+    eid = r.employee.employee_id
+    suffix = hashlib.sha256(eid.encode()).hexdigest()[:8].upper()
+    return DocumentStamp(code=f"202610-{eid}-A1-{suffix}", period="2026-10", employee_id=eid, kind="agreement",
+                         version=1, digest="", figures={})
 
 
 def typeset_whole(monkeypatch, renderer, result, r) -> bytes:
@@ -63,21 +67,26 @@ def pages_as_images(pdf: bytes, folder: Path, name: str) -> list[Image.Image]:
     return [Image.open(p).convert("L") for p in sorted(folder.glob(f"{name}-*.png"))]
 
 
-def test_agreements_of_one_plan_draw_one_typeset_body(sample_build, sample_result):
-    """Two people of one role and department: their files draw the same page contents, but for their names."""
-    people = {}
+def test_agreements_of_one_plan_are_laid_out_once(sample_result, tmp_path):
+    """Three people of one role and department: one layout of the body, each file with its own name only."""
+    renderer = PdfRenderer(None, document_characters(sample_result.input))
+    groups = {}
     for r in sample_result.results:
         e = r.employee
-        people.setdefault((e.company, e.department, e.role), []).append(e.employee_id)
-    pair = next(ids for ids in people.values() if len(ids) >= 2)[:2]
-    readers = [PdfReader(sample_build / "agreements" / f"{eid}.pdf") for eid in pair]
-    for first, second in zip(readers[0].pages, readers[1].pages, strict=True):
-        body = [page["/Contents"][1].get_object().get_data() for page in (first, second)]  # after the "q"
-        assert body[0] == body[1] and len(body[0]) > 1000
-    texts = [squeeze(pdftext(sample_build / "agreements" / f"{eid}.pdf", page=1)) for eid in pair]
-    names = [next(r.employee.name for r in sample_result.results if r.employee.employee_id == eid) for eid in pair]
-    assert f"{names[0]}（工号{pair[0]}）" in texts[0] and names[1] not in texts[0]
-    assert f"{names[1]}（工号{pair[1]}）" in texts[1] and names[0] not in texts[1]
+        groups.setdefault((e.company, e.department, e.role), []).append(r)
+    people = max(groups.values(), key=len)[:3]
+    assert len(people) == 3
+    pdfs = [render_agreement(renderer, sample_result, r, OCT_31, stamp(r)) for r in people]
+    assert renderer.bodies.laid_out == 1 and all(shares_a_body(pdf) for pdf in pdfs)
+    for r, pdf in zip(people, pdfs, strict=True):
+        (tmp_path / "a.pdf").write_bytes(pdf)
+        text = squeeze(pdftext(tmp_path / "a.pdf"))
+        e = r.employee
+        assert f"{e.name}（工号{e.employee_id}）" in text and stamp(r).code in text
+        assert not any(other.employee.name in text or stamp(other).code in text for other in people if other is not r)
+    render_agreement(renderer, sample_result, next(r for g in groups.values() for r in g if r not in people
+                                                   and r.employee.role != people[0].employee.role), OCT_31)
+    assert renderer.bodies.laid_out == 2  # another plan, another body
 
 
 def test_a_shared_agreement_prints_as_if_typeset_whole(monkeypatch, sample_result, tmp_path):

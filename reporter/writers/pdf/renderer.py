@@ -115,7 +115,7 @@ class PdfRenderer:
         self._stamps: dict[tuple[str, str], bytes] = {}
         from reporter.writers.pdf.shared_body import SharedBodies
 
-        self._bodies = SharedBodies()
+        self.bodies = SharedBodies()  # the agreement bodies this process laid out (shared_body)
         self.fetcher = _make_fetcher(self.templates, frozenset(face.path.resolve() for face in faces))
         self.font_config = FontConfiguration()
         faces_css, print_css = font_face_css(faces), self.templates / "print.css"
@@ -159,7 +159,7 @@ class PdfRenderer:
         if body_html is None:
             return None
         key = shared_body.digest(body_html)
-        body = self._bodies.get(key, lambda: self._typeset_body(template, body_html, key))
+        body = self.bodies.get(key, lambda: self._typeset_body(template, body_html, key))
         particulars = shared_body.particulars_html(html, body, context["lang"].html_lang)
         if particulars is None:
             return None

@@ -80,8 +80,9 @@ def body_html(html: str, context: dict) -> str | None:
         return None
     e, v = context["employee"], context.get("verification")
     stand_ins = [(e.name, STAND_IN["name"]), (e.employee_id, STAND_IN["id"])]
-    if v:
-        stand_ins += [(v["code"], STAND_IN["code"] * len(v["code"])), (v["qr"], _qr_stand_in(len(v["code"])))]
+    if v:  # first: the code holds the 工号
+        stand_ins = [(v["qr"], _qr_stand_in(len(v["code"]))), (v["code"], STAND_IN["code"] * len(v["code"])),
+                     *stand_ins]
 
     def hold(match: re.Match) -> str:
         inner = match.group(3)
@@ -211,12 +212,14 @@ class SharedBodies:
 
     def __init__(self):
         self._bodies: OrderedDict[str, Body] = OrderedDict()
+        self.laid_out = 0  # bodies typeset so far
 
     def get(self, key: str, typeset) -> Body:
         if key in self._bodies:
             self._bodies.move_to_end(key)
             return self._bodies[key]
         body = self._bodies[key] = typeset()
+        self.laid_out += 1
         if len(self._bodies) > KEEP:
             self._bodies.popitem(last=False)
         return body
