@@ -24,6 +24,7 @@ from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
 from reporter.store.documents import DocumentStamp
 from reporter.writers.pdf import shared_body
+from reporter.writers.pdf.addendum import changed_lines, render_addendum
 from reporter.writers.pdf.documents import (
     agreement_context,
     document_characters,
@@ -43,12 +44,6 @@ def stamp(r) -> DocumentStamp:
     suffix = hashlib.sha256(eid.encode()).hexdigest()[:8].upper()
     return DocumentStamp(code=f"202610-{eid}-A1-{suffix}", period="2026-10", employee_id=eid, kind="agreement",
                          version=1, digest="", figures={})
-
-
-def typeset_whole(monkeypatch, renderer, result, r) -> bytes:
-    with monkeypatch.context() as patch:
-        patch.setattr(shared_body, "body_html", lambda html, context: None)
-        return render_agreement(renderer, result, r, OCT_31, stamp(r))
 
 
 def shares_a_body(pdf: bytes) -> bool:
@@ -89,21 +84,36 @@ def test_agreements_of_one_plan_are_laid_out_once(sample_result, tmp_path):
     assert renderer.bodies.laid_out == 2  # another plan, another body
 
 
-def test_a_shared_agreement_prints_as_if_typeset_whole(monkeypatch, sample_result, tmp_path):
+def render(kind: str, renderer, result, r, with_stamp: bool = True) -> bytes:
+    if kind == "agreement":
+        return render_agreement(renderer, result, r, OCT_31, stamp(r) if with_stamp else None)
+    return render_addendum(renderer, result, r, OCT_31)
+
+
+def whole(kind: str, monkeypatch, renderer, result, r) -> bytes:
+    with monkeypatch.context() as patch:
+        patch.setattr(shared_body, "body_html", lambda html, context: None)
+        return render(kind, renderer, result, r)
+
+
+@pytest.mark.parametrize("kind", ["agreement", "addendum"])
+def test_a_shared_document_prints_as_if_typeset_whole(kind, monkeypatch, sample_result, tmp_path):
+    """Page by page the same text and the same pixels (100 dpi) as the document laid out whole: an agreement
+    for each of three roles (with the verification code in its footers and signatures), an addendum."""
     renderer = PdfRenderer(None, document_characters(sample_result.input))
     by_role = {}
     for r in sample_result.results:
-        by_role.setdefault(r.employee.role, r)
-    for r in list(by_role.values())[:3]:  # the first three roles
-        shared = render_agreement(renderer, sample_result, r, OCT_31, stamp(r))
-        whole = typeset_whole(monkeypatch, renderer, sample_result, r)
-        assert shares_a_body(shared) and not shares_a_body(whole)
+        if kind == "agreement" or changed_lines(sample_result.input.plan_for(r.employee)):
+            by_role.setdefault(r.employee.role, r)
+    for r in list(by_role.values())[:3 if kind == "agreement" else 1]:
+        shared, laid_out = render(kind, renderer, sample_result, r), whole(kind, monkeypatch, renderer, sample_result, r)
+        assert shares_a_body(shared) and not shares_a_body(laid_out)
         eid = r.employee.employee_id
-        for number in range(1, len(PdfReader(_io(whole)).pages) + 1):
-            (tmp_path / "s.pdf").write_bytes(shared)
-            (tmp_path / "w.pdf").write_bytes(whole)
+        (tmp_path / "s.pdf").write_bytes(shared)
+        (tmp_path / "w.pdf").write_bytes(laid_out)
+        for number in range(1, len(PdfReader(_io(laid_out)).pages) + 1):
             assert squeeze(pdftext(tmp_path / "s.pdf", page=number)) == squeeze(pdftext(tmp_path / "w.pdf", page=number))
-        for a, b in zip(pages_as_images(shared, tmp_path, f"{eid}-s"), pages_as_images(whole, tmp_path, f"{eid}-w"),
+        for a, b in zip(pages_as_images(shared, tmp_path, f"{eid}-s"), pages_as_images(laid_out, tmp_path, f"{eid}-w"),
                         strict=True):
             assert ImageChops.difference(a, b).getbbox() is None, eid
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import BinaryIO
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -151,7 +152,7 @@ def stamp_originals(document: bytes, stamps: list[bytes], particulars: bytes | N
     original's own copy of the resources.  Nothing is parsed or re-encoded, so stamping costs about what
     copying does, and the file is about one original's size plus the stamps.
     """
-    reader = PdfReader(io.BytesIO(document))
+    reader = _parsed(document) if particulars else PdfReader(io.BytesIO(document))
     writer = PdfWriter()
     save, restore = _stream(writer, b"q\n"), _stream(writer, b"\nQ\n")  # the page's drawing in a state of its own
     own = [(NameObject(f"/ReporterParticulars{number}"), _form_xobject(writer, page))
@@ -162,7 +163,7 @@ def stamp_originals(document: bytes, stamps: list[bytes], particulars: bytes | N
             box = reader.pages[0].mediabox
             writer.add_blank_page(width=box.width, height=box.height)
         name = NameObject(f"/ReporterStamp{number}")
-        form = _form_xobject(writer, PdfReader(io.BytesIO(stamp)).pages[0])
+        form = _form_xobject(writer, _parsed(stamp).pages[0])
         draw = _stream(writer, f"\nq {name} Do Q\n".encode())  # last: what comes before it, the originals share
         resources: dict[int, DictionaryObject] = {}  # a copy per shared resource dictionary, with the stamp
         for index, page in enumerate(reader.pages):
@@ -186,6 +187,13 @@ def stamp_originals(document: bytes, stamps: list[bytes], particulars: bytes | N
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+@lru_cache(maxsize=32)
+def _parsed(pdf: bytes) -> PdfReader:
+    """A PDF drawn into many files, parsed once: a shared body, an original's mark (a writer clones what it
+    takes from a reader, and leaves the reader as it was)."""
+    return PdfReader(io.BytesIO(pdf))
 
 
 def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
