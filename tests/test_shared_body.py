@@ -152,7 +152,9 @@ def test_a_body_that_would_carry_the_person_is_not_shared(sample_result):
     for own in shared_body.person_strings(context):  # name, 工号, code, QR code
         assert own in html and own not in body
     assert 'data-slot="party" style="visibility: hidden">〇（工号 0）' in body
-    # a template without slots (a company's copy from before them), or a name that is also a word of the plan
+    # a template without slots (a company's copy from before them), a slot in a slot, or a name that is also
+    # a word of the plan
     assert shared_body.body_html(html.replace("data-slot", "data-x"), context) is None
+    assert shared_body.body_html(html.replace('<span data-slot="id">', '<span data-slot="id"><span>'), context) is None
     named = {**context, "employee": dataclasses.replace(r.employee, name="考核")}
     assert shared_body.body_html(html.replace(r.employee.name, "考核"), named) is None

@@ -2,8 +2,9 @@
 
 One :class:`PdfRenderer` per process holds everything that is costly to set
 up and the same for every document: the Jinja2 environment, one
-FontConfiguration, the parsed print stylesheet and the reduced CJK faces
-(reporter.writers.pdf.fonts).  The renderer fetches nothing but files under
+FontConfiguration, the parsed print stylesheet, the reduced CJK faces
+(reporter.writers.pdf.fonts) and the agreement bodies it laid out
+(reporter.writers.pdf.shared_body).  The renderer fetches nothing but files under
 the template folder, its reduced faces and ``data:`` URIs; a template that
 asks for anything else fails the build.
 """
@@ -23,7 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
 from reporter.errors import ReporterError
-from reporter.writers.pdf import flate
+from reporter.writers.pdf import flate, shared_body
 from reporter.writers.pdf.fonts import font_face_css, reduced_faces
 from reporter.writers.pdf.user_agent import html_document
 from reporter.writers.templates import default_templates
@@ -113,9 +114,7 @@ class PdfRenderer:
         except OSError:
             faces = ()  # the stylesheet's next family, the full face, sets every character (only slower)
         self._stamps: dict[tuple[str, str], bytes] = {}
-        from reporter.writers.pdf.shared_body import SharedBodies
-
-        self.bodies = SharedBodies()  # the agreement bodies this process laid out (shared_body)
+        self.bodies = shared_body.SharedBodies()  # the agreement bodies this process laid out
         self.fetcher = _make_fetcher(self.templates, frozenset(face.path.resolve() for face in faces))
         self.font_config = FontConfiguration()
         faces_css, print_css = font_face_css(faces), self.templates / "print.css"
@@ -136,7 +135,9 @@ class PdfRenderer:
                          created: datetime) -> bytes:
         """A document made in several originals (一式两份: 甲方执, 乙方执), typeset once: the body is laid out
         with room for the mark in every page's header, and each original is those pages with its mark
-        stamped there (:func:`stamp_originals`), so the originals cannot differ in anything but the mark."""
+        stamped there (:func:`stamp_originals`), so the originals cannot differ in anything but the mark.
+        Where the template marks the person's text (``data-slot``), the body is the one this process laid out
+        for everyone of the same plan, with the person's particulars drawn over it (shared_body)."""
         from reporter.writers.pdf.print_batch import stamp_originals
 
         stamps = [self.original_stamp(mark, context["lang"].html_lang) for mark in marks]
@@ -152,8 +153,6 @@ class PdfRenderer:
         """The body this document shares with others of the same plan (typeset once per worker) and the
         person's particulars to draw over it; None where the document must be typeset whole
         (reporter.writers.pdf.shared_body)."""
-        from reporter.writers.pdf import shared_body
-
         html = self.html(template, {**context, "created": created.strftime("%Y-%m-%dT%H:%M:%SZ")})
         body_html = shared_body.body_html(html, context)
         if body_html is None:
@@ -168,9 +167,7 @@ class PdfRenderer:
             return None
         return body.pdf, document.write_pdf(pdf_identifier=identifier.encode("utf-8"))
 
-    def _typeset_body(self, template: str, html: str, key: str):
-        from reporter.writers.pdf import shared_body
-
+    def _typeset_body(self, template: str, html: str, key: str) -> shared_body.Body:
         document = self._layout(template, html)
         return shared_body.Body(document.write_pdf(pdf_identifier=f"body/{key}".encode()), len(document.pages),
                                 shared_body.find_slots(document), shared_body.margin_text(document))

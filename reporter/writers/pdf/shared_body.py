@@ -76,7 +76,8 @@ def _qr_stand_in(length: int) -> str:
 
 def body_html(html: str, context: dict) -> str | None:
     """The document without the person (see the module docstring), or None where it would still carry them."""
-    if not SLOT.search(html):
+    slots = list(SLOT.finditer(html))
+    if not slots or any(f"<{m.group(1)}" in m.group(3) for m in slots):  # none, or one inside another
         return None
     e, v = context["employee"], context.get("verification")
     stand_ins = [(e.name, STAND_IN["name"]), (e.employee_id, STAND_IN["id"])]
