@@ -32,6 +32,11 @@ from reporter.writers.templates import default_templates
 FONTS = ("Noto Serif CJK SC",)  # one family, regular and bold: each PDF subsets two faces, not four
 
 
+def w3c(created: datetime) -> str:
+    """A document's creation time as its metadata says it: a W3C date (WeasyPrint ignores one without a zone)."""
+    return created.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class RenderError(ReporterError):
     """A document could not be typeset (missing fonts, a template error, a refused resource)."""
 
@@ -141,19 +146,18 @@ class PdfRenderer:
         from reporter.writers.pdf.print_batch import stamp_originals
 
         stamps = [self.original_stamp(mark, context["lang"].html_lang) for mark in marks]
-        shared = self._on_shared_body(template, {**context, "original": marks[0]}, identifier=identifier,
-                                      created=created)
+        html = self.html(template, {**context, "original": marks[0], "created": w3c(created)})
+        shared = self._on_shared_body(template, html, context, identifier=identifier)
         if shared is not None:
             return stamp_originals(shared[0], stamps, shared[1])
-        body = self.render(template, {**context, "original": marks[0]}, identifier=identifier, created=created)
+        body = self._layout(template, html).write_pdf(pdf_identifier=identifier.encode("utf-8"))
         return stamp_originals(body, stamps)
 
-    def _on_shared_body(self, template: str, context: dict, *, identifier: str,
-                        created: datetime) -> tuple[bytes, bytes] | None:
-        """The body this document shares with others of the same plan (typeset once per worker) and the
-        person's particulars to draw over it; None where the document must be typeset whole
+    def _on_shared_body(self, template: str, html: str, context: dict, *,
+                        identifier: str) -> tuple[bytes, bytes] | None:
+        """The body this document (``html``) shares with others of the same plan (typeset once per worker)
+        and the person's particulars to draw over it; None where the document must be typeset whole
         (reporter.writers.pdf.shared_body)."""
-        html = self.html(template, {**context, "created": created.strftime("%Y-%m-%dT%H:%M:%SZ")})
         body_html = shared_body.body_html(html, context)
         if body_html is None:
             return None
@@ -200,6 +204,5 @@ class PdfRenderer:
 
     def render_counted(self, template: str, context: dict, *, identifier: str, created: datetime) -> tuple[bytes, int]:
         """:meth:`render`, and the PDF's number of pages (known from the layout: no need to parse the PDF)."""
-        stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")  # W3C date; WeasyPrint ignores one without a zone
-        document = self._layout(template, self.html(template, {**context, "created": stamp}))
+        document = self._layout(template, self.html(template, {**context, "created": w3c(created)}))
         return document.write_pdf(pdf_identifier=identifier.encode("utf-8")), len(document.pages)
