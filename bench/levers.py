@@ -1,4 +1,4 @@
-"""Each lever of the PDF renderer, measured off and on for the same documents in the same process.
+"""Each lever of the PDF renderer (and the scorecards' workbook), measured off and on for the same documents in the same process.
 
 Interleaved (off, on, on, off … one employee after another) so that a machine busy with other work slows
 both alike; CPU time of this process only.  Used by bench/run.py, which prints the ratios.
@@ -10,6 +10,8 @@ import gc
 import time
 from collections.abc import Callable
 from datetime import datetime
+
+import xlsxwriter
 
 from reporter.model import PeriodResult
 from reporter.pipeline.render import RENDER_GC_THRESHOLD
@@ -26,6 +28,8 @@ from reporter.writers.pdf.flate import LEVEL, PYDYF_LEVEL, deflated_at
 from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.pdf.verification import verification_context
+from reporter.writers.xlsx import style
+from reporter.writers.xlsx.scorecard import render_scorecard
 
 
 def agreement_typeset_twice(renderer: PdfRenderer, result: PeriodResult, r, created: datetime) -> bytes:
@@ -72,6 +76,25 @@ def _with_default_user_agent(render: Callable[[], bytes]) -> bytes:
         user_agent.uses = uses
 
 
+def _with_stock_workbook(render: Callable[[], bytes]) -> bytes:
+    """``render()`` with XlsxWriter's own workbook: every part worked out and deflated anew."""
+    ours = style.Book
+    style.Book = xlsxwriter.Workbook
+    try:
+        return render()
+    finally:
+        style.Book = ours
+
+
+def _times(n: int, render: Callable[[], bytes]) -> bytes:
+    for _ in range(n - 1):
+        render()
+    return render()
+
+
+SCORECARD_REPEATS = 10  # a scorecard takes ~5 ms: each is timed over 10 renders
+
+
 def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) -> dict[str, dict]:
     """CPU milliseconds per document with each lever off and on, and on ÷ off."""
     reduced = PdfRenderer(None, document_characters(result.input))
@@ -96,6 +119,9 @@ def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) ->
         "streams deflated at zlib level 6, not pydyf's 9 (letters)": (
             lambda r: _deflated_at(PYDYF_LEVEL, lambda: render_letter(reduced, result, r, created)),
             lambda r: _deflated_at(LEVEL, lambda: render_letter(reduced, result, r, created))),
+        "shared workbook parts made once per process (scorecards)": (
+            lambda r: _with_stock_workbook(lambda: _times(SCORECARD_REPEATS, lambda: render_scorecard(result, r))),
+            lambda r: _times(SCORECARD_REPEATS, lambda: render_scorecard(result, r))),
         "fewer garbage collections (letters)": (
             lambda r: _with_gc((700, 10, 10), lambda: render_letter(reduced, result, r, created)),
             lambda r: _with_gc(RENDER_GC_THRESHOLD, lambda: render_letter(reduced, result, r, created))),
@@ -116,5 +142,6 @@ def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) ->
                     cpu[name][i] += time.process_time() - start
     finally:
         gc.set_threshold(*default_gc)
-    return {name: {"off_ms": round(off * 1000 / len(people), 1), "on_ms": round(on * 1000 / len(people), 1),
+    per = {name: len(people) * (SCORECARD_REPEATS if "(scorecards)" in name else 1) for name in levers}
+    return {name: {"off_ms": round(off * 1000 / per[name], 1), "on_ms": round(on * 1000 / per[name], 1),
                    "ratio": round(on / off, 2)} for name, (off, on) in cpu.items()}

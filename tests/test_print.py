@@ -159,6 +159,8 @@ def test_inputs_are_validated_by_their_kind(sample_result):
     unlocked = [c.coordinate for row in ws.iter_rows() for c in row
                 if c.protection.locked is False and c.data_type == "n" and c.value is not None]
     assert unlocked and all(coord in rules for coord in unlocked), set(unlocked) - set(rules)
+    kinds = [(dv.type, dv.operator, dv.formula1, dv.formula2, dv.error) for dv in ws.data_validations.dataValidation]
+    assert len(kinds) == len(set(kinds)) < len(rules)  # the cells of one rule share one validation
 
 
 def test_leave_days_show_halves_and_are_labelled_days(sample_result):

@@ -1,8 +1,9 @@
 """The scorecard's shortcuts through XlsxWriter write the very bytes XlsxWriter's own paths write.
 
 style.RuleSheet writes its formulas as given and a formatted number, string or blank cell's XML at once;
-style.Styles copies each format from a prototype instead of add_format.  Both reach into XlsxWriter's
-internals, so an upgrade that changes them must fail here, not change the scorecards silently.
+style.Styles copies each format from a prototype instead of add_format; book.Book writes a styles.xml and
+core.xml it has written before as it was.  They reach into XlsxWriter's internals, so an upgrade that
+changes them must fail here, not change the scorecards silently.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from datetime import datetime
 import pytest
 import xlsxwriter
 
+from reporter.writers.xlsx import book as kept
+from reporter.writers.xlsx import style
+from reporter.writers.xlsx.scorecard import render_scorecard
 from reporter.writers.xlsx.style import BASE, INPUT_FILL, ROLES, RuleSheet, Styles, new_workbook
 
 CREATED = datetime(2026, 3, 31)
@@ -32,7 +36,7 @@ def plain_format(book, role, num, input_cell, extra):
     return book.add_format({**props, **extra})
 
 
-def write_book(fast: bool, streaming: bool, finish: bool = False) -> bytes:
+def write_book(fast: bool, streaming: bool, finish: bool = False, grey: bool = False) -> bytes:
     buffer = io.BytesIO()
     book = new_workbook(buffer, CREATED, streaming=streaming)
     if fast:
@@ -61,6 +65,8 @@ def write_book(fast: bool, streaming: bool, finish: bool = False) -> bytes:
                                     "error_message": "半天"})
     ws.data_validation(2, 1, 2, 1, {"validate": "decimal", "criteria": ">=", "value": 0})
     ws.conditional_format(3, 1, 3, 1, {"type": "cell", "criteria": "==", "value": '"A"', "format": total})
+    if grey:  # one format more: another styles.xml
+        ws.write_string(5, 0, "灰", styles.get("label") if fast else plain_format(book, "label", None, False, {}))
     ws.protect("", {"select_locked_cells": True})
     if finish:
         ws.finish()
@@ -88,3 +94,30 @@ def test_styles_formats_belong_to_their_workbook():
     first.add_worksheet().write_number(0, 0, 1, a)
     first.close()
     assert b.xf_index is None and b.xf_format_indices is second.xf_format_indices
+
+
+def test_a_styles_xml_written_before_is_what_xlsxwriter_writes(monkeypatch):
+    kept._STYLES.clear()
+    kept._CORE.clear()
+    first, grey = write_book(True, False), write_book(True, False, grey=True)  # worked out, and kept
+    assert len(kept._STYLES) == 2 and len(kept._CORE) == 1
+    again, grey_again = write_book(True, False), write_book(True, False, grey=True)  # written as kept
+    monkeypatch.setattr(style, "Book", xlsxwriter.Workbook)  # XlsxWriter's own, every part worked out
+    assert first == again == write_book(True, False)
+    assert grey == grey_again == write_book(True, False, grey=True) != first
+
+
+def test_a_format_not_of_styles_is_worked_out_as_xlsxwriter_does():
+    kept._STYLES.clear()
+    write_book(False, False)  # add_format's formats: no name to keep their styles.xml by
+    write_book(True, True)  # streamed to temporary files
+    assert not kept._STYLES
+
+
+def test_scorecards_with_kept_parts_are_xlsxwriters(sample_result, monkeypatch):
+    """Every scorecard of the sample, its styles.xml and core.xml kept from the first: byte for byte."""
+    kept._STYLES.clear()
+    ours = [render_scorecard(sample_result, r) for r in sample_result.appraised]
+    assert kept._STYLES
+    monkeypatch.setattr(style, "Book", xlsxwriter.Workbook)
+    assert ours == [render_scorecard(sample_result, r) for r in sample_result.appraised]

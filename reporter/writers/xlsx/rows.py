@@ -8,6 +8,8 @@ the cells go is the sheet's (``param_column``, ``value_col``, ``points_col``, ``
 
 from __future__ import annotations
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from reporter.rules.scoring import line_parameters, points_formula
 from reporter.writers.xlsx.layout import ref
 from reporter.writers.xlsx.style import percent_format, unit_format
@@ -55,7 +57,7 @@ class ScorecardRows:
         if line.method == "rating":  # a rating runs from 1 to the top of its scale (the line's target)
             self.number(row, self.value_col, lr.value, unit_fmt, editable=True)
             top = float(params["target"])
-            self.ws.data_validation(row, self.value_col, row, self.value_col, {
+            self.validate(row, self.value_col, {
                 "validate": "decimal", "criteria": "between", "minimum": 1, "maximum": top,
                 "error_message": say(f"评分应在 1 到 {top:g} 之间", f"A rating from 1 to {top:g}")})
         elif kpi is not None:
@@ -65,6 +67,18 @@ class ScorecardRows:
         cells = {name: ref(row, col) for name, col in self.param_column.items()}
         excel = formula.to_excel({**cells, "value": ref(row, self.value_col)})
         self.formula(row, self.points_col, excel, lr.points, "0.00")
+
+    def validate(self, row: int, col: int, rule: dict) -> None:
+        """An input cell's data validation: the cells of one rule get one, written by write_validations (a
+        scorecard's ~20 input cells have 3 or 4 rules, and XlsxWriter's work goes by validation)."""
+        self.validations.setdefault(tuple(rule.items()), []).append((row, col))
+
+    def write_validations(self) -> None:
+        for items, cells in self.validations.items():
+            (row, col), rule = cells[0], dict(items)
+            if len(cells) > 1:
+                rule["multi_range"] = " ".join(xl_rowcol_to_cell(r, c) for r, c in cells)
+            self.ws.data_validation(row, col, row, col, rule)
 
     def change_note(self, line) -> str:
         """An approved target change, after the scoring standard."""

@@ -97,6 +97,7 @@ class ScorecardSheet(ScorecardRows, AppendixBlocks):
         self.at = plan_layout(result, r, self.measures)
         self.cells = ScorecardCells()
         self.heights: dict[int, float] = {}
+        self.validations: dict[tuple, list[tuple[int, int]]] = {}  # rule → its input cells
         adjustments = len(self.inp.adjustments.get(r.employee.employee_id, ())) + EXTRA_ADJUSTMENT_ROWS
         self.adjustment_range = f"{ref(self.at.adjustments, VALUE_AT)}:{ref(self.at.adjustments + adjustments - 1, VALUE_AT)}"
         self.refs = {name: ref(self.at.measures + i, VALUE_AT) for i, name in enumerate(self.measures)}
@@ -118,7 +119,7 @@ class ScorecardSheet(ScorecardRows, AppendixBlocks):
             rule_ = input_rule(kind, ref(row, col).replace("$", ""))
             if self.lang.prose == "en":
                 rule_["error_message"] = INPUT_ERRORS_EN.get(kind, INPUT_ERRORS_EN["number"])
-            self.ws.data_validation(row, col, row, col, rule_)
+            self.validate(row, col, rule_)
 
     def formula(self, row, col, excel: str, value, number_format=None, fmt=None):
         self.ws.write_formula(row, col, "=" + excel, fmt or self.s.get("cell", num=number_format), num(value))
@@ -191,6 +192,7 @@ class ScorecardSheet(ScorecardRows, AppendixBlocks):
         ends = [*blocks[1:], self.at.signatures + SIGNATURE_ROWS]  # the signatures stay with the grade bands
         breaks = whole_blocks(self.page_breaks(), self.heights, self.at, list(zip(blocks, ends, strict=True)))
         self.ws.set_h_pagebreaks(breaks)  # every row's height is known now
+        self.write_validations()
         self.page_setup()
         return self.cells
 

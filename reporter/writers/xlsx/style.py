@@ -11,10 +11,11 @@ import math
 import unicodedata
 from datetime import datetime
 
-import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
+
+from reporter.writers.xlsx.book import Book
 
 INPUT_FILL = "#FFF2CC"  # the yellow HR recognises as "you may type here"
 GRADE_COLOURS = ("#C6EFCE", "#E2EFDA", "#FFFFFF", "#FCE4D6", "#FFC7CE")  # best band first
@@ -36,7 +37,7 @@ DEFAULT_NUMBER = "#,##0.00"
 MONEY = "¥#,##0.00"
 
 
-def new_workbook(target, created: datetime, *, streaming: bool = False) -> xlsxwriter.Workbook:
+def new_workbook(target, created: datetime, *, streaming: bool = False) -> Book:
     """A workbook that never turns input text into formulas and is byte-reproducible.
 
     ``streaming`` (XlsxWriter's constant_memory) flushes each row to a temporary file as soon as the
@@ -47,7 +48,7 @@ def new_workbook(target, created: datetime, *, streaming: bool = False) -> xlsxw
     # time); the two newer functions used (MAXIFS, MINIFS) are written with their _xlfn. prefix.
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     options.update({"constant_memory": True} if streaming else {"in_memory": True})
-    book = xlsxwriter.Workbook(target, options)
+    book = Book(target, options)
     book.set_properties({"created": created, "author": "reporter", "comments": ""})
     return book
 
@@ -117,7 +118,7 @@ _PROTOTYPES: dict[tuple, dict] = {}
 class Styles:
     """Named formats of one workbook."""
 
-    def __init__(self, book: xlsxwriter.Workbook):
+    def __init__(self, book: Book):
         self.book = book
         self._cache: dict[tuple, object] = {}
         self._defaults = tuple(sorted(book.default_format_properties.items()))
@@ -147,6 +148,7 @@ class Styles:
         fmt = Format.__new__(Format)
         vars(fmt).update(state)
         fmt.xf_format_indices, fmt.dxf_format_indices = self.book.xf_format_indices, self.book.dxf_format_indices
+        fmt.style_key = self._defaults, key  # what decides it: reporter.writers.xlsx.book keeps styles.xml by it
         self.book.formats.append(fmt)
         return fmt
 

@@ -69,6 +69,7 @@ class UnitScorecardSheet(UnitBlocks, ScorecardSheet):
         self.at = unit_layout(result, unit, self.measures, self.blended)
         self.cells = ScorecardCells()
         self.heights: dict[int, float] = {}
+        self.validations: dict[tuple, list[tuple[int, int]]] = {}
         self.refs = {name: ref(self.at.measures + i, DATA_VALUE_COL) for i, name in enumerate(self.measures)}
         bands = self.at.bands, self.at.bands + len(self.inp.grades) - 1
         self.band = {key: f"{ref(bands[0], col)}:{ref(bands[1], col)}"
@@ -94,6 +95,7 @@ class UnitScorecardSheet(UnitBlocks, ScorecardSheet):
         self.aligned()
         self.bands()
         self.signatures()
+        self.write_validations()
         self.page_setup()
         return self.cells
 

@@ -1,0 +1,154 @@
+"""The workbook every writer starts from: XlsxWriter's, with the parts all of a period's workbooks share made
+once per process.
+
+A period writes one scorecard workbook per employee, and they all use the same few dozen formats
+(:class:`reporter.writers.xlsx.style.Styles`): the same styles.xml, which XlsxWriter otherwise works out
+anew for each workbook, format by format and font by font (a tenth of a scorecard's time).  Here it is
+kept, keyed by what decides it: every format's name in ``Styles`` with its cell (xf) and conditional (dxf)
+index, and the workbook's defaults.  A workbook with a format made some other way, or streamed to
+temporary files (the summary), is worked out as XlsxWriter does.  The same goes for core.xml (the
+author and date of every workbook of a period).
+
+A workbook written to memory is then zipped here, not by XlsxWriter's ZipFile: the same bytes (the tests
+compare them), but the parts that are the same in every workbook (theme, styles, relations, content
+types, core) are deflated once per process, not once per workbook (another twentieth).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import xlsxwriter
+from xlsxwriter.packager import Packager
+
+KEEP = 64  # texts kept per process of each part: one per language and kind of sheet is a handful
+_STYLES: dict[tuple, str] = {}
+_CORE: dict[tuple, str] = {}
+
+
+def keep(kept: dict, key, value) -> None:
+    """Keep ``value``; a process that has kept KEEP (a worker serving many companies) starts afresh."""
+    if len(kept) >= KEEP:
+        kept.clear()
+    kept[key] = value
+
+
+class Book(xlsxwriter.Workbook):
+    def __init__(self, target, options: dict):
+        super().__init__(target, options)
+        self.builtin_formats = len(self.formats)  # XlsxWriter's own: the default, the hyperlink's
+        self.styles_key: tuple | None = None  # when styles.xml is to be kept
+        self.styles_xml: str | None = None  # when it was
+        self.parts: list[tuple[str, bytes]] = []  # (name, content) of each part, for zipped()
+
+    def formats_key(self) -> tuple | None:
+        """What decides styles.xml, or None when some format is not one of Styles' (its name unknown)."""
+        if not self.in_memory or self.custom_colors or self.has_comments:
+            return None
+        formats = []
+        for i, fmt in enumerate(self.formats):
+            name = getattr(fmt, "style_key", None) if i >= self.builtin_formats else i
+            if name is None:
+                return None
+            formats.append((name, fmt.xf_index, fmt.dxf_index))
+        return (tuple(sorted(self.default_format_properties.items())), self.default_date_format,
+                self.excel2003_style, tuple(formats))
+
+    def _prepare_format_properties(self) -> None:
+        # Called as workbook.xml is written, before styles.xml: the indices it works out serve styles.xml alone.
+        key = self.formats_key()
+        self.styles_xml = _STYLES.get(key) if key is not None else None
+        if self.styles_xml is None:
+            super()._prepare_format_properties()
+            self.styles_key = key
+
+    def _get_packager(self) -> Packager:
+        return KeptParts()
+
+    def _store_workbook(self) -> None:
+        target = self.filename
+        start = target.tell() if self.in_memory and isinstance(target, io.BytesIO) else None
+        super()._store_workbook()  # the packager keeps the parts, when zipped here, and XlsxWriter's zip is empty
+        if self.parts:
+            target.seek(start)
+            target.truncate()
+            target.write(zipped(self.parts))
+
+
+class KeptParts(Packager):
+    """XlsxWriter's packager, writing a styles.xml or core.xml this process has written before as it was."""
+
+    def _create_package(self):
+        files = super()._create_package()
+        book = self.workbook
+        if not (self.in_memory and isinstance(book.filename, io.BytesIO)
+                and all(name.isascii() for _, name, _ in files)):
+            return files
+        book.parts = [(name, data.getvalue() if binary else data.getvalue().encode("utf-8"))
+                      for data, name, binary in files]
+        return []  # for XlsxWriter's own zip: Book zips the parts
+
+    def _write_styles_file(self) -> None:
+        book = self.workbook
+        if book.styles_xml is not None:
+            self._filename("xl/styles.xml").write(book.styles_xml)
+            return
+        super()._write_styles_file()
+        if book.styles_key is not None:
+            keep(_STYLES, book.styles_key, self.filenames[-1][0].getvalue())
+
+    def _write_core_file(self) -> None:
+        """The document's properties (author, created): the same for every workbook of a period."""
+        if not self.in_memory:
+            return super()._write_core_file()
+        key = tuple(sorted(self.workbook.doc_properties.items()))
+        xml = _CORE.get(key)
+        if xml is None:
+            super()._write_core_file()
+            keep(_CORE, key, self.filenames[-1][0].getvalue())
+        else:
+            self._filename("docProps/core.xml").write(xml)
+
+
+# Parts whose content repeats from workbook to workbook: deflated once per process (by name and content).
+SHARED_PARTS = frozenset({"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/_rels/workbook.xml.rels",
+                          "xl/styles.xml", "xl/theme/theme1.xml"})
+_DEFLATED: dict[tuple[str, bytes], tuple[int, bytes]] = {}
+DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # 1980-01-01, XlsxWriter's date for every part; the time is 0:00
+LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader, structCentralDir, structEndArchive
+CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+END = struct.Struct("<4s4H2LH")
+VERSION, UNIX, DEFLATED = 20, 3, 8
+READ_WRITE = 0o600 << 16  # the Unix mode ZipFile.writestr gives a part
+
+
+def deflated(name: str, data: bytes) -> tuple[int, bytes]:
+    """A part's CRC and its raw deflate stream at zlib's default level, as ZipFile compresses it."""
+    key = (name, data)
+    if name in SHARED_PARTS and key in _DEFLATED:
+        return _DEFLATED[key]
+    squeezer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    made = zlib.crc32(data), squeezer.compress(data) + squeezer.flush()
+    if name in SHARED_PARTS:
+        keep(_DEFLATED, key, made)
+    return made
+
+
+def zipped(parts: list[tuple[str, bytes]]) -> bytes:
+    """The zip ZipFile writes of ``parts`` as XlsxWriter adds them: deflated, dated 1980-01-01, no extra
+    fields, ASCII names, mode 0600; made by version 2.0 on Unix."""
+    out, central = io.BytesIO(), []
+    for name, data in parts:
+        crc, stream = deflated(name, data)
+        raw = name.encode("ascii")
+        central.append(CENTRAL.pack(b"PK\x01\x02", VERSION, UNIX, VERSION, 0, 0, DEFLATED, 0, DOS_DATE, crc,
+                                    len(stream), len(data), len(raw), 0, 0, 0, 0, READ_WRITE, out.tell()) + raw)
+        out.write(LOCAL.pack(b"PK\x03\x04", VERSION, 0, 0, DEFLATED, 0, DOS_DATE, crc, len(stream), len(data),
+                             len(raw), 0) + raw)
+        out.write(stream)
+    start = out.tell()
+    out.write(b"".join(central))
+    out.write(END.pack(b"PK\x05\x06", 0, 0, len(parts), len(parts), out.tell() - start, start, 0))
+    return out.getvalue()
