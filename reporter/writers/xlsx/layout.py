@@ -7,7 +7,6 @@ here first; :mod:`.scorecard` then writes the blocks in order.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -70,7 +69,6 @@ def span_width(first: int, last: int, widths: tuple[float, ...] = WIDTHS) -> flo
     return sum(widths[first:last + 1])
 
 
-@functools.lru_cache(maxsize=8192)  # a scorecard names ~130 cells, the same rows and columns on every one
 def ref(row: int, col: int) -> str:
     return xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
 
