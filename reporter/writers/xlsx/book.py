@@ -16,6 +16,7 @@ types, core) are deflated once per process, not once per workbook (another twent
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -67,14 +68,18 @@ class Book(xlsxwriter.Workbook):
     def _get_packager(self) -> Packager:
         return KeptParts()
 
+    @property
+    def zipped_here(self) -> bool:
+        """A workbook written to memory, whose parts this zips (XlsxWriter's own zip left empty)."""
+        return self.in_memory and isinstance(self.filename, io.BytesIO)
+
     def _store_workbook(self) -> None:
-        target = self.filename
-        start = target.tell() if self.in_memory and isinstance(target, io.BytesIO) else None
+        start = self.filename.tell() if self.zipped_here else None
         super()._store_workbook()  # the packager keeps the parts, when zipped here, and XlsxWriter's zip is empty
         if self.parts:
-            target.seek(start)
-            target.truncate()
-            target.write(zipped(self.parts))
+            self.filename.seek(start)
+            self.filename.truncate()
+            self.filename.write(zipped(self.parts))
 
 
 class KeptParts(Packager):
@@ -83,8 +88,7 @@ class KeptParts(Packager):
     def _create_package(self):
         files = super()._create_package()
         book = self.workbook
-        if not (self.in_memory and isinstance(book.filename, io.BytesIO)
-                and all(name.isascii() for _, name, _ in files)):
+        if not (book.zipped_here and all(name.isascii() for _, name, _ in files)):
             return files
         book.parts = [(name, data.getvalue() if binary else data.getvalue().encode("utf-8"))
                       for data, name, binary in files]
@@ -112,10 +116,9 @@ class KeptParts(Packager):
             self._filename("docProps/core.xml").write(xml)
 
 
-# Parts whose content repeats from workbook to workbook: deflated once per process (by name and content).
+# Parts whose content repeats from workbook to workbook: deflated once per process (by content).
 SHARED_PARTS = frozenset({"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/_rels/workbook.xml.rels",
                           "xl/styles.xml", "xl/theme/theme1.xml"})
-_DEFLATED: dict[tuple[str, bytes], tuple[int, bytes]] = {}
 DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # 1980-01-01, XlsxWriter's date for every part; the time is 0:00
 LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader, structCentralDir, structEndArchive
 CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -124,16 +127,13 @@ VERSION, UNIX, DEFLATED = 20, 3, 8
 READ_WRITE = 0o600 << 16  # the Unix mode ZipFile.writestr gives a part
 
 
-def deflated(name: str, data: bytes) -> tuple[int, bytes]:
+def deflated(data: bytes) -> tuple[int, bytes]:
     """A part's CRC and its raw deflate stream at zlib's default level, as ZipFile compresses it."""
-    key = (name, data)
-    if name in SHARED_PARTS and key in _DEFLATED:
-        return _DEFLATED[key]
     squeezer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    made = zlib.crc32(data), squeezer.compress(data) + squeezer.flush()
-    if name in SHARED_PARTS:
-        keep(_DEFLATED, key, made)
-    return made
+    return zlib.crc32(data), squeezer.compress(data) + squeezer.flush()
+
+
+deflated_once = functools.lru_cache(maxsize=KEEP)(deflated)  # a shared part, by its content
 
 
 def zipped(parts: list[tuple[str, bytes]]) -> bytes:
@@ -141,7 +141,7 @@ def zipped(parts: list[tuple[str, bytes]]) -> bytes:
     fields, ASCII names, mode 0600; made by version 2.0 on Unix."""
     out, central = io.BytesIO(), []
     for name, data in parts:
-        crc, stream = deflated(name, data)
+        crc, stream = (deflated_once if name in SHARED_PARTS else deflated)(data)
         raw = name.encode("ascii")
         central.append(CENTRAL.pack(b"PK\x01\x02", VERSION, UNIX, VERSION, 0, 0, DEFLATED, 0, DOS_DATE, crc,
                                     len(stream), len(data), len(raw), 0, 0, 0, 0, READ_WRITE, out.tell()) + raw)
