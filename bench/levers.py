@@ -15,7 +15,7 @@ import xlsxwriter
 
 from reporter.model import PeriodResult
 from reporter.pipeline.render import RENDER_GC_THRESHOLD
-from reporter.writers.pdf import shared_body, user_agent
+from reporter.writers.pdf import serialised_once, shared_body, user_agent
 from reporter.writers.pdf.documents import (
     ORIGINALS,
     agreement_context,
@@ -63,6 +63,11 @@ def _with_gc(threshold: tuple[int, int, int], render: Callable[[], bytes]) -> by
 
 def _deflated_at(level: int, render: Callable[[], bytes]) -> bytes:
     with deflated_at(level):
+        return render()
+
+
+def _serialised_twice(render: Callable[[], bytes]) -> bytes:
+    with serialised_once.serialised_twice():
         return render()
 
 
@@ -119,6 +124,9 @@ def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) ->
         "streams deflated at zlib level 6, not pydyf's 9 (letters)": (
             lambda r: _deflated_at(PYDYF_LEVEL, lambda: render_letter(reduced, result, r, created)),
             lambda r: _deflated_at(LEVEL, lambda: render_letter(reduced, result, r, created))),
+        "each PDF object serialised once, not again for the /ID (letters)": (
+            lambda r: _serialised_twice(lambda: render_letter(reduced, result, r, created)),
+            lambda r: render_letter(reduced, result, r, created)),
         "fewer garbage collections (letters)": (
             lambda r: _with_gc((700, 10, 10), lambda: render_letter(reduced, result, r, created)),
             lambda r: _with_gc(RENDER_GC_THRESHOLD, lambda: render_letter(reduced, result, r, created))),

@@ -24,7 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
 from reporter.errors import ReporterError
-from reporter.writers.pdf import flate, shared_body
+from reporter.writers.pdf import flate, serialised_once, shared_body
 from reporter.writers.pdf.fonts import font_face_css, reduced_faces
 from reporter.writers.pdf.user_agent import html_document
 from reporter.writers.templates import default_templates
@@ -103,6 +103,7 @@ class PdfRenderer:
         check_fonts()
         check_subsetting()
         flate.set_level()  # every PDF of this process deflated at flate.LEVEL, not pydyf's slower 9
+        serialised_once.install()  # and each of its objects serialised once, not again for the /ID
         self.templates = Path(templates or default_templates()).resolve()
         # autoescape=True for every template: select_autoescape() would skip the .html.j2 files.
         # Sandboxed: a company's own template folder may be passed in, and a template must not reach
