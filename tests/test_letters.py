@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from reporter.cli import cli
 from reporter.input.validate import load_input
 from reporter.rules.engine import score_period
+from reporter.store.documents import DocumentStamp
 from reporter.writers.pdf.documents import document_language, letter_context, render_agreement, render_letter
 from reporter.writers.pdf.renderer import PdfRenderer, RenderError, _make_fetcher, check_fonts
 from reporter.writers.pdf.verification import verification_context
@@ -401,3 +402,24 @@ def test_templates_are_sandboxed(renderer, tmp_path):
     (own / "probe.html.j2").write_text("{{ employee.__class__.__init__.__globals__ }}", encoding="utf-8")
     with pytest.raises(RenderError, match="unsafe|not safely"):
         PdfRenderer(own).html("probe.html.j2", {"employee": object()})
+
+
+@pytest.mark.slow  # renders a PDF
+@pytest.mark.parametrize("company", ["Kestrel Outdoor Goods Ltd.", "浙江省杭州市西湖区云端跨境电子商务贸易有限责任公司"])
+def test_the_company_sign_off_keeps_clear_of_the_verification_code(renderer, base_sheets, make_book, company):
+    """A company's name long enough to fill its line stops short of the QR code beside it (4 mm), wrapping
+    if it must: the sign-off beside the code once ran into it."""
+    base_sheets["设置"] = [row if row[0] != "公司名称" else [row[0], company] for row in base_sheets["设置"]]
+    result = score_period(load_input(make_book(base_sheets)))
+    r = result.results[0]
+    stamp = DocumentStamp(code=f"202610-{r.employee.employee_id}-L1-7Q2M4XKD", period="2026-10",
+                          employee_id=r.employee.employee_id, kind="letter", version=1, digest="", figures={})
+    pdf = render_letter(renderer, result, r, OCT_31, stamp)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[-1]
+        footer = page.height - 15 * 72 / 25.4  # the bottom margin: the running code's QR is there
+        [qr] = [image for image in page.images if image["bottom"] < footer]
+        beside = [w for w in page.extract_words()  # the words level with the QR code that start left of it
+                  if w["x0"] < qr["x0"] and w["bottom"] > qr["top"] and w["top"] < qr["bottom"]]
+    assert any("盖章" in w["text"] for w in beside)
+    assert qr["x0"] - max(w["x1"] for w in beside) >= 4 * 72 / 25.4 - 0.5
