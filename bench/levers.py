@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import xlsxwriter
+from xlsxwriter.packager import Packager
 
 from reporter.model import PeriodResult
 from reporter.pipeline.render import RENDER_GC_THRESHOLD
@@ -28,7 +29,7 @@ from reporter.writers.pdf.flate import LEVEL, PYDYF_LEVEL, deflated_at
 from reporter.writers.pdf.print_batch import merge_for_duplex
 from reporter.writers.pdf.renderer import PdfRenderer
 from reporter.writers.pdf.verification import verification_context
-from reporter.writers.xlsx import style
+from reporter.writers.xlsx import book, style
 from reporter.writers.xlsx.scorecard import render_scorecard
 
 
@@ -149,24 +150,51 @@ def measure_levers(result: PeriodResult, created: datetime, sample: int = 10) ->
         gc.set_threshold(*default_gc)
     measured = {name: {"off_ms": round(off * 1000 / len(people), 1), "on_ms": round(on * 1000 / len(people), 1),
                        "ratio": round(on / off, 2)} for name, (off, on) in cpu.items()}
-    return measured | scorecard_lever(result, people)
+    return measured | scorecard_levers(result, people)
 
 
-def scorecard_lever(result: PeriodResult, people: list) -> dict[str, dict]:
-    """The scorecards' lever, on its own: interleaved with the PDFs, a scorecard's few milliseconds were mostly
+def _patched(owner, name: str, value, render: Callable[[], bytes]) -> bytes:
+    """``render()`` with ``owner.name`` set to ``value`` (a lever turned off)."""
+    before = owner.__dict__[name]
+    setattr(owner, name, value)
+    try:
+        return render()
+    finally:
+        setattr(owner, name, before)
+
+
+def _zipfile_level(render: Callable[[], bytes]) -> bytes:
+    with book.deflated_at(book.ZIPFILE_LEVEL):
+        return render()
+
+
+def scorecard_levers(result: PeriodResult, people: list) -> dict[str, dict]:
+    """The scorecards' levers, on their own: interleaved with the PDFs, a scorecard's few milliseconds were mostly
     the collection of what the letter before it left (× 1.19 one run, × 0.67 another); here the collector
     runs, untimed, before each."""
-    pair = (lambda r: _with_stock_workbook(lambda: _times(SCORECARD_REPEATS, lambda: render_scorecard(result, r))),
-            lambda r: _times(SCORECARD_REPEATS, lambda: render_scorecard(result, r)))
-    cpu = [0.0, 0.0]
-    for render in pair:
-        render(people[0])
+    def scorecards(r):
+        return _times(SCORECARD_REPEATS, lambda: render_scorecard(result, r))
+
+    levers = {
+        "shared workbook parts made once per process (scorecards)": (
+            lambda r: _with_stock_workbook(lambda: scorecards(r)), scorecards),
+        "own parts at zlib level 1, not ZipFile's 6 (scorecards)": (
+            lambda r: _zipfile_level(lambda: scorecards(r)), scorecards),
+        "each shared string's XML kept (scorecards)": (
+            lambda r: _patched(book.KeptParts, "_write_shared_strings_file",
+                               Packager._write_shared_strings_file, lambda: scorecards(r)), scorecards),
+    }
+    cpu = {name: [0.0, 0.0] for name in levers}
+    for pair in levers.values():
+        for render in pair:
+            render(people[0])
     for turn, r in enumerate(people):
-        for i in ((0, 1) if turn % 2 == 0 else (1, 0)):
-            gc.collect()
-            start = time.process_time()
-            pair[i](r)
-            cpu[i] += time.process_time() - start
-    off, on = (c * 1000 / len(people) / SCORECARD_REPEATS for c in cpu)
-    return {"shared workbook parts made once per process (scorecards)": {
-        "off_ms": round(off, 2), "on_ms": round(on, 2), "ratio": round(on / off, 2)}}
+        for name, pair in levers.items():
+            for i in ((0, 1) if turn % 2 == 0 else (1, 0)):
+                gc.collect()
+                start = time.process_time()
+                pair[i](r)
+                cpu[name][i] += time.process_time() - start
+    return {name: {"off_ms": round(off * 1000 / len(people) / SCORECARD_REPEATS, 2),
+                   "on_ms": round(on * 1000 / len(people) / SCORECARD_REPEATS, 2), "ratio": round(on / off, 2)}
+            for name, (off, on) in cpu.items()}

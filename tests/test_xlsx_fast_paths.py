@@ -1,14 +1,18 @@
 """The scorecard's shortcuts through XlsxWriter write the very bytes XlsxWriter's own paths write.
 
 style.RuleSheet writes its formulas as given and a formatted number, string or blank cell's XML at once;
-style.Styles copies each format from a prototype instead of add_format; book.Book writes a styles.xml and
-core.xml it has written before as it was.  They reach into XlsxWriter's internals, so an upgrade that
-changes them must fail here, not change the scorecards silently.
+style.Styles copies each format from a prototype instead of add_format;
+book.Book writes a styles.xml, core.xml and shared string it has written before as it was.  They reach into
+XlsxWriter's internals, so an upgrade that changes them must fail here, not change the scorecards silently.
+Byte for byte at ZipFile's zlib level; at book.LEVEL, the workbook's own parts deflate faster and unzip to
+the same.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
+import zlib
 from datetime import datetime
 
 import pytest
@@ -76,14 +80,40 @@ def write_book(fast: bool, streaming: bool, finish: bool = False, grey: bool = F
     return buffer.getvalue()
 
 
+@pytest.fixture
+def zipfile_level():
+    """Workbooks zipped at ZipFile's level: their bytes are XlsxWriter's own."""
+    with kept.deflated_at(kept.ZIPFILE_LEVEL):
+        yield
+
+
 @pytest.mark.parametrize("streaming", [False, True])
-def test_rulesheet_and_styles_write_what_xlsxwriter_writes(streaming):
+def test_rulesheet_and_styles_write_what_xlsxwriter_writes(streaming, zipfile_level):
     assert write_book(True, streaming) == write_book(False, streaming)
 
 
 def test_a_finished_streamed_sheet_is_written_as_before():
     """The summary's scorecard sheets close their temporary files as they are done (RuleSheet.finish)."""
     assert write_book(True, True, finish=True) == write_book(False, True)
+
+
+def members(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        return [(info.filename, z.read(info)) for info in z.infolist()]
+
+
+def test_at_its_level_a_workbook_unzips_to_xlsxwriters_parts(monkeypatch):
+    """The workbook's own parts are deflated at LEVEL (zlib 1), the shared ones at ZipFile's: the same parts."""
+    assert kept.LEVEL == 1
+    ours = write_book(True, False)
+    monkeypatch.setattr(style, "Book", xlsxwriter.Workbook)  # XlsxWriter's own, zipped by ZipFile
+    theirs = write_book(False, False)
+    assert ours != theirs and members(ours) == members(theirs)
+    with zipfile.ZipFile(io.BytesIO(ours)) as z:
+        sheet, styles_xml = z.getinfo("xl/worksheets/sheet1.xml"), z.getinfo("xl/styles.xml")
+        assert sheet.compress_size == len(kept.deflated(z.read(sheet), 1)[1])
+        assert styles_xml.compress_size == len(kept.deflated(z.read(styles_xml), zlib.Z_DEFAULT_COMPRESSION)[1])
 
 
 def test_styles_formats_belong_to_their_workbook():
@@ -96,7 +126,7 @@ def test_styles_formats_belong_to_their_workbook():
     assert b.xf_index is None and b.xf_format_indices is second.xf_format_indices
 
 
-def test_a_styles_xml_written_before_is_what_xlsxwriter_writes(monkeypatch):
+def test_a_styles_xml_written_before_is_what_xlsxwriter_writes(monkeypatch, zipfile_level):
     kept._STYLES.clear()
     kept._CORE.clear()
     first, grey = write_book(True, False), write_book(True, False, grey=True)  # worked out, and kept
@@ -114,8 +144,9 @@ def test_a_format_not_of_styles_is_worked_out_as_xlsxwriter_does():
     assert not kept._STYLES
 
 
-def test_scorecards_with_kept_parts_are_xlsxwriters(sample_result, monkeypatch):
-    """Every scorecard of the sample, its styles.xml and core.xml kept from the first: byte for byte."""
+def test_scorecards_with_kept_parts_are_xlsxwriters(sample_result, monkeypatch, zipfile_level):
+    """Every scorecard of the sample, its styles.xml, core.xml and shared strings kept from the first: byte
+    for byte."""
     kept._STYLES.clear()
     ours = [render_scorecard(sample_result, r) for r in sample_result.appraised]
     assert kept._STYLES
