@@ -283,7 +283,7 @@ def test_truncated_workbook(make_book):
 def test_appraisal_date_outside_days_5_to_10_warns(base_sheets, make_book):
     base_sheets["设置"].append(["考核日期", date(2026, 11, 20)])
     for row in base_sheets["评语"][1:]:
-        row[4] = date(2026, 11, 21)  # an interview before the appraisal is a warning of its own
+        row[4] = date(2026, 11, 12)  # after the appraisal on the 6th, before the appeal deadline (the 13th)
     inp = load_input(make_book(base_sheets))
     assert any(w.sheet == "设置" and "5～10 日" in w.message for w in inp.warnings)
     base_sheets["设置"][-1][1] = date(2026, 11, 6)
@@ -343,3 +343,13 @@ def test_an_interview_before_the_appraisal_is_a_warning_at_its_cell(base_sheets,
     find(problems, "评语", 3, "面谈日期", "早于考核日期")
     assert not [p for p in problems if p.sheet == "评语" and p.row == 4]
     assert [p.severity for p in problems if "面谈" in p.message] == ["warning", "warning"]
+
+
+def test_an_interview_after_the_appeal_deadline_is_a_warning_at_its_cell(base_sheets, make_book):
+    """The letter prints both dates: an interview after the deadline would leave no time to appeal."""
+    base_sheets["评语"][3][4] = date(2026, 11, 14)  # E004; the deadline is 2026-11-13, E001 and E002 on 11-06
+    problems = load_input(make_book(base_sheets)).warnings
+    hit = find(problems, "评语", 4, "面谈日期", "晚于申诉截止日期")
+    assert "刘洋（E004）" in hit.message and "2026-11-14" in hit.message and "2026-11-13" in hit.message
+    assert hit.severity == "warning"
+    assert [p.row for p in problems if "申诉截止" in p.message] == [4]

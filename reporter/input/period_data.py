@@ -112,17 +112,23 @@ class PeriodDataRules:
         return reviews
 
     def check_interview_dates(self, reviews: dict[str, Review], by_id) -> None:
-        """The interview discusses the result, so it cannot come before the appraisal that made it.
+        """The interview discusses the result, so it cannot come before the appraisal that made it, and it
+        must leave the employee time to appeal: not after the appeal deadline (a letter would print both).
 
-        A warning, not an error: the 考核日期 is one day of a 5–10 day window and either date may be the
+        Warnings, not errors: the 考核日期 is one day of a 5–10 day window and either date may be the
         typo; HR sees the cell in `reporter validate` and in the build's warnings, and no run is blocked.
         """
         settings = self.settings_value
-        appraised_on = settings.appraisal_date if settings else None
-        if appraised_on is None:
+        if settings is None:
             return
+        appraised_on, deadline = settings.appraisal_date, settings.appeal_deadline
         for eid, review in reviews.items():
-            if review.interview_date is not None and review.interview_date < appraised_on:
-                self.problem(f"{by_id[eid].name}（{eid}）的面谈日期 {review.interview_date} 早于考核日期 {appraised_on}："
-                             "面谈应在考核之后进行，请改正面谈日期或「设置」中的考核日期",
-                             "reviews", self.review_rows.get(eid), "interview_date", severity="warning")
+            on, where = review.interview_date, ("reviews", self.review_rows.get(eid), "interview_date")
+            if on is None:
+                continue
+            if appraised_on is not None and on < appraised_on:
+                self.problem(f"{by_id[eid].name}（{eid}）的面谈日期 {on} 早于考核日期 {appraised_on}："
+                             "面谈应在考核之后进行，请改正面谈日期或「设置」中的考核日期", *where, severity="warning")
+            if deadline is not None and on > deadline:
+                self.problem(f"{by_id[eid].name}（{eid}）的面谈日期 {on} 晚于申诉截止日期 {deadline}："
+                             "员工面谈后已无法申诉，请改正面谈日期或「设置」中的申诉截止日期", *where, severity="warning")
