@@ -139,17 +139,37 @@ class MemorySampler(threading.Thread):
         return self.peak
 
 
-def cpu_seconds(sampler: MemorySampler) -> float:
-    """CPU seconds used so far by this process and its children, reaped (getrusage) or running (/proc)."""
-    used = sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage,
-                                                      (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
-    for pid in process_tree(os.getpid())[1:]:
+def running_cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by the processes ``pids`` that have not been reaped (zombies included)."""
+    used = 0.0
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             used += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
         except (OSError, IndexError, ValueError):
-            pass  # ended between the listing and the read: getrusage counts it once reaped
-    return used - sampler.cpu
+            pass  # reaped between the listing and the read: then counted among the reaped children
+    return used
+
+
+def cpu_seconds(sampler: MemorySampler) -> float:
+    """CPU seconds used so far by this process and its children, reaped (getrusage) or not (/proc).
+
+    A child reaped while its running siblings are read from /proc would be in neither count (the pool reaps
+    a worker that has done its tasks whenever it likes: one such worker's CPU went missing from a stage), so
+    the reaped children's total is read before and after, and the reading repeated until nobody was reaped
+    in between."""
+    def reaped() -> float:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return children.ru_utime + children.ru_stime
+
+    while True:
+        before = reaped()
+        running = running_cpu(process_tree(os.getpid())[1:])
+        after = reaped()
+        if after == before:
+            break
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime + after + running - sampler.cpu
 
 
 class StageClock(Progress):
