@@ -211,6 +211,26 @@ def test_bilingual_letter_has_english_beneath_chinese_labels(bilingual):
     assert "late 1 time" not in text
 
 
+def footer_title_lines(path: Path) -> list[str]:
+    """The first page's footer title (in the bottom margin, 15 mm, at the left), line by line."""
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        found = [w for w in page.extract_words() if w["top"] > page.height - 15 / 25.4 * 72 and w["x0"] < page.width / 3]
+    lines: dict[float, list[dict]] = {}
+    for word in found:
+        lines.setdefault(round(word["top"]), []).append(word)
+    return [" ".join(w["text"] for w in sorted(ws, key=lambda w: w["x0"])) for _, ws in sorted(lines.items())]
+
+
+@pytest.mark.slow
+def test_a_bilingual_footer_title_is_two_lines_the_english_beneath(bilingual):
+    """The title in the footer's left box: the Chinese, and the English whole beneath it, not wrapped mid-title."""
+    for path, zh, en in ((bilingual / "letters" / "E001.pdf", "绩效考核结果确认书", "Performance Review Letter"),
+                         (next((bilingual / "agreements").rglob("E001*.pdf")), "目标责任书",
+                          "Target Responsibility Agreement")):
+        assert footer_title_lines(path) == [zh, en], path.name
+
+
 @pytest.mark.slow
 def test_chinese_letter_is_unchanged(small_build):
     letter = small_build.out / "2026-10" / "letters" / "E001.pdf"
