@@ -25,6 +25,15 @@ def test_a_bilingual_label_carries_the_english_beneath():
     assert str(en.html("<b>", "a&b")) == "a&amp;b"
 
 
+def test_a_documents_title_on_its_page_in_its_html_title_and_in_its_footer():
+    both = Language("zh-en").titles("确认书", "Review Letter")
+    assert both == {"title": '确认书<span class="en">Review Letter</span>', "title_text": "确认书 Review Letter",
+                    "footer_title": "确认书\nReview Letter"}
+    assert Language("zh").titles("确认书", "Review Letter") == {"title": "确认书", "title_text": "确认书",
+                                                                "footer_title": "确认书"}
+    assert Language("en").titles("确认书", "Review Letter")["footer_title"] == "Review Letter"
+
+
 def test_an_unknown_code_is_refused_and_blank_is_chinese():
     with pytest.raises(ValueError, match="zh-en"):
         Language("fr")

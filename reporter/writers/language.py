@@ -75,6 +75,11 @@ class Language:
             return Markup('{}<span class="en">{}</span>').format(zh, en)
         return escape(self.label(zh, en))
 
+    def titles(self, zh: str, en: str) -> dict[str, str]:
+        """A document's title as its templates print it: the heading (``title``), one line (``title_text``, the
+        HTML <title>) and the footer's plain text (``footer_title``: the English beneath when bilingual)."""
+        return {"title": self.html(zh, en), "title_text": self.inline(zh, en), "footer_title": self.label(zh, en)}
+
     def date(self, day: date | None) -> str:
         """2026年11月13日 / 13 November 2026; a missing date is a dash."""
         if day is None:

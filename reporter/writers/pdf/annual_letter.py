@@ -85,8 +85,7 @@ def annual_letter_context(result: AnnualResult, row: AnnualRow) -> dict:
                         "total": "—" if row.year_total is None else f"{row.year_total:.2f}", "grade": "—"})
     g = row.grade
     return {
-        "lang": lang, "t": lang.html, "say": lang.say, "title": lang.html(*title), "title_text": lang.inline(*title),
-        "footer_title": lang.label(*title),
+        "lang": lang, "t": lang.html, "say": lang.say, **lang.titles(*title),
         "subtitle": lang.say(f"考核年度：{result.year}年（{year.start} 至 {year.end}）",
                              f"Appraisal year: {result.year} ({lang.date(year.start)} to {lang.date(year.end)})"),
         "company": p.company, "letterhead": p.letterhead_image, "seal": p.seal_image, "employee": row,

@@ -145,9 +145,7 @@ def common_context(result: PeriodResult, r: EmployeeResult, title: tuple[str, st
     words.update(label=lang.period_label(s.period),
                  pay_title=lang.html(period_pay_title(s.period.kind), period_pay_title(s.period.kind, "en")))
     return {
-        "lang": lang, "t": lang.html, "say": lang.say,
-        "title": lang.html(*title), "title_text": lang.inline(*title), "footer_title": lang.label(*title),
-        "subtitle": subtitle, "company": s.company,
+        "lang": lang, "t": lang.html, "say": lang.say, **lang.titles(*title), "subtitle": subtitle, "company": s.company,
         "letterhead": s.letterhead_image, "seal": s.seal_image, "employee": r.employee,
         "period_label": lang.period_label(s.period), "original": "", "period_words": words,
         "id_label": lang.say("工号", "ID"),

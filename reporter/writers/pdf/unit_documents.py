@@ -162,8 +162,7 @@ def base_context(inp: AppraisalInput, unit: Unit, title: tuple[str, str], subtit
     """What base.html.j2 prints on every page: the company, the title, the unit and the period."""
     s = inp.settings
     lang = language(s.language)
-    return {"lang": lang, "t": lang.html, "say": lang.say, "title": lang.html(*title),
-            "title_text": lang.inline(*title), "footer_title": lang.label(*title), "subtitle": subtitle,
+    return {"lang": lang, "t": lang.html, "say": lang.say, **lang.titles(*title), "subtitle": subtitle,
             "company": s.company,
             "letterhead": s.letterhead_image, "seal": s.seal_image,
             "employee": UnitSubject(unit_title(inp, unit), unit.code), "id_label": lang.say("单位代码", "Unit"),
