@@ -405,10 +405,12 @@ def test_templates_are_sandboxed(renderer, tmp_path):
 
 
 @pytest.mark.slow  # renders a PDF
-@pytest.mark.parametrize("company", ["Kestrel Outdoor Goods Ltd.", "浙江省杭州市西湖区云端跨境电子商务贸易有限责任公司"])
+@pytest.mark.parametrize("company", ["Kestrel Outdoor Goods Ltd.", "浙江省杭州市西湖区云端跨境电子商务贸易有限责任公司",
+                                     "杭州云栖电子商务集团有限公司"])
 def test_the_company_sign_off_keeps_clear_of_the_verification_code(renderer, base_sheets, make_book, company):
     """A company's name long enough to fill its line stops short of the QR code beside it (4 mm), wrapping
-    if it must: the sign-off beside the code once ran into it."""
+    if it must: the sign-off beside the code once ran into it; and （盖章） is never split over two lines (a
+    name of 14 characters once left "（盖" on one line and "章）" on the next)."""
     base_sheets["设置"] = [row if row[0] != "公司名称" else [row[0], company] for row in base_sheets["设置"]]
     result = score_period(load_input(make_book(base_sheets)))
     r = result.results[0]
@@ -421,5 +423,5 @@ def test_the_company_sign_off_keeps_clear_of_the_verification_code(renderer, bas
         [qr] = [image for image in page.images if image["bottom"] < footer]
         beside = [w for w in page.extract_words()  # the words level with the QR code that start left of it
                   if w["x0"] < qr["x0"] and w["bottom"] > qr["top"] and w["top"] < qr["bottom"]]
-    assert any("盖章" in w["text"] for w in beside)
+    assert any("（盖章）" in w["text"] for w in beside)
     assert qr["x0"] - max(w["x1"] for w in beside) >= 4 * 72 / 25.4 - 0.5
