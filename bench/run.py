@@ -399,23 +399,25 @@ def main(argv=None) -> dict:
 PAGE_TARGET, SCORECARD_TARGET, CYCLE_TARGET, SCALING_TARGET, MEMORY_TARGET_GIB = 2.0, 1.5, 10.0, 10.5, 1.5
 
 
-def targets(result: dict) -> list[tuple[str, float, float]]:
-    """(what, measured, target) for each of issue 16's ratios in one run."""
+def targets(result: dict) -> list[tuple[str, float, float | None]]:
+    """(what, measured, target) for each of issue 16's ratios in one run. The PDF target is the issue's own
+    measure ("letters and agreements cost 278 ms per page, 3.4× that floor"): every page of both; each kind
+    alone follows it, without a target of its own (None)."""
     plan = {row["stage"]: row for row in result["plan"]["stages"]}
     build = {row["stage"]: row for row in result["stages"]}
-    rows = []
+    rows: list[tuple[str, float, float | None]] = []
+    letters, agreements = build.get("确认书", {}), plan.get("责任书", {})
+    if letters.get("pages") and agreements.get("pages"):
+        ms = (letters["cpu_seconds"] + agreements["cpu_seconds"]) * 1000 / (letters["pages"] + agreements["pages"])
+        rows.append(("PDFs (letters + agreements), per page ÷ bare page",
+                     round(ms / result["floors"]["trivial_pdf_page_cpu_ms"], 2), PAGE_TARGET))
     for label, stages, stage, key, target in (
-            ("review letters: CPU per page ÷ bare page", build, "确认书", "ratio_to_trivial_page", PAGE_TARGET),
-            ("agreements: CPU per page ÷ bare page", plan, "责任书", "ratio_to_trivial_page", PAGE_TARGET),
+            ("  of which review letters, per page", build, "确认书", "ratio_to_trivial_page", None),
+            ("  of which agreements, per page", plan, "责任书", "ratio_to_trivial_page", None),
             ("scorecards ÷ bare XlsxWriter", build, "评分卡", "ratio_to_bare_xlsxwriter", SCORECARD_TARGET),
             ("tracking scorecards ÷ bare XlsxWriter", plan, "评分卡", "ratio_to_bare_xlsxwriter", SCORECARD_TARGET)):
         if key in stages.get(stage, {}):
             rows.append((label, stages[stage][key], target))
-    letters, agreements = build.get("确认书", {}), plan.get("责任书", {})
-    if letters.get("pages") and agreements.get("pages"):  # the issue's first measure: every page of both
-        ms = (letters["cpu_seconds"] + agreements["cpu_seconds"]) * 1000 / (letters["pages"] + agreements["pages"])
-        rows.append(("letters + agreements, all pages ÷ bare page",
-                     round(ms / result["floors"]["trivial_pdf_page_cpu_ms"], 2), PAGE_TARGET))
     rows.append(("whole cycle: bare pages of CPU per employee", result["cycle"]["bare_page_floors_per_employee"],
                  CYCLE_TARGET))
     rows.append(("peak memory, GiB PSS", round(result["cycle"]["peak_memory_pss_mib"] / 1024, 2), MEMORY_TARGET_GIB))
@@ -520,8 +522,11 @@ def print_cycle(result: dict) -> None:
               f"{content['bare_ms']} ms ({content['bare_pages']} pages): × {content['ratio']} a letter")
     print("targets:")
     for row in result["targets"]:
+        if row["target"] is None:
+            print(f"  {left(row['what'], 52)}{row['measured']:>8}  (by kind: no target of its own)")
+            continue
         met = "met" if row["measured"] <= row["target"] else "NOT met"
-        print(f"  {left(row['what'], 48)}{row['measured']:>8}  (≤ {row['target']}: {met})")
+        print(f"  {left(row['what'], 52)}{row['measured']:>8}  (≤ {row['target']}: {met})")
 
 
 if __name__ == "__main__":
