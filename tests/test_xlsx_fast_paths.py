@@ -152,3 +152,35 @@ def test_scorecards_with_kept_parts_are_xlsxwriters(sample_result, monkeypatch, 
     assert kept._STYLES
     monkeypatch.setattr(style, "Book", xlsxwriter.Workbook)
     assert ours == [render_scorecard(sample_result, r) for r in sample_result.appraised]
+
+
+def test_sheet_names_are_checked_as_xlsxwriter_checks_them():
+    """Book looks a new sheet's name up in a set (XlsxWriter compares it with every sheet's: quadratic in the
+    summary's sheet per person): the same names, the same refusals, each with XlsxWriter's error."""
+    from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
+
+    names = [None, "考核 Ab", None, "x" * 31]
+    books = [kept.Book(io.BytesIO(), {"in_memory": True}), xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})]
+    ours, theirs = ([book.add_worksheet(name).name for name in names] for book in books)
+    assert ours == theirs == ["Sheet1", "考核 Ab", "Sheet3", "x" * 31]
+    for book in books:
+        for taken in ("考核 aB", "SHEET1", "sheet3"):  # case ignored, as Excel does
+            with pytest.raises(DuplicateWorksheetName):
+                book.add_worksheet(taken)
+        for wrong in ("a/b", "x" * 32, "'quoted'"):
+            with pytest.raises(InvalidWorksheetName):
+                book.add_worksheet(wrong)
+        assert [sheet.name for sheet in book.worksheets()] == theirs  # nothing added by a refusal
+        book.add_worksheet("Sheet5")  # a name refused is not taken
+        book.close()
+
+
+def test_a_summary_of_many_sheets_checks_each_name_once(monkeypatch):
+    """1,000 sheets: each new name is compared with no other sheet's (XlsxWriter's loop finds none to compare)."""
+    compared = []
+    book = kept.Book(io.BytesIO(), {"in_memory": True})
+    real = kept.Book.worksheets
+    monkeypatch.setattr(kept.Book, "worksheets", lambda self: compared.extend(real(self)) or real(self))
+    for i in range(1000):
+        book.add_worksheet(f"S{i}")
+    assert len(book.worksheets_objs) == 1000 and compared == []
