@@ -252,6 +252,24 @@ def test_worker_processes_write_the_same_files_as_one_process(tmp_path):
     assert folders[0] == folders[1] and len(folders[0]) > 2 * 20  # a letter and a scorecard each, and more
 
 
+@pytest.mark.slow
+def test_a_plan_in_worker_processes_writes_the_same_files_as_one_process(tmp_path):
+    """The plan's print batches are joined in the pool that wrote the agreements (they were made in the plan's
+    own process after it): the same agreements, tracking scorecards and batches either way."""
+    from reporter.samples.demo_data import write_demo_workbook
+
+    book = tmp_path / "group.xlsx"
+    write_demo_workbook(book, employees=20, seed=3)
+    folders = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        result = run("plan", book, "--out", out, "--workers", workers)
+        assert result.exit_code == 0, result.output
+        folders.append(snapshot(out / "plans"))
+    batches = [name for name in folders[0] if name.parts[1] == "print"]
+    assert folders[0] == folders[1] and len(batches) >= 3  # a batch of each department's agreements
+
+
 def test_redo_one_department(small_build_copy):
     out, book = small_build_copy.out, small_build_copy.book
     result = run("build", book, "--out", out, "--department", "运营部", "--force")

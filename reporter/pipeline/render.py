@@ -18,7 +18,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -339,7 +339,11 @@ class Renderer:
         self.progress.advance()
         self.progress.close()
 
-    def run(self, chosen: list[EmployeeResult], batches: bool = True) -> None:
+    def run(self, chosen: list[EmployeeResult], batches: bool = True,
+            batch_tasks: Callable[[], tuple[list[tuple], list[int]]] | None = None) -> None:
+        """Each kind's files of ``chosen``, then (``batches``) the print batches: the departments' of
+        :meth:`batch_tasks`, or those ``batch_tasks`` lists once the documents are written (the plan's), in the
+        same pool; then the units' files."""
         if self.kinds & {"letters", "agreements"}:
             self.job.pdf_renderer()  # fail on missing fonts before anything is written; forks inherit it
         pool = None
@@ -356,7 +360,7 @@ class Renderer:
                     if kind == "results" or kind in self.kinds:
                         self.run_tasks(kind, *self.employee_tasks(kind, chosen), pool)
                 if batches and self.kinds & {"letters", "agreements"}:
-                    self.run_tasks("print", *self.batch_tasks(chosen), local)
+                    self.run_tasks("print", *(batch_tasks() if batch_tasks else self.batch_tasks(chosen)), local)
                 if units := self.unit_tasks():
                     self.run_tasks("units", units, [1] * len(units), local)
         finally:
