@@ -316,7 +316,7 @@ def _plan(input_path: Path, out_dir: Path, employee_ids: Iterable[str], departme
             shutil.copytree(target, staging, copy_function=os.link, dirs_exist_ok=True)
         job.folder = staging
         renderer = Renderer(job, set(PLAN_KINDS), progress, workers, options.cluster)
-        # The print batches in the same pool as the documents they join (in one process they were a fifth of
+        # The print batches in the same pool as the documents they join (in one process they were a quarter of
         # the plan's wall time at 10,000 people).
         renderer.run(chosen, batch_tasks=lambda: batch_tasks(
             job, chosen, issued_in_period(db_path, term, period, record, numbers), skipped))
